@@ -1,0 +1,242 @@
+"""Fixtures: an app on a clean database per test, a client, and logging in as each role.
+
+The database is SQLite by default; with TEST_DATABASE_URL set (PostgreSQL) the
+same tests run against that server, each xdist worker in a schema of its own.
+The schema is built once per session by the real migrations; each test then
+gets a fresh copy (SQLite) or emptied tables (PostgreSQL).
+"""
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from wt_curriculum import create_app
+from wt_curriculum.extensions import db
+from wt_curriculum.i18n import compile_catalogs
+
+pytest_plugins = ["tests.browser_fixtures"]
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ROLES = ("beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar")
+PASSWORD = "een-goed-testwachtwoord"
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing; production keeps scrypt
+    "SERVER_NAME": None,
+}
+
+
+def _pg_url(worker: str) -> tuple[str, str]:
+    url = TEST_DATABASE_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    schema = f"wt_test_{worker}"
+    sep = "&" if "?" in url else "?"
+    return url, f"{url}{sep}options=-csearch_path%3D{schema}", schema
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory, worker_id):
+    """Build the schema once with `flask db upgrade`; return how to get a clean database from it."""
+    from flask_migrate import upgrade
+
+    compile_catalogs()
+    if TEST_DATABASE_URL:
+        base_url, url, schema = _pg_url(worker_id)
+        engine = create_engine(base_url)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="heads")
+            tables = [t.name for t in db.metadata.sorted_tables]
+            db.engine.dispose()
+        yield {"kind": "postgresql", "url": url, "tables": tables}
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite"
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        with app.app_context():
+            upgrade(revision="heads")
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.engine.dispose()
+        yield {"kind": "sqlite", "path": path}
+
+
+@pytest.fixture(scope="session")
+def worker_id(request):
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def _fresh_database_url(template, tmp_path: Path) -> str:
+    if template["kind"] == "sqlite":
+        target = tmp_path / "test.sqlite"
+        shutil.copyfile(template["path"], target)
+        return f"sqlite:///{target}"
+    engine = create_engine(template["url"])
+    with engine.begin() as conn:
+        names = ", ".join(f'"{t}"' for t in template["tables"])
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return template["url"]
+
+
+@pytest.fixture
+def app(database_template, tmp_path):
+    url = _fresh_database_url(database_template, tmp_path)
+    app = create_app({
+        **BASE_CONFIG,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    })
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@dataclass
+class UserRef:
+    id: int
+    email: str
+    role: str
+    school_id: int | None
+    network_id: int | None
+    password: str = PASSWORD
+
+
+class Factory:
+    """Creates records in their own app context and commits, returning plain references."""
+
+    def __init__(self, app):
+        self.app = app
+        self._counter = 0
+
+    def _next(self) -> int:
+        self._counter += 1
+        return self._counter
+
+    def network(self, code=None, name=None, region="Utrecht") -> int:
+        from wt_curriculum.schools.models import Network
+
+        n = self._next()
+        with self.app.app_context():
+            network = Network(code=code or f"NET{n}", name=name or f"Netwerk {n}", region=region)
+            db.session.add(network)
+            db.session.commit()
+            return network.id
+
+    def school(self, network_id=None, name=None, brin=None, vestiging="00", place="Utrecht") -> int:
+        from wt_curriculum.schools.models import School
+
+        n = self._next()
+        with self.app.app_context():
+            school = School(name=name or f"School {n}", brin=brin or f"{n:02d}ZZ"[-4:], vestiging=vestiging,
+                            place=place, network_id=network_id)
+            db.session.add(school)
+            db.session.commit()
+            return school.id
+
+    def user(self, role: str, school_id=None, network_id=None, email=None, active=True) -> UserRef:
+        from wt_curriculum.auth import services
+
+        n = self._next()
+        if role in ("coordinator", "leraar") and school_id is None:
+            school_id = self.school(network_id=network_id)
+        if role == "netwerkcoordinator" and network_id is None:
+            network_id = self.network()
+        with self.app.app_context():
+            user = services.create_user(db.session, services.UserData(
+                email=email or f"{role}{n}@example.org", name=f"{role.title()} {n}", role=role,
+                school_id=school_id, network_id=network_id, active=active), PASSWORD)
+            db.session.commit()
+            return UserRef(user.id, user.email, user.role, user.school_id, user.network_id)
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+def login_as(client, app, user: UserRef) -> UserRef:
+    """Log a client in without the password round trip (the login form has its own tests)."""
+    from wt_curriculum.auth.models import User
+
+    with app.app_context():
+        token = db.session.get(User, user.id).session_token
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{user.id}:{token}"
+        session["_fresh"] = True
+    return user
+
+
+@pytest.fixture
+def login(client, app, factory):
+    """login('redacteur') makes a user with that role and logs the test client in as it."""
+
+    def _login(role: str, **kwargs) -> UserRef:
+        return login_as(client, app, factory.user(role, **kwargs))
+
+    return _login
+
+
+@pytest.fixture
+def framework(app):
+    """The real seed framework (seeds/framework.yaml), loaded and committed."""
+    from wt_curriculum.objectives.seed import load_framework
+    from wt_curriculum.seed import read_yaml
+
+    with app.app_context():
+        load_framework(db.session, read_yaml(Path(__file__).parent.parent / "seeds" / "framework.yaml"))
+        db.session.commit()
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counter: client.get(...)`, then `counter.count` SQL statements ran."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def _count():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+                counter.statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return _count

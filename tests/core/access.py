@@ -1,0 +1,8 @@
+from tests.access import public
+
+RULES = [
+    public("core.home", "/"),
+    public("core.set_language", "/language", status=302, method="POST", data={"lang": "en", "next": "/"}),
+    public("core.healthz", "/healthz"),
+    public("static", "/static/css/app.css"),
+]

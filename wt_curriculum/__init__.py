@@ -1,0 +1,72 @@
+"""wt_curriculum: w&t learning goals, lesson packages and coverage for Dutch primary schools."""
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config as config_module
+from .extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints. No database work happens here."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config_module.Config)
+    app.config.from_prefixed_env("WT")
+    if test_config:
+        app.config.update(test_config)
+    if "SQLALCHEMY_DATABASE_URI" not in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.secret_key(app.instance_path)
+    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import i18n, models  # noqa: F401  (models: register every table)
+
+    i18n.init_app(app)
+
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+    from .lessons.views import bp as lessons_bp
+    from .objectives.views import bp as objectives_bp
+    from .reports.views import bp as reports_bp
+    from .schools.views import bp as schools_bp
+
+    for blueprint in (core_bp, auth_bp, objectives_bp, lessons_bp, schools_bp, reports_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+    from . import auth, cli, errors, security
+
+    auth.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, WAL so readers never wait for a writer, wait on locks."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

@@ -1,0 +1,69 @@
+"""Accounts, roles and failed-login records."""
+from datetime import datetime
+from enum import StrEnum
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.models import utcnow
+from ..extensions import db
+
+
+class Role(StrEnum):
+    ADMIN = "beheerder"
+    EDITOR = "redacteur"
+    NETWORK = "netwerkcoordinator"
+    COORDINATOR = "coordinator"
+    TEACHER = "leraar"
+
+
+SCHOOL_ROLES = (Role.COORDINATOR, Role.TEACHER)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    school_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"), index=True)
+    network_id: Mapped[Optional[int]] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[Optional[datetime]]
+    # Changes when the password changes, so that old sessions stop working.
+    session_token: Mapped[str] = mapped_column(String(64), default="")
+
+    def set_password(self, password: str) -> None:
+        from flask import current_app
+
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class LoginFailure(db.Model):
+    """A failed login, kept for throttling (keyed by e-mail and by address, never revealing which)."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,161 @@
+"""Accounts: authentication with throttling, password rules, creating and changing users."""
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.services import record_audit
+from ..errors import ValidationError
+from .models import SCHOOL_ROLES, LoginFailure, Role, User
+
+# Checked against, so that an unknown e-mail costs as much time as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+COMMON_PASSWORDS = {
+    "wachtwoord", "wachtwoord1", "wachtwoord123", "password", "password1", "password123",
+    "welkom01", "welkom123", "1234567890", "qwertyuiop", "azertyuiop", "0123456789",
+    "letmein123", "admin12345", "iloveyou12", "voetbal123", "zomer2026!", "school1234",
+}
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this account or address: try again later."""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def password_problems(password: str, email: str = "") -> list:
+    """What is wrong with a new password, as messages for the user (empty when it is good)."""
+    problems = []
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        problems.append(_l("Use at least %(n)s characters.", n=minimum))
+    if len(password) > 200:
+        problems.append(_l("Use at most 200 characters."))
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
+        problems.append(_l("This password is too easy to guess."))
+    local_part = normalise_email(email).split("@")[0]
+    if local_part and len(local_part) >= 4 and local_part in lowered:
+        problems.append(_l("The password must not contain your e-mail name."))
+    return problems
+
+
+def _recent_failures(session: Session, column, value: str, now: datetime) -> int:
+    since = now - current_app.config["LOGIN_FAILURE_WINDOW"]
+    return session.scalar(
+        select(func.count()).select_from(LoginFailure).where(column == value, LoginFailure.created_at >= since)
+    )
+
+
+def authenticate(session: Session, email: str, password: str, remote_addr: str) -> User | None:
+    """The user with this e-mail and password, or None. Raises LoginThrottled after repeated failures.
+
+    The answer never tells whether the account exists: unknown, disabled and
+    wrong-password attempts look the same and count the same.
+    """
+    email = normalise_email(email)
+    remote_addr = (remote_addr or "unknown")[:64]
+    now = datetime.now(UTC)
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    if (
+        _recent_failures(session, LoginFailure.email, email, now) >= limit
+        or _recent_failures(session, LoginFailure.remote_addr, remote_addr, now) >= limit * 5
+    ):
+        raise LoginThrottled()
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+    elif user.check_password(password) and user.active:
+        session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+        user.last_login_at = now
+        return user
+    session.add(LoginFailure(email=email[:254], remote_addr=remote_addr, created_at=now))
+    session.flush()
+    return None
+
+
+@dataclass
+class UserData:
+    email: str
+    name: str
+    role: str
+    school_id: int | None = None
+    network_id: int | None = None
+    active: bool = True
+
+
+def _check_binding(data: UserData) -> None:
+    """School roles belong to one school, network coordinators to one network."""
+    if data.role not in tuple(Role):
+        raise ValidationError(_l("Unknown role."), field="role")
+    if data.role in SCHOOL_ROLES and not data.school_id:
+        raise ValidationError(_l("Choose the school this user belongs to."), field="school_id")
+    if data.role == Role.NETWORK and not data.network_id:
+        raise ValidationError(_l("Choose the network this user coordinates."), field="network_id")
+    if data.role not in SCHOOL_ROLES:
+        data.school_id = None
+    if data.role != Role.NETWORK:
+        data.network_id = None
+
+
+def create_user(session: Session, data: UserData, password: str, actor: User | None = None) -> User:
+    """A new account with a checked password and a role bound to its school or network."""
+    data.email = normalise_email(data.email)
+    _check_binding(data)
+    if session.scalar(select(User.id).where(User.email == data.email)):
+        raise ValidationError(_l("There is already an account with this e-mail address."), field="email")
+    problems = password_problems(password, data.email)
+    if problems:
+        raise ValidationError(problems[0], field="password")
+    user = User(
+        email=data.email, name=data.name.strip(), role=data.role, school_id=data.school_id,
+        network_id=data.network_id, active=data.active, session_token=secrets.token_hex(8),
+    )
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    record_audit(session, actor, "user.create", "user", user.id, f"{user.email} ({user.role})")
+    return user
+
+
+def update_user(session: Session, user: User, data: UserData, actor: User) -> User:
+    """Change an account's name, role, binding or whether it may log in."""
+    data.email = normalise_email(data.email)
+    _check_binding(data)
+    other = session.scalar(select(User.id).where(User.email == data.email, User.id != user.id))
+    if other:
+        raise ValidationError(_l("There is already an account with this e-mail address."), field="email")
+    if user.id == actor.id and (not data.active or data.role != user.role):
+        raise ValidationError(_l("You cannot disable your own account or change your own role."), field="role")
+    was_active = user.active
+    user.email, user.name, user.role = data.email, data.name.strip(), data.role
+    user.school_id, user.network_id, user.active = data.school_id, data.network_id, data.active
+    if was_active and not user.active:
+        user.session_token = secrets.token_hex(8)  # end the disabled user's sessions
+    session.flush()
+    record_audit(session, actor, "user.update", "user", user.id, f"{user.email} ({user.role}, active={user.active})")
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change one's own password; every other session of the user ends."""
+    if not user.check_password(current):
+        raise ValidationError(_l("Your current password is not correct."), field="current_password")
+    problems = password_problems(new, user.email)
+    if problems:
+        raise ValidationError(problems[0], field="new_password")
+    user.set_password(new)
+    user.session_token = secrets.token_hex(8)
+    session.flush()
+    record_audit(session, user, "user.password", "user", user.id, user.email)
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.email)))

@@ -1,0 +1,121 @@
+"""Commands under `flask --app app ...`: users, seed, translate."""
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+users_cli = AppGroup("users", help="Manage accounts.")
+translate_cli = AppGroup("translate", help="Extract, update and compile the translation catalogs.")
+
+
+def _read_password(prompt: str) -> str:
+    """Ask on a terminal without echo; read a line from standard input otherwise."""
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, default="", show_default=False)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+ROLE_CHOICES = click.Choice(["beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar"])
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=ROLE_CHOICES)
+@click.option("--name", default="", help="Display name (defaults to the e-mail address).")
+@click.option("--school", "school_code", default=None, help="BRIN + vestiging code, for coordinator and leraar.")
+@click.option("--network", "network_code", default=None, help="Network code, for netwerkcoordinator.")
+def create_user_command(email, role, name, school_code, network_code):
+    """Create an account; the password is asked twice (or read as two lines from standard input)."""
+    from .auth import services
+    from .errors import ValidationError
+    from .schools import services as schools
+
+    school = schools.school_by_code(db.session, school_code) if school_code else None
+    network = schools.network_by_code(db.session, network_code) if network_code else None
+    if school_code and school is None:
+        raise click.ClickException(f"No school with code {school_code}.")
+    if network_code and network is None:
+        raise click.ClickException(f"No network with code {network_code}.")
+    password = _read_password("Password")
+    again = _read_password("Password again")
+    if password != again:
+        raise click.ClickException("The two passwords are not the same.")
+    data = services.UserData(email=email, name=name or email, role=role,
+                             school_id=school.id if school else None, network_id=network.id if network else None)
+    try:
+        user = services.create_user(db.session, data, password)
+    except ValidationError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also add demo networks, schools, users, packages and year plans.")
+def seed_command(demo):
+    """Load the goal framework from seeds/ (safe to run again), and with --demo the demo data."""
+    from . import seed
+
+    report = seed.seed_all(db.session, ROOT / "seeds", demo=demo)
+    db.session.commit()
+    for line in report:
+        click.echo(line)
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "--quiet", *args])
+
+
+@translate_cli.command("update")
+@click.argument("areas", nargs=-1)
+def translate_update(areas):
+    """Extract the messages of the given areas (default: all) and merge them into their nl catalogs."""
+    from .i18n import AREAS, PACKAGE
+
+    for area in areas or AREAS:
+        if area not in AREAS:
+            raise click.ClickException(f"Unknown area {area}; areas: {', '.join(AREAS)}")
+        area_dir = PACKAGE / area / "translations"
+        area_dir.mkdir(parents=True, exist_ok=True)
+        pot = area_dir / "messages.pot"
+        sources = [str(PACKAGE / area)]
+        templates = ROOT / "templates" / area
+        if templates.is_dir():
+            sources.append(str(templates))
+        if area == "core":  # the shared pieces: factory, errors, forms, base layout and macros
+            sources += [str(p) for p in PACKAGE.glob("*.py")]
+            sources += [str(ROOT / "templates" / d) for d in ("macros", "errors", "base.html")]
+        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+                 "--no-location", "--sort-output", "-o", str(pot), *sources)
+        po = area_dir / "nl" / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            _pybabel("update", "-i", str(pot), "-d", str(area_dir), "-l", "nl",
+                     "--no-fuzzy-matching", "--ignore-obsolete")
+        else:
+            _pybabel("init", "-i", str(pot), "-d", str(area_dir), "-l", "nl")
+        pot.unlink()
+    click.echo("Catalogs updated; translate the empty entries in */translations/nl/LC_MESSAGES/messages.po.")
+
+
+@translate_cli.command("compile")
+def translate_compile():
+    """Compile the catalogs (done by the set-up as well)."""
+    from .i18n import compile_catalogs
+
+    compile_catalogs()
+    click.echo("Catalogs compiled.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(translate_cli)
+    app.cli.add_command(seed_command)

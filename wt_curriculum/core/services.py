@@ -1,0 +1,100 @@
+"""Services shared by all areas: the audit log and revisions."""
+import difflib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import AuditEvent, Revision
+
+
+def record_audit(session: Session, actor, action: str, entity_type: str, entity_id: int | None,
+                 summary: str = "") -> None:
+    """Write who did what to the audit log (flushed with the change itself)."""
+    actor_id = getattr(actor, "id", None) if actor is not None and getattr(actor, "is_authenticated", True) else None
+    session.add(AuditEvent(user_id=actor_id, action=action, entity_type=entity_type,
+                           entity_id=entity_id, summary=summary[:500]))
+
+
+def record_revision(session: Session, entity_type: str, entity_id: int, snapshot: dict,
+                    action: str, author, note: str = "") -> Revision:
+    """Keep the record's state after a change as the next numbered revision."""
+    last = session.scalar(
+        select(func.max(Revision.number)).where(Revision.entity_type == entity_type, Revision.entity_id == entity_id)
+    )
+    revision = Revision(
+        entity_type=entity_type, entity_id=entity_id, number=(last or 0) + 1, action=action,
+        note=(note or "")[:500], snapshot=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
+        author_id=getattr(author, "id", None),
+    )
+    session.add(revision)
+    session.flush()
+    return revision
+
+
+@dataclass
+class RevisionView:
+    number: int
+    action: str
+    note: str
+    created_at: datetime
+    author_name: str | None
+    snapshot: dict
+
+
+def revisions_for(session: Session, entity_type: str, entity_id: int) -> list[RevisionView]:
+    """All revisions of a record, newest first, with their authors' names (one query)."""
+    from ..auth.models import User
+
+    rows = session.execute(
+        select(Revision, User.name)
+        .outerjoin(User, User.id == Revision.author_id)
+        .where(Revision.entity_type == entity_type, Revision.entity_id == entity_id)
+        .order_by(Revision.number.desc())
+    )
+    return [
+        RevisionView(r.number, r.action, r.note, r.created_at, name, json.loads(r.snapshot))
+        for r, name in rows
+    ]
+
+
+@dataclass
+class FieldDiff:
+    field: str
+    old: str
+    new: str
+    lines: list[str]  # unified diff lines for long texts, empty for short values
+
+
+def diff_snapshots(old: dict, new: dict) -> list[FieldDiff]:
+    """Field-by-field differences between two snapshots; long texts get a line diff (difflib)."""
+    changes = []
+    for field in sorted(set(old) | set(new)):
+        before, after = _as_text(old.get(field)), _as_text(new.get(field))
+        if before == after:
+            continue
+        lines = []
+        if "\n" in before or "\n" in after or max(len(before), len(after)) > 80:
+            lines = list(difflib.unified_diff(
+                _wrap(before), _wrap(after), lineterm="", n=2,
+            ))[2:]  # drop the ---/+++ header lines
+        changes.append(FieldDiff(field, before, after, lines))
+    return changes
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _wrap(text: str) -> list[str]:
+    """Split on lines and sentences so that a changed sentence shows as one changed line."""
+    out = []
+    for line in text.splitlines():
+        out.extend(part.strip() for part in line.replace(". ", ".\n").splitlines() if part.strip())
+    return out

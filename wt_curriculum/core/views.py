@@ -1,0 +1,55 @@
+"""Home page, language switch and health check."""
+from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request
+from sqlalchemy import text
+
+from ..auth.permissions import public
+from ..auth.views import safe_next
+from ..extensions import db
+from ..i18n import LANGUAGE_COOKIE
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    return render_template("core/home.html")
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Remember the chosen language for a year; without a choice Accept-Language decides."""
+    language = request.form.get("lang", "")
+    response = make_response(redirect(safe_next(request.form.get("next"))))
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """Database reachable and schema at the newest migration: 200, else 503."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Migrate
+
+    try:
+        current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except Exception:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable or not migrated"), 503
+    migrate_ext: Migrate = current_app.extensions["migrate"]
+    config = migrate_ext.migrate.get_config(migrate_ext.directory)
+    heads = ScriptDirectory.from_config(config).get_heads()
+    if sorted(current) != sorted(heads):
+        return jsonify(status="error", database="ok", migrations="behind", current=current, heads=heads), 503
+    return jsonify(status="ok", database="ok", migrations="current")
+
+
+@bp.app_context_processor
+def template_helpers():
+    return {"has_endpoint": lambda endpoint: endpoint in current_app.view_functions}

@@ -1,0 +1,103 @@
+"""Domain errors raised by services, and friendly error pages in the user's language."""
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; `message` is shown to the user."""
+
+    status_code = 400
+
+    def __init__(self, message, **details):
+        super().__init__(str(message))
+        self.message = message
+        self.details = details
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class Conflict(DomainError):
+    """Someone else changed the record first, or the change clashes with existing data."""
+
+    status_code = 409
+
+
+class ValidationError(DomainError):
+    status_code = 400
+
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    401: _l("Please log in"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("Someone else changed this first"),
+    413: _l("The file is too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong on our side"),
+}
+
+EXPLANATIONS = {
+    400: _l("Check what you entered and try again."),
+    401: _l("Log in to see this page."),
+    403: _l("Your account has no permission for this page. Ask your administrator if you think it should."),
+    404: _l("The page you asked for does not exist, or has been removed."),
+    405: _l("Use the buttons and links on the pages."),
+    409: _l("Reload the page to see the latest version, then make your change again."),
+    413: _l("Upload a smaller file."),
+    429: _l("Wait a moment and try again."),
+    500: _l("The error has been logged. Try again in a moment."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/ims/")
+
+
+def render_error(status: int, message=None):
+    if wants_json():
+        from .api.errors import error_response
+
+        return error_response(status, str(message or TITLES.get(status, TITLES[500])))
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=TITLES.get(status, TITLES[500]),
+            explanation=message or EXPLANATIONS.get(status, EXPLANATIONS[500]),
+        ),
+        status,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        return render_error(error.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, _l("The form had expired. Go back, reload the page and try again."))
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return render_error(error.status_code, error.message)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from .extensions import db
+
+        db.session.rollback()
+        return render_error(500)

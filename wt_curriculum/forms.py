@@ -1,0 +1,19 @@
+"""Form helpers shared by all areas."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+
+def apply_domain_error(form: FlaskForm, error) -> None:
+    """Show a service's ValidationError at its field, or at the top of the form."""
+    field = getattr(form, error.details.get("field", ""), None) if error.details.get("field") else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+class VersionedForm(FlaskForm):
+    """A form for a record with optimistic locking: it carries the version it was opened at."""
+
+    version = HiddenField(_l("Version"))

@@ -1,0 +1,61 @@
+"""Languages: Dutch by default, English complete; the user's choice is kept in a cookie.
+
+Messages are written in English in the code and translated to Dutch. Every
+area keeps its own catalog (wt_curriculum/<area>/translations) so that areas
+can change their texts independently; Flask-Babel merges them.
+"""
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from .extensions import babel
+
+LANGUAGE_COOKIE = "lang"
+PACKAGE = Path(__file__).resolve().parent
+AREAS = ("core", "auth", "objectives", "lessons", "schools", "reports", "api")
+
+
+def translation_dirs() -> list[Path]:
+    return [PACKAGE / area / "translations" for area in AREAS]
+
+
+def select_locale() -> str:
+    languages = babel_languages()
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def babel_languages() -> tuple[str, ...]:
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "nl")
+
+
+def compile_catalogs() -> None:
+    """Compile every area's .po files to .mo (part of set-up, and of the test session)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for directory in translation_dirs():
+        for po_path in directory.glob("*/LC_MESSAGES/messages.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            with po_path.open("rb") as f:
+                catalog = read_po(f)
+            with mo_path.open("wb") as f:
+                write_mo(f, catalog, use_fuzzy=False)
+
+
+def init_app(app: Flask) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs())
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["current_language"] = current_language

@@ -1,0 +1,41 @@
+"""Demo lesson packages from seeds/demo.yaml, matched by a uuid derived from the title."""
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..groepen import to_mask
+from .models import Alignment, LessonPackage, PackageStatus
+
+DEMO_NAMESPACE = uuid.UUID("6f1c3a52-3f57-4d0e-9a51-0b7d2f4f9c11")
+
+
+def load_demo_packages(session: Session, data: dict) -> str:
+    from ..objectives.models import Goal
+    from ..schools.models import Network
+
+    networks = {n.code: n.id for n in session.scalars(select(Network))}
+    goals = {code: gid for gid, code in session.execute(select(Goal.id, Goal.code))}
+    existing = set(session.scalars(select(LessonPackage.uuid)))
+    now = datetime.now(UTC)
+    added = 0
+    for p in data.get("packages", []):
+        package_uuid = str(uuid.uuid5(DEMO_NAMESPACE, p["title"]))
+        if package_uuid in existing:
+            continue
+        package = LessonPackage(
+            uuid=package_uuid, title=p["title"], summary=p.get("summary", ""),
+            description=p.get("description", ""), groepen_mask=to_mask(p["groepen"]),
+            lesson_count=p.get("lessons", 1), minutes_per_lesson=p.get("minutes", 45),
+            materials="\n".join(p.get("materials", [])), keywords=", ".join(p.get("keywords", [])),
+            network_id=networks[p["network"]], authors=", ".join(p.get("authors", [])),
+            licence=p.get("licence", "CC-BY-SA"), links="\n".join(p.get("links", [])),
+            status=p.get("status", PackageStatus.PUBLISHED),
+            published_at=now if p.get("status", PackageStatus.PUBLISHED) != PackageStatus.DRAFT else None,
+        )
+        package.alignments = [Alignment(goal_id=goals[a["goal"]], relation=a["relation"]) for a in p["alignments"]]
+        session.add(package)
+        added += 1
+    session.flush()
+    return f"Demo packages: {added} added."

@@ -1,0 +1,69 @@
+"""Networks, schools and year plans; coverage is derived from these, never stored."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import utcnow
+from ..extensions import db
+
+
+class Network(db.Model):
+    """A regional w&t network of schools."""
+
+    __tablename__ = "network"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class School(db.Model):
+    """A school location: BRIN code plus vestiging number."""
+
+    __tablename__ = "school"
+    __table_args__ = (UniqueConstraint("brin", "vestiging"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brin: Mapped[str] = mapped_column(String(4))
+    vestiging: Mapped[str] = mapped_column(String(2), default="00")
+    place: Mapped[str] = mapped_column(String(100), default="")
+    network_id: Mapped[Optional[int]] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    network: Mapped[Optional[Network]] = relationship(lazy="raise_on_sql")
+
+    @property
+    def code(self) -> str:
+        """BRIN + vestiging, e.g. 12AB00: how schools are named in imports and commands."""
+        return f"{self.brin}{self.vestiging}"
+
+
+class PlanEntry(db.Model):
+    """A package planned in a groep of a school in a school year (start year: 2026 = 2026-2027)."""
+
+    __tablename__ = "plan_entry"
+    __table_args__ = (
+        UniqueConstraint("school_id", "school_year", "groep", "package_id"),
+        Index("ix_plan_entry_year_school", "school_year", "school_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"))
+    school_year: Mapped[int]
+    groep: Mapped[int]
+    package_id: Mapped[int] = mapped_column(ForeignKey("lesson_package.id", ondelete="RESTRICT"), index=True)
+    period: Mapped[str] = mapped_column(String(20), default="")  # e.g. 'periode 2' or 'week 12'
+    taught_on: Mapped[Optional[date]]
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,30 @@
+"""`flask seed`: the real goal framework, and with --demo a living demo installation.
+
+Every step matches existing rows by a stable key (uuid, code, e-mail), so
+running it again adds nothing twice.
+"""
+from pathlib import Path
+
+import yaml
+from sqlalchemy.orm import Session
+
+
+def read_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def seed_all(session: Session, seeds_dir: Path, demo: bool = False) -> list[str]:
+    from .objectives.seed import load_framework
+
+    report = [load_framework(session, read_yaml(seeds_dir / "framework.yaml"))]
+    if demo:
+        from .lessons.seed import load_demo_packages
+        from .schools.seed import load_demo_plans, load_demo_schools, load_demo_users
+
+        data = read_yaml(seeds_dir / "demo.yaml")
+        report.append(load_demo_schools(session, data))
+        report.append(load_demo_packages(session, data))
+        report.append(load_demo_plans(session))
+        report.extend(load_demo_users(session))
+    return report
