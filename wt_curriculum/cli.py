@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 
@@ -58,6 +58,7 @@ def create_user_command(email, role, name, school_code, network_code):
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--demo", is_flag=True, help="Also add demo networks, schools, users, packages and year plans.")
 def seed_command(demo):
     """Load the goal framework from seeds/ (safe to run again), and with --demo the demo data."""

@@ -1,0 +1,35 @@
+def test_dutch_is_the_default(client):
+    body = client.get("/").get_data(as_text=True)
+    assert '<html lang="nl">' in body
+    assert "Naar de inhoud" in body
+
+
+def test_accept_language_decides_when_nothing_was_chosen(client):
+    body = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in body
+    assert "Skip to content" in body
+    body = client.get("/", headers={"Accept-Language": "fr-FR,de;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="nl">' in body
+
+
+def test_the_chosen_language_is_remembered_over_accept_language(client):
+    response = client.post("/language", data={"lang": "en", "next": "/login"})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    cookie = response.headers["Set-Cookie"]
+    assert "lang=en" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    body = client.get("/login", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "E-mail address" in body and '<html lang="en">' in body
+    client.post("/language", data={"lang": "nl", "next": "/"})
+    assert "E-mailadres" in client.get("/login").get_data(as_text=True)
+
+
+def test_unknown_language_and_foreign_next_are_ignored(client):
+    response = client.post("/language", data={"lang": "xx", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_form_errors_follow_the_language(client):
+    client.post("/language", data={"lang": "en"})
+    body = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert "Please check the form" in body and "This field is required." in body

@@ -1,0 +1,65 @@
+"""`flask db upgrade` builds the schema from nothing and keeps existing data; `flask seed` is idempotent."""
+import re
+import sqlite3
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select, text
+
+from tests.conftest import BASE_CONFIG, TEST_DATABASE_URL
+from wt_curriculum import create_app
+from wt_curriculum.extensions import db
+
+FIRST_REVISION = "2fa19a96b479"
+
+
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="runs on a file of its own (SQLite)")
+def test_upgrade_from_the_first_revision_keeps_existing_rows(tmp_path):
+    path = tmp_path / "old.sqlite"
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade(revision=FIRST_REVISION)
+        db.session.execute(text(
+            "INSERT INTO network (code, name, region, archived, created_at) "
+            "VALUES ('WT-OLD', 'Oud netwerk', 'Utrecht', 0, '2026-01-01 10:00:00')"))
+        db.session.commit()
+        upgrade(revision="heads")
+        assert db.session.execute(text("SELECT name FROM network WHERE code = 'WT-OLD'")).scalar() == "Oud netwerk"
+        # Every migration can be undone and redone.
+        downgrade(revision="base")
+        upgrade(revision="heads")
+        db.engine.dispose()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sqlite_runs_with_foreign_keys_on(app):
+    if TEST_DATABASE_URL:
+        pytest.skip("SQLite only")
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_seed_loads_the_framework_and_demo_data_once(runner, app):
+    from wt_curriculum.auth.models import User
+    from wt_curriculum.lessons.models import LessonPackage
+    from wt_curriculum.objectives.models import Domain, Goal, Strand
+    from wt_curriculum.schools.models import Network, PlanEntry, School
+
+    first = runner.invoke(args=["seed", "--demo"])
+    assert first.exit_code == 0, first.output
+    passwords = re.findall(r"password (\S+)", first.output)
+    assert len(passwords) == 5
+    models = (Domain, Strand, Goal, Network, School, LessonPackage, PlanEntry, User)
+    with app.app_context():
+        counts = {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
+        demo_admin = db.session.scalar(select(User).where(User.email == "beheerder@example.org"))
+        assert demo_admin.check_password(passwords[0])
+    assert counts["Domain"] == 2 and counts["Strand"] >= 15 and counts["Goal"] >= 80
+    assert counts["LessonPackage"] >= 40 and counts["School"] >= 10 and counts["PlanEntry"] > 100
+    second = runner.invoke(args=["seed", "--demo"])
+    assert second.exit_code == 0, second.output
+    assert "password " not in second.output.replace("password unchanged", "")
+    with app.app_context():
+        again = {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
+    assert again == counts
