@@ -31,12 +31,13 @@ BASE_CONFIG = {
 }
 
 
-def _pg_url(worker: str) -> tuple[str, str]:
+def _pg_url(worker: str) -> tuple[str, str, str]:
     url = TEST_DATABASE_URL
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             url = "postgresql+psycopg://" + url[len(prefix):]
-    schema = f"wt_test_{worker}"
+    # One schema per test process, so parallel runs on one server never meet; dropped at the end.
+    schema = f"wt_test_{worker}_{os.getpid()}"
     sep = "&" if "?" in url else "?"
     return url, f"{url}{sep}options=-csearch_path%3D{schema}", schema
 
@@ -60,6 +61,10 @@ def database_template(tmp_path_factory, worker_id):
             tables = [t.name for t in db.metadata.sorted_tables]
             db.engine.dispose()
         yield {"kind": "postgresql", "url": url, "tables": tables}
+        engine = create_engine(base_url)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
     else:
         path = tmp_path_factory.mktemp("template") / "template.sqlite"
         app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
