@@ -70,6 +70,39 @@ def seed_command(demo):
         click.echo(line)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path):
+    """Write a consistent copy of the whole database to PATH (SQLite file, or pg_dump archive)."""
+    from .core.backup import BackupError, backup
+
+    try:
+        backup(db.engine.url.render_as_string(hide_password=False), path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {path}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path, yes):
+    """Replace the database's contents with the backup at PATH. Stop the app first."""
+    from .core.backup import BackupError, restore
+
+    if not yes:
+        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(db.engine.url.render_as_string(hide_password=False), path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Database restored from {path}.")
+
+
 def _pybabel(*args: str) -> None:
     from babel.messages.frontend import CommandLineInterface
 
@@ -120,3 +153,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

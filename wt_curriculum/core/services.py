@@ -98,3 +98,42 @@ def _wrap(text: str) -> list[str]:
     for line in text.splitlines():
         out.extend(part.strip() for part in line.replace(". ", ".\n").splitlines() if part.strip())
     return out
+
+
+@dataclass
+class AuditRow:
+    created_at: datetime
+    user_name: str | None
+    action: str
+    entity_type: str
+    entity_id: int | None
+    summary: str
+
+
+@dataclass
+class AuditPage:
+    rows: list[AuditRow]
+    page: int
+    pages: int
+    total: int
+
+
+def audit_log(session: Session, page: int = 1, per_page: int = 50, action_prefix: str = "") -> AuditPage:
+    """The audit log, newest first, one page at a time (two queries whatever its length)."""
+    from ..auth.models import User
+
+    conditions = [AuditEvent.action.startswith(action_prefix, autoescape=True)] if action_prefix else []
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(*conditions)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    )
+    return AuditPage(
+        [AuditRow(e.created_at, name, e.action, e.entity_type, e.entity_id, e.summary) for e, name in rows],
+        page, pages, total,
+    )

@@ -2,10 +2,12 @@
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request
 from sqlalchemy import text
 
-from ..auth.permissions import public
+from ..auth.models import Role
+from ..auth.permissions import public, roles_required
 from ..auth.views import safe_next
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE
+from . import services
 
 bp = Blueprint("core", __name__)
 
@@ -48,6 +50,15 @@ def healthz():
     if sorted(current) != sorted(heads):
         return jsonify(status="error", database="ok", migrations="behind", current=current, heads=heads), 503
     return jsonify(status="ok", database="ok", migrations="current")
+
+
+@bp.route("/admin/audit")
+@roles_required(Role.ADMIN)
+def audit_log():
+    """Who changed what: goals, packages, plans, users, imports."""
+    page = request.args.get("page", 1, type=int)
+    kind = request.args.get("kind", "")[:40]
+    return render_template("core/audit.html", log=services.audit_log(db.session, page, action_prefix=kind), kind=kind)
 
 
 @bp.app_context_processor
