@@ -1,0 +1,78 @@
+"""Smoke test: the app under gunicorn with several workers, as in production."""
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn_server(database_template, tmp_path, app, factory):
+    """gunicorn with 2 workers on a free port, on the test's database; yields (base_url, user)."""
+    user = factory.user("redacteur")
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "gunicorn-test-secret",
+           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        else:
+            raise AssertionError("gunicorn did not answer /healthz within 30 s")
+        yield base, user
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        output = process.stdout.read().decode(errors="replace")
+        assert "Traceback" not in output, output
+
+
+def test_gunicorn_serves_login_and_pages(gunicorn_server):
+    base, user = gunicorn_server
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login_page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', login_page)
+    csrf = token.group(1) or token.group(2)
+    data = urllib.parse.urlencode({"csrf_token": csrf, "email": user.email, "password": PASSWORD}).encode()
+    home = opener.open(base + "/login", data=data).read().decode()
+    assert "Uitloggen" in home
+    for path in ("/", "/account/password", "/healthz"):
+        with opener.open(base + path) as response:
+            assert response.status == 200
+    with pytest.raises(urllib.error.HTTPError) as error:
+        opener.open(base + "/admin/users")
+    assert error.value.code == 403
