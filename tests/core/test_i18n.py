@@ -33,3 +33,12 @@ def test_form_errors_follow_the_language(client):
     client.post("/language", data={"lang": "en"})
     body = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
     assert "Please check the form" in body and "This field is required." in body
+
+
+def test_accessibility_statement_names_the_standard_and_known_gaps(client):
+    body = client.get("/toegankelijkheid").get_data(as_text=True)
+    assert "WCAG 2.1" in body and "EN 301 549" in body and "axe-core" in body
+    assert "Wat nog niet voldoet" in body
+    assert "25 november 2026" in body
+    english = client.get("/toegankelijkheid", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "What does not conform yet" in english and "November 25, 2026" in english

@@ -1,4 +1,6 @@
-"""Home page, language switch and health check."""
+"""Home page, language switch, health check, accessibility statement, audit log."""
+from datetime import date
+
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request
 from sqlalchemy import text
 
@@ -10,12 +12,20 @@ from ..i18n import LANGUAGE_COOKIE
 from . import services
 
 bp = Blueprint("core", __name__)
+ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 25)
 
 
 @bp.route("/")
 @public
 def home():
     return render_template("core/home.html")
+
+
+@bp.route("/toegankelijkheid")
+@public
+def accessibility():
+    """The accessibility statement (toegankelijkheidsverklaring)."""
+    return render_template("core/accessibility.html", reviewed_on=ACCESSIBILITY_REVIEWED_ON)
 
 
 @bp.route("/language", methods=["POST"])
