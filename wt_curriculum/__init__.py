@@ -40,14 +40,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .case.views import bp as case_bp
     from .core.views import bp as core_bp
+    from .interchange.views import bp as interchange_bp
     from .lessons.views import bp as lessons_bp
     from .objectives.views import bp as objectives_bp
     from .references.views import bp as references_bp
     from .reports.views import bp as reports_bp
     from .schools.views import bp as schools_bp
 
-    for blueprint in (core_bp, auth_bp, objectives_bp, lessons_bp, schools_bp, references_bp, reports_bp, api_bp):
+    for blueprint in (core_bp, auth_bp, objectives_bp, lessons_bp, schools_bp, references_bp,
+                      reports_bp, api_bp, case_bp, interchange_bp):
         app.register_blueprint(blueprint)
 
     from . import auth, cli, errors, security

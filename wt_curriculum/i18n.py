@@ -13,7 +13,7 @@ from .extensions import babel
 
 LANGUAGE_COOKIE = "lang"
 PACKAGE = Path(__file__).resolve().parent
-AREAS = ("core", "auth", "objectives", "lessons", "schools", "references", "reports", "api")
+AREAS = ("core", "auth", "objectives", "lessons", "schools", "references", "reports", "api", "case", "interchange")
 
 
 def translation_dirs() -> list[Path]:
