@@ -103,6 +103,30 @@ def restore_command(path, yes):
     click.echo(f"Database restored from {path}.")
 
 
+bench_cli = AppGroup("bench", help="National-scale benchmark data.")
+
+
+@bench_cli.command("generate")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="1 = national size (7,000 schools, ~4 million plan rows); 0.1 for a quick run.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed: same seed, same data.")
+def bench_generate(scale, seed):
+    """Load the framework and fill the database with generated networks, schools, packages and plans."""
+    from bench.generate import generate
+
+    from . import seed as seeding
+
+    click.echo(seeding.seed_all(db.session, ROOT / "seeds")[0])
+    try:
+        report = generate(db.session, scale=scale, seed=seed)
+    except RuntimeError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    for line in report.lines():
+        click.echo(line)
+
+
 def _pybabel(*args: str) -> None:
     from babel.messages.frontend import CommandLineInterface
 
@@ -154,4 +178,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(bench_cli)
     app.cli.add_command(restore_command)

@@ -1,0 +1,1 @@
+"""National-scale data generation and the benchmark (see README, section Benchmark)."""
