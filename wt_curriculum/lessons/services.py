@@ -1,12 +1,512 @@
 """Lesson packages: plain functions that take the session, flush, and never commit."""
-from dataclasses import dataclass
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from sqlalchemy import case, select
-from sqlalchemy.orm import Session
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from .models import Alignment, LessonPackage, PackageStatus
+from ..auth.models import Role
+from ..core.services import FieldDiff, diff_snapshots, record_audit, record_revision, revisions_for
+from ..errors import Conflict, Forbidden, NotFound, ValidationError
+from ..groepen import ALL_GROEPEN, label, to_mask
+from . import attachments as files
+from .markdown import render_markdown
+from .models import Alignment, Attachment, LessonPackage, Licence, PackageStatus, Relation
+
+LICENCE_LABELS = {
+    Licence.CC_BY: "CC BY",
+    Licence.CC_BY_SA: "CC BY-SA",
+    Licence.CC_BY_NC_SA: "CC BY-NC-SA",
+    Licence.ALL_RIGHTS_RESERVED: _l("All rights reserved"),
+}
+STATUS_LABELS = {
+    PackageStatus.DRAFT: _l("Draft"),
+    PackageStatus.PUBLISHED: _l("Published"),
+    PackageStatus.WITHDRAWN: _l("Withdrawn"),
+}
+RELATION_LABELS = {Relation.CORE: _l("main aim (kern)"), Relation.TOUCHES: _l("touches on (raakt)")}
+MAX_LESSONS = 50
+MIN_MINUTES, MAX_MINUTES = 5, 480
+MAX_LINKS = 20
 
 
+# --- Who may do what ---------------------------------------------------------------------------
+def can_edit_network_packages(user, network_id: int | None) -> bool:
+    """Editors and admins edit every package; a network coordinator only their own network's."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in (Role.ADMIN, Role.EDITOR):
+        return True
+    return user.role == Role.NETWORK and user.network_id is not None and user.network_id == network_id
+
+
+def can_see_package(user, package: LessonPackage) -> bool:
+    """Published packages are for everyone; drafts and withdrawn ones for those who may edit them."""
+    return package.status == PackageStatus.PUBLISHED or can_edit_network_packages(user, package.network_id)
+
+
+def package_for_edit(session: Session, package_id: int, user) -> LessonPackage:
+    """The package with its alignments and attachments, if the user may edit it (else NotFound/Forbidden)."""
+    package = session.scalar(
+        select(LessonPackage).where(LessonPackage.id == package_id)
+        .options(selectinload(LessonPackage.alignments), selectinload(LessonPackage.attachments))
+    )
+    if package is None:
+        raise NotFound(_l("This lesson package does not exist."))
+    if not can_edit_network_packages(user, package.network_id):
+        raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    return package
+
+
+# --- Reading ----------------------------------------------------------------------------------
+@dataclass
+class AlignedGoal:
+    id: int
+    code: str
+    title: str
+    relation: str
+    status: str
+
+    @property
+    def retired(self) -> bool:
+        from ..objectives.models import GoalStatus
+
+        return self.status == GoalStatus.RETIRED
+
+
+@dataclass
+class AttachmentInfo:
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass
+class PackageDetail:
+    id: int
+    title: str
+    summary: str
+    description_html: str
+    groepen: list[int]
+    groepen_label: str
+    lesson_count: int
+    minutes_per_lesson: int
+    total_minutes: int
+    materials: list[str]
+    keywords: list[str]
+    authors: list[str]
+    licence: str
+    licence_label: str
+    links: list[str]
+    network_id: int
+    network_name: str
+    status: str
+    status_label: str
+    published_at: datetime | None
+    updated_at: datetime
+    version: int
+    goals: list[AlignedGoal] = field(default_factory=list)
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+    can_edit: bool = False
+
+
+def split_list(text: str, separator: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(separator) if part.strip()]
+
+
+def aligned_goals(session: Session, package_ids: list[int]) -> dict[int, list[AlignedGoal]]:
+    """Every package's goals (kern first, then by code), for many packages in one query."""
+    from ..objectives.models import Goal
+
+    result: dict[int, list[AlignedGoal]] = {pid: [] for pid in package_ids}
+    if not package_ids:
+        return result
+    rows = session.execute(
+        select(Alignment.package_id, Goal.id, Goal.code, Goal.title, Alignment.relation, Goal.status)
+        .join(Goal, Goal.id == Alignment.goal_id)
+        .where(Alignment.package_id.in_(package_ids))
+        .order_by(Alignment.package_id, case((Alignment.relation == Relation.CORE, 0), else_=1), Goal.code)
+    )
+    for package_id, goal_id, code, title, relation, status in rows:
+        result[package_id].append(AlignedGoal(goal_id, code, title, relation, status))
+    return result
+
+
+def package_detail(session: Session, package_id: int, user) -> PackageDetail:
+    """Everything the package page shows; NotFound when it does not exist or the user may not see it."""
+    from ..schools.models import Network
+
+    row = session.execute(
+        select(LessonPackage, Network.name).join(Network, Network.id == LessonPackage.network_id)
+        .where(LessonPackage.id == package_id)
+    ).first()
+    if row is None or not can_see_package(user, row[0]):
+        raise NotFound(_l("This lesson package does not exist."))
+    package, network_name = row
+    attachments = session.execute(
+        select(Attachment.id, Attachment.filename, Attachment.content_type, Attachment.size)
+        .where(Attachment.package_id == package.id).order_by(Attachment.filename, Attachment.id)
+    )
+    return PackageDetail(
+        id=package.id, title=package.title, summary=package.summary,
+        description_html=render_markdown(package.description), groepen=package.groepen,
+        groepen_label=label(package.groepen), lesson_count=package.lesson_count,
+        minutes_per_lesson=package.minutes_per_lesson, total_minutes=package.total_minutes,
+        materials=split_list(package.materials, "\n"), keywords=split_list(package.keywords, ","),
+        authors=split_list(package.authors, ","), licence=package.licence,
+        licence_label=LICENCE_LABELS.get(package.licence, package.licence),
+        links=split_list(package.links, "\n"), network_id=package.network_id, network_name=network_name,
+        status=package.status, status_label=STATUS_LABELS.get(package.status, package.status),
+        published_at=package.published_at, updated_at=package.updated_at, version=package.version,
+        goals=aligned_goals(session, [package.id])[package.id],
+        attachments=[AttachmentInfo(*a) for a in attachments],
+        can_edit=can_edit_network_packages(user, package.network_id),
+    )
+
+
+@dataclass
+class PackageRow:
+    id: int
+    title: str
+    status: str
+    status_label: str
+    network_name: str
+    groepen_label: str
+    updated_at: datetime
+
+
+@dataclass
+class PackageList:
+    items: list[PackageRow]
+    total: int
+    page: int
+    pages: int
+
+
+def packages_for_author(session: Session, user, page: int = 1, per_page: int = 25) -> PackageList:
+    """The packages the user may edit, all statuses, newest change first (for the authoring list)."""
+    from ..schools.models import Network
+
+    query = select(LessonPackage, Network.name).join(Network, Network.id == LessonPackage.network_id)
+    if user.role == Role.NETWORK:
+        query = query.where(LessonPackage.network_id == user.network_id)
+    elif user.role not in (Role.ADMIN, Role.EDITOR):
+        raise Forbidden(_l("You cannot edit lesson packages."))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = session.execute(
+        query.order_by(LessonPackage.updated_at.desc(), LessonPackage.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    )
+    items = [PackageRow(p.id, p.title, p.status, STATUS_LABELS.get(p.status, p.status), name,
+                        label(p.groepen), p.updated_at) for p, name in rows]
+    return PackageList(items, total, page, pages)
+
+
+# --- Goals for the goal picker ----------------------------------------------------------------
+@dataclass
+class GoalChoice:
+    id: int
+    code: str
+    title: str
+    status: str
+
+
+def find_goals(session: Session, text: str, exclude_ids=(), limit: int = 25) -> list[GoalChoice]:
+    """Published goals whose code starts with, or whose title/keywords/description hold, every word typed."""
+    from ..objectives.models import Domain, Goal, GoalStatus, Strand
+
+    words = (text or "").split()[:8]
+    if not words:
+        return []
+    query = (
+        select(Goal.id, Goal.code, Goal.title, Goal.status)
+        .join(Strand, Strand.id == Goal.strand_id).join(Domain, Domain.id == Strand.domain_id)
+        .where(Goal.status == GoalStatus.PUBLISHED)
+        .order_by(Domain.position, Strand.position, Goal.position, Goal.code)
+        .limit(limit)
+    )
+    for word in words:
+        word = word.lower()[:60]
+        query = query.where(or_(
+            func.lower(Goal.code).startswith(word, autoescape=True),
+            func.lower(Goal.title).contains(word, autoescape=True),
+            func.lower(Goal.keywords).contains(word, autoescape=True),
+            func.lower(Goal.description).contains(word, autoescape=True),
+        ))
+    if exclude_ids:
+        query = query.where(Goal.id.not_in(list(exclude_ids)))
+    return [GoalChoice(*row) for row in session.execute(query)]
+
+
+def goals_by_id(session: Session, goal_ids) -> dict[int, GoalChoice]:
+    from ..objectives.models import Goal
+
+    ids = list({int(i) for i in goal_ids})
+    if not ids:
+        return {}
+    rows = session.execute(select(Goal.id, Goal.code, Goal.title, Goal.status).where(Goal.id.in_(ids)))
+    return {row[0]: GoalChoice(*row) for row in rows}
+
+
+# --- Writing ------------------------------------------------------------------------------------
+@dataclass
+class PackageData:
+    """What an author typed, already parsed by the form."""
+
+    title: str
+    summary: str
+    description: str
+    groepen: list[int]
+    lesson_count: int
+    minutes_per_lesson: int
+    materials: str
+    keywords: str
+    authors: str
+    licence: str
+    links: str
+    network_id: int | None
+    alignments: list[tuple[int, str]]  # (goal id, kern|raakt)
+
+
+def parse_links(text: str) -> list[str]:
+    """One http(s) address per line; ValidationError naming the first bad one."""
+    links = split_list(text, "\n")
+    if len(links) > MAX_LINKS:
+        raise ValidationError(_l("At most %(n)s links.", n=MAX_LINKS), field="links")
+    for link in links:
+        parts = urlsplit(link)
+        if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in link
+                or len(link) > 500 or "." not in parts.hostname):
+            raise ValidationError(
+                _l("“%(link)s” is not a web address starting with http:// or https://.", link=link[:80]),
+                field="links")
+    return links
+
+
+def _clean_list(text: str, separator: str) -> str:
+    return (", " if separator == "," else "\n").join(split_list(text, separator))
+
+
+def _validate(session: Session, data: PackageData, user, existing_goal_ids=frozenset()) -> None:
+    from ..objectives.models import GoalStatus
+    from ..schools.models import Network
+
+    if not (data.title or "").strip():
+        raise ValidationError(_l("Give the package a title."), field="title")
+    if not data.groepen or any(g not in ALL_GROEPEN for g in data.groepen):
+        raise ValidationError(_l("Choose at least one groep (1 to 8)."), field="groepen")
+    if not 1 <= (data.lesson_count or 0) <= MAX_LESSONS:
+        raise ValidationError(_l("The number of lessons is between 1 and %(n)s.", n=MAX_LESSONS),
+                              field="lesson_count")
+    if not MIN_MINUTES <= (data.minutes_per_lesson or 0) <= MAX_MINUTES:
+        raise ValidationError(_l("Minutes per lesson are between %(min)s and %(max)s.",
+                                 min=MIN_MINUTES, max=MAX_MINUTES), field="minutes_per_lesson")
+    if data.licence not in set(Licence):
+        raise ValidationError(_l("Choose a licence from the list."), field="licence")
+    parse_links(data.links)
+    if data.network_id is None or session.get(Network, data.network_id) is None:
+        raise ValidationError(_l("Choose the network that shares this package."), field="network_id")
+    if not can_edit_network_packages(user, data.network_id):
+        raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    if not data.alignments:
+        raise ValidationError(_l("Choose at least one learning goal this package serves."), field="goals")
+    if any(relation not in set(Relation) for _, relation in data.alignments):
+        raise ValidationError(_l("Each goal is either the main aim (kern) or touched on (raakt)."), field="goals")
+    if not any(relation == Relation.CORE for _, relation in data.alignments):
+        raise ValidationError(_l("At least one goal must be the main aim (kern) of the package."), field="goals")
+    goals = goals_by_id(session, [goal_id for goal_id, _ in data.alignments])
+    for goal_id, _ in data.alignments:
+        goal = goals.get(goal_id)
+        # A goal retired after it was chosen stays (flagged); new choices must be published goals.
+        if goal is None or (goal.status != GoalStatus.PUBLISHED and goal_id not in existing_goal_ids):
+            raise ValidationError(_l("Only published learning goals can be chosen."), field="goals")
+
+
+def _apply(package: LessonPackage, data: PackageData) -> None:
+    package.title = data.title.strip()
+    package.summary = (data.summary or "").strip()
+    package.description = (data.description or "").strip()
+    package.groepen_mask = to_mask(data.groepen)
+    package.lesson_count = data.lesson_count
+    package.minutes_per_lesson = data.minutes_per_lesson
+    package.materials = _clean_list(data.materials, "\n")
+    package.keywords = _clean_list(data.keywords, ",")
+    package.authors = _clean_list(data.authors, ",")
+    package.licence = data.licence
+    package.links = "\n".join(parse_links(data.links))
+    package.network_id = data.network_id
+    wanted = dict(data.alignments)
+    # Update in place: deleting and re-adding the same goal in one flush would break the unique key.
+    for alignment in list(package.alignments):
+        if alignment.goal_id in wanted:
+            alignment.relation = wanted.pop(alignment.goal_id)
+        else:
+            package.alignments.remove(alignment)
+    for goal_id, relation in wanted.items():
+        package.alignments.append(Alignment(goal_id=goal_id, relation=relation))
+
+
+def package_snapshot(session: Session, package: LessonPackage) -> dict:
+    """The fields of a package that its revisions keep and compare."""
+    from ..schools.models import Network
+
+    codes = goals_by_id(session, [a.goal_id for a in package.alignments])
+    goals = sorted(f"{codes[a.goal_id].code} ({a.relation})" for a in package.alignments if a.goal_id in codes)
+    return {
+        "title": package.title, "summary": package.summary, "description": package.description,
+        "groepen": package.groepen, "lesson_count": package.lesson_count,
+        "minutes_per_lesson": package.minutes_per_lesson, "materials": package.materials,
+        "keywords": package.keywords, "authors": package.authors, "licence": package.licence,
+        "links": package.links, "network": session.scalar(select(Network.code).where(Network.id == package.network_id)),
+        "status": package.status, "goals": goals,
+    }
+
+
+def create_package(session: Session, data: PackageData, user, note: str = "") -> LessonPackage:
+    """A new draft package of data.network_id, with its alignments and a first revision."""
+    _validate(session, data, user)
+    package = LessonPackage(uuid=str(uuid_module.uuid4()), status=PackageStatus.DRAFT, alignments=[])
+    _apply(package, data)
+    session.add(package)
+    session.flush()
+    record_revision(session, "package", package.id, package_snapshot(session, package), "create", user, note)
+    record_audit(session, user, "package.create", "package", package.id, package.title)
+    return package
+
+
+def _check_version(package: LessonPackage, expected_version) -> None:
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        expected = -1
+    if expected != package.version:
+        raise Conflict(_l("Someone else saved this package after you opened it. Your changes have not been "
+                          "saved: open the package again to see the latest version, then make your change again."))
+
+
+def update_package(session: Session, package: LessonPackage, data: PackageData, user, expected_version,
+                   note: str = "") -> LessonPackage:
+    """Save an author's changes, refusing them (Conflict) when the package changed since the form was opened."""
+    if not can_edit_network_packages(user, package.network_id):
+        raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    _check_version(package, expected_version)
+    _validate(session, data, user, existing_goal_ids={a.goal_id for a in package.alignments})
+    _apply(package, data)
+    package.updated_at = datetime.now(UTC)  # always UPDATE the row, so that the version moves on
+    session.flush()
+    record_revision(session, "package", package.id, package_snapshot(session, package), "edit", user, note)
+    record_audit(session, user, "package.edit", "package", package.id, package.title)
+    return package
+
+
+def publish_package(session: Session, package: LessonPackage, user, note: str = "") -> bool:
+    """Make the package visible to everyone; False when it already was."""
+    from ..objectives.models import GoalStatus
+
+    if not can_edit_network_packages(user, package.network_id):
+        raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    if package.status == PackageStatus.PUBLISHED:
+        return False
+    goals = goals_by_id(session, [a.goal_id for a in package.alignments])
+    if not any(a.relation == Relation.CORE and goals[a.goal_id].status == GoalStatus.PUBLISHED
+               for a in package.alignments):
+        raise ValidationError(_l("A package can only be published when its main aim (kern) is a published goal."))
+    package.status = PackageStatus.PUBLISHED
+    package.published_at = datetime.now(UTC)
+    session.flush()
+    record_revision(session, "package", package.id, package_snapshot(session, package), "publish", user, note)
+    record_audit(session, user, "package.publish", "package", package.id, package.title)
+    return True
+
+
+def withdraw_package(session: Session, package: LessonPackage, user, note: str = "") -> bool:
+    """Take a published package back (it stays in year plans); False when it was not published."""
+    if not can_edit_network_packages(user, package.network_id):
+        raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    if package.status != PackageStatus.PUBLISHED:
+        return False
+    package.status = PackageStatus.WITHDRAWN
+    session.flush()
+    record_revision(session, "package", package.id, package_snapshot(session, package), "withdraw", user, note)
+    record_audit(session, user, "package.withdraw", "package", package.id, package.title)
+    return True
+
+
+# --- History --------------------------------------------------------------------------------
+@dataclass
+class HistoryEntry:
+    number: int
+    action: str
+    note: str
+    created_at: datetime
+    author_name: str | None
+    changes: list[FieldDiff]
+
+
+def package_history(session: Session, package_id: int) -> list[HistoryEntry]:
+    """Every revision of a package, newest first, each with what changed since the one before."""
+    revisions = revisions_for(session, "package", package_id)
+    entries = []
+    for index, revision in enumerate(revisions):
+        previous = revisions[index + 1].snapshot if index + 1 < len(revisions) else {}
+        entries.append(HistoryEntry(revision.number, revision.action, revision.note, revision.created_at,
+                                    revision.author_name, diff_snapshots(previous, revision.snapshot)))
+    return entries
+
+
+# --- Attachments ----------------------------------------------------------------------------
+def add_attachment(session: Session, package: LessonPackage, filename: str, data: bytes, user,
+                   folder: str) -> Attachment:
+    """Check the file (kind, size, content) and store it; nothing is stored when it is refused."""
+    if not can_edit_network_packages(user, package.network_id):
+        raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    name, kind = files.check_file(filename, data)
+    stored_name = files.store_bytes(folder, data)
+    attachment = Attachment(package_id=package.id, filename=name, stored_name=stored_name,
+                            content_type=kind.content_type, size=len(data), uploaded_by_id=user.id)
+    session.add(attachment)
+    session.flush()
+    record_audit(session, user, "package.attach", "package", package.id, name)
+    return attachment
+
+
+def delete_attachment(session: Session, package: LessonPackage, attachment_id: int, user) -> str:
+    """Remove the attachment's record; returns the stored name, for deleting the file after the commit."""
+    if not can_edit_network_packages(user, package.network_id):
+        raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    attachment = session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.package_id == package.id))
+    if attachment is None:
+        raise NotFound(_l("This attachment does not exist."))
+    stored_name = attachment.stored_name
+    record_audit(session, user, "package.detach", "package", package.id, attachment.filename)
+    session.delete(attachment)
+    session.flush()
+    return stored_name
+
+
+def attachment_for_download(session: Session, package_id: int, attachment_id: int, user) -> Attachment:
+    """The attachment, if its package is visible to the user (else NotFound)."""
+    row = session.execute(
+        select(Attachment, LessonPackage.status, LessonPackage.network_id)
+        .join(LessonPackage, LessonPackage.id == Attachment.package_id)
+        .where(Attachment.id == attachment_id, Attachment.package_id == package_id)
+    ).first()
+    if row is None:
+        raise NotFound(_l("This attachment does not exist."))
+    attachment, status, network_id = row
+    if status != PackageStatus.PUBLISHED and not can_edit_network_packages(user, network_id):
+        raise NotFound(_l("This attachment does not exist."))
+    return attachment
+
+
+# --- Used by other areas ----------------------------------------------------------------------
 @dataclass
 class PackageForGoal:
     id: int
