@@ -1,0 +1,223 @@
+"""CSV import of networks and schools: preview first, then all-or-nothing, with line-numbered errors.
+
+Files may be UTF-8 (with or without BOM) or Windows-1252 (what Excel writes on Dutch Windows), with `;`
+or `,` as delimiter (sniffed). The first line is the header. Rows are matched by their key (network
+code; school BRIN + vestiging), so importing the same file twice changes nothing.
+"""
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core.services import record_audit
+from ..errors import ValidationError
+from .models import Network, School
+from .services import NetworkData, SchoolData, clean_network_data, clean_school_data
+
+KINDS = ("netwerken", "scholen")
+# Column names in English or Dutch, case-insensitive.
+ALIASES = {
+    "code": "code", "name": "name", "naam": "name", "region": "region", "regio": "region",
+    "brin": "brin", "vestiging": "vestiging", "vestigingsnummer": "vestiging", "place": "place",
+    "plaats": "place", "network": "network", "netwerk": "network",
+}
+COLUMNS = {
+    "netwerken": {"required": ("code", "name"), "optional": ("region",)},
+    "scholen": {"required": ("name", "brin"), "optional": ("vestiging", "place", "network")},
+}
+MAX_ERRORS = 100
+
+
+@dataclass
+class LineError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportRow:
+    line: int
+    key: str
+    label: str
+    action: str  # add, change or same
+    changes: list[str] = field(default_factory=list)  # 'field: old → new'
+    data: object = None
+
+
+@dataclass
+class ImportPreview:
+    kind: str
+    rows: list[ImportRow]
+    errors: list[LineError]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (a BOM is dropped) or else Windows-1252."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValidationError(_l("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV and try "
+                                 "again.")) from None
+
+
+def _dialect(text: str):
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,")
+    except csv.Error:
+        first = text.splitlines()[0] if text else ""
+        dialect = csv.excel()
+        dialect.delimiter = ";" if first.count(";") >= first.count(",") else ","
+        return dialect
+
+
+def read_rows(raw: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[LineError]]:
+    """Decode and split a CSV file into (line number, {column: value}) rows, and the errors found."""
+    if not raw or not raw.strip():
+        return [], [LineError(1, str(_l("The file is empty.")))]
+    try:
+        text = decode(raw)
+    except ValidationError as error:
+        return [], [LineError(1, str(error.message))]
+    if "\x00" in text:
+        return [], [LineError(1, str(_l("The file contains binary data; upload a CSV text file.")))]
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+    errors: list[LineError] = []
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return [], [LineError(1, str(_l("The first line must be a header with the column names.")))]
+    columns = [ALIASES.get(h.strip().lower()) for h in header]
+    spec = COLUMNS[kind]
+    missing = [c for c in spec["required"] if c not in columns]
+    if missing:
+        return [], [LineError(1, str(_l("The header must name the columns %(columns)s; missing: %(missing)s.",
+                                        columns=", ".join(spec["required"] + spec["optional"]),
+                                        missing=", ".join(missing))))]
+    rows = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                errors.append(LineError(line, str(_l("This line has %(n)s fields, the header %(m)s.",
+                                                     n=len(values), m=len(header)))))
+                continue
+            values = values + [""] * (len(header) - len(values))
+            rows.append((line, {c: v.strip() for c, v in zip(columns, values, strict=True) if c}))
+    except csv.Error as error:
+        errors.append(LineError(reader.line_num + 1, str(_l("This line cannot be read: %(error)s",
+                                                            error=str(error)))))
+    if not rows and not errors:
+        errors.append(LineError(2, str(_l("The file has a header but no rows."))))
+    return rows, errors
+
+
+def _diff(pairs) -> list[str]:
+    return [f"{name}: {old or '—'} → {new or '—'}" for name, old, new in pairs if (old or "") != (new or "")]
+
+
+def preview_import(session: Session, kind: str, raw: bytes) -> ImportPreview:
+    """What importing the file would add, change or leave alone, or the errors found (writes nothing)."""
+    if kind not in KINDS:
+        raise ValidationError(_l("Unknown kind of import."))
+    rows, errors = read_rows(raw, kind)
+    result = ImportPreview(kind, [], errors)
+    seen: dict[str, int] = {}
+    if kind == "netwerken":
+        existing = {n.code: n for n in session.scalars(select(Network))}
+    else:
+        existing = {s.code: s for s in session.scalars(select(School))}
+        networks = {code: (nid, code) for nid, code in session.execute(select(Network.id, Network.code))}
+        network_codes = {nid: code for nid, code in networks.values()}
+    for line, values in rows:
+        try:
+            if kind == "netwerken":
+                data = clean_network_data(NetworkData(values.get("code", ""), values.get("name", ""),
+                                                      values.get("region", "")))
+                key, label = data.code, data.name
+                current = existing.get(key)
+                pairs = [] if current is None else [("name", current.name, data.name),
+                                                    ("region", current.region, data.region)]
+            else:
+                network_code = values.get("network", "").upper()
+                network_id = None
+                if network_code:
+                    if network_code not in networks:
+                        raise ValidationError(_l("There is no network with code %(code)s.", code=network_code))
+                    network_id = networks[network_code][0]
+                data = clean_school_data(SchoolData(values.get("name", ""), values.get("brin", ""),
+                                                    values.get("vestiging", ""), values.get("place", ""),
+                                                    network_id))
+                key, label = data.brin + data.vestiging, data.name
+                current = existing.get(key)
+                pairs = [] if current is None else [
+                    ("name", current.name, data.name), ("place", current.place, data.place),
+                    ("network", network_codes.get(current.network_id, ""), network_code)
+                    if "network" in values else ("network", "", ""),
+                ]
+                if "network" not in values and current is not None:
+                    data.network_id = current.network_id  # no network column: leave it as it is
+        except ValidationError as error:
+            result.errors.append(LineError(line, str(error.message)))
+            continue
+        if key in seen:
+            result.errors.append(LineError(line, str(_l("%(key)s is already on line %(other)s.",
+                                                        key=key, other=seen[key]))))
+            continue
+        seen[key] = line
+        if current is None:
+            result.rows.append(ImportRow(line, key, label, "add", data=data))
+        else:
+            changes = _diff(pairs)
+            result.rows.append(ImportRow(line, key, label, "change" if changes else "same", changes, data))
+        if len(result.errors) >= MAX_ERRORS:
+            break
+    result.errors.sort(key=lambda e: e.line)
+    return result
+
+
+def apply_import(session: Session, kind: str, raw: bytes, actor=None) -> ImportPreview:
+    """Import the file if it has no errors at all; raises ValidationError (and writes nothing) otherwise."""
+    preview = preview_import(session, kind, raw)
+    if not preview.ok:
+        raise ValidationError(_l("The file has errors; nothing has been imported."))
+    if kind == "netwerken":
+        existing = {n.code: n for n in session.scalars(select(Network))}
+        for row in preview.rows:
+            data = row.data
+            if row.action == "add":
+                session.add(Network(code=data.code, name=data.name, region=data.region))
+            elif row.action == "change":
+                network = existing[row.key]
+                network.name, network.region = data.name, data.region
+    else:
+        existing = {s.code: s for s in session.scalars(select(School))}
+        for row in preview.rows:
+            data = row.data
+            if row.action == "add":
+                session.add(School(name=data.name, brin=data.brin, vestiging=data.vestiging, place=data.place,
+                                   network_id=data.network_id))
+            elif row.action == "change":
+                school = existing[row.key]
+                school.name, school.place, school.network_id = data.name, data.place, data.network_id
+    session.flush()
+    record_audit(session, actor, f"import.{kind}", kind, None,
+                 f"{preview.count('add')} added, {preview.count('change')} changed, "
+                 f"{preview.count('same')} unchanged")
+    return preview
