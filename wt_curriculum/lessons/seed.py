@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core.services import record_revision
 from ..groepen import to_mask
 from .models import Alignment, LessonPackage, PackageStatus
 
@@ -12,8 +13,10 @@ DEMO_NAMESPACE = uuid.UUID("6f1c3a52-3f57-4d0e-9a51-0b7d2f4f9c11")
 
 
 def load_demo_packages(session: Session, data: dict) -> str:
+    """Add the demo packages that are not there yet, each with a first ("create") revision."""
     from ..objectives.models import Goal
     from ..schools.models import Network
+    from .services import package_snapshot
 
     networks = {n.code: n.id for n in session.scalars(select(Network))}
     goals = {code: gid for gid, code in session.execute(select(Goal.id, Goal.code))}
@@ -24,6 +27,7 @@ def load_demo_packages(session: Session, data: dict) -> str:
         package_uuid = str(uuid.uuid5(DEMO_NAMESPACE, p["title"]))
         if package_uuid in existing:
             continue
+        status = p.get("status", PackageStatus.PUBLISHED)
         package = LessonPackage(
             uuid=package_uuid, title=p["title"], summary=p.get("summary", ""),
             description=p.get("description", ""), groepen_mask=to_mask(p["groepen"]),
@@ -31,11 +35,14 @@ def load_demo_packages(session: Session, data: dict) -> str:
             materials="\n".join(p.get("materials", [])), keywords=", ".join(p.get("keywords", [])),
             network_id=networks[p["network"]], authors=", ".join(p.get("authors", [])),
             licence=p.get("licence", "CC-BY-SA"), links="\n".join(p.get("links", [])),
-            status=p.get("status", PackageStatus.PUBLISHED),
-            published_at=now if p.get("status", PackageStatus.PUBLISHED) != PackageStatus.DRAFT else None,
+            status=status, published_at=now if status != PackageStatus.DRAFT else None,
         )
         package.alignments = [Alignment(goal_id=goals[a["goal"]], relation=a["relation"]) for a in p["alignments"]]
         session.add(package)
+        session.flush()
+        record_revision(session, "package", package.id, package_snapshot(session, package), "create", None,
+                        "demo data")
+        existing.add(package_uuid)
         added += 1
     session.flush()
     return f"Demo packages: {added} added."
