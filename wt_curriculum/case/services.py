@@ -1,0 +1,882 @@
+"""1EdTech CASE 1.1 interchange of the goal framework: export as a CFPackage, import CASE 1.0 and 1.1 packages.
+
+The export is the published framework (vastgesteld goals, and vervallen ones with
+their replacement) as one CFPackage that validates against the official CASE 1.1
+package schema. The import reads what other systems write (1.0 or 1.1, with the
+deviations seen in the wild), maps what fits our model and reports the rest. Both
+take the session; the import flushes and never commits, so the caller commits once
+or rolls back everything.
+
+Groepen travel as educationLevel values "groep-1" .. "groep-8" (see GROEP_LEVEL).
+"""
+import hashlib
+import json
+import re
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from ..errors import DomainError, ValidationError
+from ..groepen import ALL_GROEPEN, from_mask
+from ..objectives.models import Domain, FrameworkRelease, Goal, GoalStatus, Strand
+
+# Fixed namespace of every identifier this app derives (document, associations). Never change it:
+# other systems keep these identifiers.
+CASE_NAMESPACE = uuid.UUID("6f0f4f7e-3c1e-5b8a-9d0e-7a5c2b1e4d90")
+DOCUMENT_UUID = str(uuid.uuid5(CASE_NAMESPACE, "wt_curriculum/framework"))
+DOCUMENT_TITLE = "Leerdoelenkader wetenschap & technologie"
+DOCUMENT_DESCRIPTION = ("Leerdoelen voor wetenschap & technologie en digitale geletterdheid in het primair "
+                        "onderwijs (groep 1-8), per domein en leerlijn.")
+CREATOR = "wt_curriculum"
+LANGUAGE = "nl"
+API_ROOT = "/ims/case/v1p1"
+
+TYPE_DOMAIN, TYPE_STRAND, TYPE_GOAL = "Domein", "Leerlijn", "Leerdoel"
+OUR_TYPES = (TYPE_DOMAIN, TYPE_STRAND, TYPE_GOAL)
+# Our own facts that CASE has no field for travel in the item's `extensions`.
+EXT_STATUS, EXT_SOURCE = "wtStatus", "wtSourceCode"
+# How a crosswalk link to an SLO node is marked (a CASE LinkGenURI targetType extension).
+SLO_TARGET_TYPE = "ext:slo-opendata"
+SLO_URI = "https://opendata.slo.nl/curriculum/uuid/{uuid}"
+# educationLevel: the groep as "groep-N". CASE leaves the vocabulary open (the 1.1 schema
+# accepts any string); US-style CEDS grade codes ("01" = US grade 1 = groep 3) would be
+# misread by Dutch readers, so we write our own and read both (CEDS_GROEP).
+GROEP_LEVEL = "groep-{groep}"
+GROEP_PATTERN = re.compile(r"^\s*(?:groep|grp|g)[\s\-_.]*([1-8])(?:\s*[-–]\s*([1-8]))?\s*$", re.IGNORECASE)
+CEDS_GROEP = {"PK": 1, "KG": 2, "01": 3, "02": 4, "03": 5, "04": 6, "05": 7, "06": 8}
+
+
+# --- Small helpers -----------------------------------------------------------------------------------------------
+
+
+def _timestamp(value: datetime | None) -> str:
+    """ISO 8601 / RFC 3339 in UTC, whole seconds (stored datetimes are UTC; SQLite returns them naive)."""
+    if value is None:
+        value = datetime(2000, 1, 1, tzinfo=UTC)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _day(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date()
+    return value.isoformat()
+
+
+def association_uuid(origin: str, kind: str, destination: str) -> str:
+    """Deterministic: the same link gets the same identifier in every export."""
+    return str(uuid.uuid5(CASE_NAMESPACE, f"{origin}|{kind}|{destination}"))
+
+
+def education_levels(groepen: list[int]) -> list[str]:
+    return [GROEP_LEVEL.format(groep=g) for g in groepen]
+
+
+def groepen_from_levels(values) -> tuple[list[int], list[str]]:
+    """Groepen from educationLevel values ("groep-5", "Groep 5-6", CEDS "KG", "03"); and what was not understood."""
+    if isinstance(values, str):
+        values = [v for v in re.split(r"[,;]", values) if v.strip()]
+    groepen, unknown = set(), []
+    for value in values or []:
+        text = str(value).strip()
+        match = GROEP_PATTERN.match(text)
+        if match:
+            first = int(match.group(1))
+            last = int(match.group(2) or first)
+            groepen.update(range(min(first, last), max(first, last) + 1))
+        elif text.upper() in CEDS_GROEP:
+            groepen.add(CEDS_GROEP[text.upper()])
+        else:
+            unknown.append(text)
+    return sorted(groepen), unknown
+
+
+def package_etag(package: dict) -> str:
+    body = json.dumps(package, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+# --- Export ------------------------------------------------------------------------------------------------------
+
+
+def _link(title: str, identifier: str, uri: str) -> dict:
+    return {"title": title, "identifier": identifier, "uri": uri}
+
+
+def _crosswalk_rows(session: Session, goal_ids: list[int]) -> list:
+    """(goal_id, relation, node uuid, node code, node title) of the goals' crosswalk links; [] without that area."""
+    try:
+        from ..references.models import CrosswalkLink, ReferenceNode
+    except ImportError:  # the references area is optional for the interchange
+        return []
+    if not goal_ids:
+        return []
+    return list(session.execute(
+        select(CrosswalkLink.goal_id, CrosswalkLink.relation, ReferenceNode.uuid, ReferenceNode.code,
+               ReferenceNode.short_title, CrosswalkLink.created_at)
+        .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
+        .where(CrosswalkLink.goal_id.in_(goal_ids), ReferenceNode.uuid.is_not(None))
+        .order_by(CrosswalkLink.goal_id, ReferenceNode.code)
+    ))
+
+
+def export_package(session: Session, base_url: str) -> dict:
+    """The published framework as a CASE 1.1 CFPackage (five queries whatever its size).
+
+    Vastgesteld and vervallen goals are exported, with the strands and domains that
+    hold them; drafts never leave the app. `base_url` (no trailing slash) makes the
+    URIs resolvable against this app's CASE REST binding.
+    """
+    base = base_url.rstrip("/") + API_ROOT
+    replacement = aliased(Goal)
+    goal_rows = list(session.execute(
+        select(Goal, replacement.uuid, replacement.title)
+        .outerjoin(replacement, replacement.id == Goal.replaced_by_id)
+        .where(Goal.status.in_((GoalStatus.PUBLISHED, GoalStatus.RETIRED)))
+        .order_by(Goal.position, Goal.id)
+    ))
+    strand_ids = {goal.strand_id for goal, _, _ in goal_rows}
+    strands = [s for s in session.scalars(select(Strand).order_by(Strand.position, Strand.code))
+               if s.id in strand_ids]
+    domain_ids = {s.domain_id for s in strands}
+    domains = [d for d in session.scalars(select(Domain).order_by(Domain.position, Domain.code))
+               if d.id in domain_ids]
+    release = session.scalar(select(FrameworkRelease).order_by(
+        FrameworkRelease.published_on.desc(), FrameworkRelease.id.desc()).limit(1))
+    crosswalk = _crosswalk_rows(session, [goal.id for goal, _, _ in goal_rows])
+
+    items: list[dict] = []
+    associations: list[dict] = []
+    changed: list[datetime] = []
+
+    def item_uri(identifier: str) -> str:
+        return f"{base}/CFItems/{identifier}"
+
+    document_link = _link(DOCUMENT_TITLE, DOCUMENT_UUID, f"{base}/CFDocuments/{DOCUMENT_UUID}")
+
+    def associate(kind: str, origin: dict, destination: dict, when: datetime, sequence: int | None = None):
+        identifier = association_uuid(origin["identifier"], kind, destination["identifier"])
+        association = {
+            "identifier": identifier,
+            "associationType": kind,
+            "uri": f"{base}/CFAssociations/{identifier}",
+            "originNodeURI": origin,
+            "destinationNodeURI": destination,
+            "lastChangeDateTime": _timestamp(when),
+        }
+        if sequence is not None:
+            association["sequenceNumber"] = sequence
+        associations.append(association)
+
+    def add_item(identifier, kind, code, title, description, when, **extra) -> dict:
+        item = {
+            "identifier": identifier,
+            "uri": item_uri(identifier),
+            "CFItemType": kind,
+            "humanCodingScheme": code,
+            "fullStatement": title,
+            "language": LANGUAGE,
+            "lastChangeDateTime": _timestamp(when),
+        }
+        if description:
+            item["notes"] = description
+        item.update({k: v for k, v in extra.items() if v})
+        items.append(item)
+        changed.append(when)
+        return _link(title, identifier, item["uri"])
+
+    domain_links = {}
+    for position, domain in enumerate(domains, start=1):
+        link = add_item(domain.uuid, TYPE_DOMAIN, domain.code, domain.title, domain.description, domain.updated_at)
+        domain_links[domain.id] = link
+        associate("isChildOf", link, document_link, domain.updated_at, position)
+    strand_links = {}
+    strand_positions: Counter = Counter()
+    for strand in strands:
+        strand_positions[strand.domain_id] += 1
+        link = add_item(strand.uuid, TYPE_STRAND, strand.code, strand.title, strand.description, strand.updated_at,
+                        extensions={EXT_SOURCE: strand.source_code} if strand.source_code else None)
+        strand_links[strand.id] = link
+        associate("isChildOf", link, domain_links[strand.domain_id], strand.updated_at,
+                  strand_positions[strand.domain_id])
+    goal_links = {}
+    goal_positions: Counter = Counter()
+    for goal, _, _ in goal_rows:
+        extensions = {EXT_STATUS: goal.status}
+        if goal.source_code:
+            extensions[EXT_SOURCE] = goal.source_code
+        link = add_item(
+            goal.uuid, TYPE_GOAL, goal.code, goal.title, goal.description, goal.updated_at,
+            educationLevel=education_levels(goal.groepen), conceptKeywords=goal.keyword_list,
+            statusStartDate=_day(goal.published_at),
+            statusEndDate=_day(goal.retired_at) if goal.status == GoalStatus.RETIRED else None,
+            extensions=extensions,
+        )
+        goal_links[goal.id] = link
+    # Goals in their strands' order, so that sequence numbers follow the framework.
+    strand_order = {s.id: n for n, s in enumerate(strands)}
+    for goal, _, _ in sorted(goal_rows, key=lambda row: (strand_order[row[0].strand_id], row[0].position, row[0].id)):
+        goal_positions[goal.strand_id] += 1
+        associate("isChildOf", goal_links[goal.id], strand_links[goal.strand_id], goal.updated_at,
+                  goal_positions[goal.strand_id])
+    for goal, replacement_uuid, replacement_title in goal_rows:
+        if goal.status == GoalStatus.RETIRED and replacement_uuid:
+            destination = _link(replacement_title, replacement_uuid, item_uri(replacement_uuid))
+            associate("replacedBy", goal_links[goal.id], destination, goal.retired_at or goal.updated_at)
+    for goal_id, relation, node_uuid, node_code, node_title, created_at in crosswalk:
+        destination = {**_link(f"{node_code} {node_title}".strip(), node_uuid, SLO_URI.format(uuid=node_uuid)),
+                       "targetType": SLO_TARGET_TYPE}
+        associate(relation, goal_links[goal_id], destination, created_at)
+
+    # Items in tree order: domains, then strands, then goals, as built above.
+    last_change = max(changed) if changed else None
+    document = {
+        "identifier": DOCUMENT_UUID,
+        "uri": document_link["uri"],
+        "caseVersion": "1.1",
+        "creator": CREATOR,
+        "publisher": CREATOR,
+        "title": DOCUMENT_TITLE,
+        "description": DOCUMENT_DESCRIPTION,
+        "language": LANGUAGE,
+        "subject": ["Wetenschap & technologie", "Digitale geletterdheid"],
+        "adoptionStatus": "Adopted" if release else "Draft",
+        "lastChangeDateTime": _timestamp(last_change),
+    }
+    if release:
+        document["version"] = release.version
+        document["statusStartDate"] = _day(release.published_on)
+    return {"CFDocument": document, "CFItems": items, "CFAssociations": associations}
+
+
+def last_change_of(package: dict) -> datetime:
+    return datetime.strptime(package["CFDocument"]["lastChangeDateTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+# --- Import ------------------------------------------------------------------------------------------------------
+
+
+class CaseImportError(DomainError):
+    """The package cannot be imported consistently; nothing of it is written."""
+
+    status_code = 400
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)  # "goal MN.1.1"
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)  # what was ignored, flattened, renamed or could not be placed
+    case_version: str = "1.0"
+
+    def note(self, line: str) -> None:
+        self.notes.append(line)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def lines(self) -> list[str]:
+        out = [f"CASE {self.case_version} package: {len(self.created)} created, {len(self.updated)} updated, "
+               f"{self.unchanged} unchanged."]
+        out += [f"created {line}" for line in self.created]
+        out += [f"updated {line}" for line in self.updated]
+        out += [f"note: {line}" for line in self.notes]
+        return out
+
+
+DOCUMENT_FIELDS = {"identifier", "uri", "frameworkType", "caseVersion", "creator", "title", "lastChangeDateTime",
+                   "officialSourceURL", "publisher", "description", "subject", "subjectURI", "language", "version",
+                   "adoptionStatus", "statusStartDate", "statusEndDate", "licenseURI", "notes", "extensions"}
+ITEM_FIELDS = {"identifier", "fullStatement", "alternativeLabel", "CFItemType", "uri", "humanCodingScheme",
+               "listEnumeration", "abbreviatedStatement", "conceptKeywords", "conceptKeywordsURI", "notes",
+               "subject", "subjectURI", "language", "educationLevel", "CFItemTypeURI", "licenseURI",
+               "statusStartDate", "statusEndDate", "lastChangeDateTime", "extensions"}
+# Fields we read; the others of ITEM_FIELDS are valid CASE but have no place in our model.
+ITEM_FIELDS_USED = {"identifier", "fullStatement", "abbreviatedStatement", "CFItemType", "uri", "humanCodingScheme",
+                    "conceptKeywords", "notes", "educationLevel", "statusStartDate", "statusEndDate",
+                    "lastChangeDateTime", "extensions", "language", "listEnumeration"}
+ASSOCIATION_FIELDS = {"identifier", "associationType", "sequenceNumber", "uri", "originNodeURI",
+                      "destinationNodeURI", "CFAssociationGroupingURI", "lastChangeDateTime", "notes", "extensions"}
+CROSSWALK_TYPES = ("exactMatchOf", "isPartOf", "isRelatedTo")
+DRAFT_ADOPTION = {"draft", "private draft", "concept"}
+DOMAIN_CODE = re.compile(r"[A-Z]{2,4}")
+MAX_TITLE, MAX_DESCRIPTION, MAX_KEYWORDS = 200, 5000, 500
+UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+@dataclass
+class _Node:
+    identifier: str  # our uuid for it
+    raw: dict
+    kind: str = ""
+    parent: str | None = None  # identifier of the parent item, or DOCUMENT
+    sequence: tuple = (0, 0)
+    children: list[str] = field(default_factory=list)
+    depth: int = 0
+
+
+DOCUMENT = "<document>"
+
+
+def _identifier(value, report_counter: Counter) -> str | None:
+    """Our uuid for a CASE identifier: itself when it is a UUID, else a stable uuid5 of it."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().lower()
+    if UUID_TEXT.match(text):
+        return text
+    report_counter["non-uuid identifiers"] += 1
+    return str(uuid.uuid5(CASE_NAMESPACE, value.strip()))
+
+
+def _node_identifier(link, report_counter: Counter) -> str | None:
+    if isinstance(link, dict):
+        return _identifier(link.get("identifier"), report_counter)
+    if isinstance(link, str):  # some 1.0 exports give just the URI; its last segment is the identifier
+        return _identifier(link.rstrip("/").rsplit("/", 1)[-1], report_counter)
+    return None
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def read_package_file(path: Path, max_bytes: int = 50 * 1024 * 1024) -> dict:
+    """The JSON of a CASE package file; CaseImportError with a clear message when it cannot be one."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise CaseImportError(f"{path.name} is {size / 1024 / 1024:.0f} MB; a CASE package may be at most "
+                              f"{max_bytes // 1024 // 1024} MB.")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise CaseImportError(f"{path.name} is not a text file (UTF-8 JSON expected).") from None
+    except json.JSONDecodeError as error:
+        raise CaseImportError(f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
+                              f"{error.msg}).") from None
+    return data
+
+
+def import_package(session: Session, data, editor) -> "ImportReport":
+    """Create or update the framework from a CASE 1.0 or 1.1 CFPackage, matched by identifier (uuid).
+
+    Top-level items under the document become domains, their children strands, and
+    every deeper item a goal of its strand (items below level 3 are flattened into
+    their strand, each with a note). Writes go through the objectives services, so
+    goals get revisions. Raises CaseImportError (or the services' ValidationError)
+    when the package cannot be imported consistently: the caller then rolls back and
+    nothing is written. Importing the same package twice changes nothing the second time.
+    """
+    return _Importer(session, editor).run(data)
+
+
+class _Importer:
+    def __init__(self, session: Session, editor):
+        self.session = session
+        self.editor = editor
+        self.report = ImportReport()
+        self.counts: Counter = Counter()  # aggregated notes: "ignored field X" -> n
+
+    # -- reading and checking the package --
+
+    def run(self, data) -> ImportReport:
+        if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
+            raise CaseImportError("This is not a CASE CFPackage: it has no CFDocument object.")
+        items = data.get("CFItems") or []
+        associations = data.get("CFAssociations") or []
+        if not isinstance(items, list) or not isinstance(associations, list):
+            raise CaseImportError("This is not a CASE CFPackage: CFItems and CFAssociations must be lists.")
+        document = data["CFDocument"]
+        self.report.case_version = "1.1" if document.get("caseVersion") == "1.1" else "1.0"
+        for key in sorted(set(data) - {"CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "CFRubrics",
+                                       "extensions"}):
+            self.report.note(f"ignored package field {key}")
+        if data.get("CFRubrics"):
+            self.report.note("ignored CFRubrics (not part of our model)")
+        for key in sorted(set(document) - DOCUMENT_FIELDS):
+            self.report.note(f"ignored CFDocument field {key}")
+        self.document_ids = {DOCUMENT}
+        doc_id = _identifier(document.get("identifier"), self.counts)
+        if doc_id:
+            self.document_ids.add(doc_id)
+        self.draft_document = _text(document.get("adoptionStatus")).lower() in DRAFT_ADOPTION
+
+        nodes = self._read_items(items)
+        self._read_associations(associations, nodes)
+        placed = self._place(nodes)
+        self._write(placed, nodes, document)
+        for text, n in sorted(self.counts.items()):
+            self.report.note(f"{text}: {n}")
+        return self.report
+
+    def _read_items(self, items: list) -> dict[str, _Node]:
+        nodes: dict[str, _Node] = {}
+        for index, raw in enumerate(items):
+            if not isinstance(raw, dict):
+                raise CaseImportError(f"CFItems[{index}] is not an object.")
+            identifier = _identifier(raw.get("identifier"), self.counts)
+            if identifier is None:
+                self.report.note(f"ignored CFItems[{index}]: it has no identifier")
+                continue
+            if identifier in nodes:
+                raise CaseImportError(f"Item {raw.get('identifier')} occurs twice in CFItems.")
+            if not _text(raw.get("fullStatement")) and not _text(raw.get("abbreviatedStatement")):
+                raise CaseImportError(f"Item {raw.get('identifier')} has no fullStatement.")
+            for key in raw:
+                if key == "educationalLevel":
+                    self.counts["read misspelt educationalLevel as educationLevel"] += 1
+                elif key not in ITEM_FIELDS:
+                    self.counts[f"ignored item field {key}"] += 1
+                elif key not in ITEM_FIELDS_USED:
+                    self.counts[f"ignored item field {key} (no place in our model)"] += 1
+            kind = _text(raw.get("CFItemType"))
+            if kind not in OUR_TYPES:
+                self.counts[f"unknown item type {kind or '(none)'!r}, placed by its depth in the tree"] += 1
+            nodes[identifier] = _Node(identifier, raw, kind, sequence=(10**9, index))
+        return nodes
+
+    def _read_associations(self, associations: list, nodes: dict[str, _Node]) -> None:
+        self.replacements: list[tuple[str, str]] = []
+        self.crosswalk: list[tuple[str, str, str]] = []
+        parents: dict[str, list[tuple[tuple, str]]] = defaultdict(list)
+        for index, raw in enumerate(associations):
+            if not isinstance(raw, dict):
+                raise CaseImportError(f"CFAssociations[{index}] is not an object.")
+            for key in raw:
+                if key not in ASSOCIATION_FIELDS:
+                    self.counts[f"ignored association field {key}"] += 1
+            kind = _text(raw.get("associationType"))
+            origin = _node_identifier(raw.get("originNodeURI"), self.counts)
+            destination = _node_identifier(raw.get("destinationNodeURI"), self.counts)
+            if origin is None or destination is None:
+                self.counts["ignored associations without origin or destination"] += 1
+                continue
+            sequence = raw.get("sequenceNumber")
+            sequence = (sequence if isinstance(sequence, int) else 10**9, index)
+            if kind == "isChildOf":
+                if origin not in nodes:
+                    self.counts["ignored isChildOf associations of items not in the package"] += 1
+                elif destination in self.document_ids:
+                    parents[origin].append((sequence, DOCUMENT))
+                elif destination in nodes:
+                    parents[origin].append((sequence, destination))
+                else:
+                    self.counts["ignored isChildOf associations to items not in the package"] += 1
+            elif kind == "replacedBy":
+                if origin in nodes:
+                    self.replacements.append((origin, destination))
+                else:
+                    self.counts["ignored replacedBy associations of items not in the package"] += 1
+            elif kind in CROSSWALK_TYPES and origin in nodes and destination not in nodes \
+                    and destination not in self.document_ids:
+                self.crosswalk.append((origin, kind, destination))
+            else:
+                self.counts[f"ignored {kind or '(untyped)'} associations (not used by our model)"] += 1
+        for identifier, options in parents.items():
+            options.sort()
+            node = nodes[identifier]
+            node.sequence, node.parent = options[0]
+            if len({parent for _, parent in options}) > 1:
+                self.report.note(f"item {self._label(node)} has {len(options)} parents; kept the first")
+        self._refuse_cycles(nodes)
+
+    def _refuse_cycles(self, nodes: dict[str, _Node]) -> None:
+        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+        for start in nodes:
+            path = []
+            current = start
+            while current is not None and current != DOCUMENT and state.get(current) != 2:
+                if state.get(current) == 1:
+                    cycle = path[path.index(current):] + [current]
+                    labels = " -> ".join(self._label(nodes[i]) for i in cycle)
+                    raise CaseImportError(f"The isChildOf associations form a cycle ({labels}).")
+                state[current] = 1
+                path.append(current)
+                current = nodes[current].parent
+            for identifier in path:
+                state[identifier] = 2
+
+    @staticmethod
+    def _label(node: _Node) -> str:
+        code = _text(node.raw.get("humanCodingScheme"))
+        return code or node.identifier
+
+    def _place(self, nodes: dict[str, _Node]) -> list[_Node]:
+        """Domains, strands and goals in tree order (depth 1, 2 and 3+); notes for what cannot be placed."""
+        roots = [n for n in nodes.values() if n.parent == DOCUMENT]
+        if not roots:
+            roots = [n for n in nodes.values() if n.parent is None]
+            if roots:
+                self.report.note("no item is a child of the document: items without a parent are read as domains")
+            for node in roots:
+                node.parent = DOCUMENT
+        for node in nodes.values():
+            if node.parent not in (None, DOCUMENT):
+                nodes[node.parent].children.append(node.identifier)
+        for node in nodes.values():
+            node.children.sort(key=lambda i: nodes[i].sequence)
+        placed: list[_Node] = []
+
+        def walk(node: _Node, depth: int, strand: _Node | None):
+            node.depth = depth
+            placed.append(node)
+            expected = {1: TYPE_DOMAIN, 2: TYPE_STRAND}.get(depth, TYPE_GOAL)
+            if node.kind in OUR_TYPES and node.kind != expected:
+                self.report.note(f"item {self._label(node)} of type {node.kind} is at the place of a {expected}; "
+                                 f"imported as {expected}")
+            if depth > 3:
+                self.report.note(f"item {self._label(node)} at depth {depth} flattened into strand "
+                                 f"{self._label(strand)}")
+            for child in node.children:
+                walk(nodes[child], depth + 1, node if depth == 2 else strand)
+
+        for root in sorted(roots, key=lambda n: n.sequence):
+            walk(root, 1, None)
+        unplaced = [n for n in nodes.values() if n.depth == 0]
+        for node in unplaced:
+            self.report.note(f"could not place item {self._label(node)}: it is not under the document")
+        return placed
+
+    # -- writing --
+
+    def _write(self, placed: list[_Node], nodes: dict[str, _Node], document: dict) -> None:
+        from ..objectives import services as objectives
+
+        session = self.session
+        self.domains = {d.uuid: d for d in session.scalars(select(Domain))}
+        self.strands = {s.uuid: s for s in session.scalars(select(Strand))}
+        self.goals = {g.uuid: g for g in session.scalars(select(Goal))}
+        self.codes = {
+            "domain": {d.code for d in self.domains.values()},
+            "strand": {s.code for s in self.strands.values()},
+            "goal": {g.code for g in self.goals.values()},
+        }
+        # Codes the package asks for: a generated code never takes one of them.
+        self.reserved = {_text(n.raw.get("humanCodingScheme")) for n in placed}
+        statuses: dict[str, str] = {}
+        record = {}
+        try:
+            for node in placed:
+                if node.depth == 1:
+                    record[node.identifier] = self._domain(node, objectives)
+                elif node.depth == 2:
+                    record[node.identifier] = self._strand(node, record[node.parent], objectives)
+                else:
+                    strand_node = node
+                    while strand_node.depth > 2:
+                        strand_node = nodes[strand_node.parent]
+                    goal, status = self._goal(node, record[strand_node.identifier], objectives)
+                    record[node.identifier] = goal
+                    statuses[node.identifier] = status
+            self._statuses(statuses, record, objectives)
+            self._crosswalk(record)
+            self._release(document, objectives)
+        except ValidationError as error:
+            raise CaseImportError(f"{error.message} ({getattr(self, 'current', '')})") from None
+
+    def _unique_code(self, kind: str, wanted: str, fits: bool, fallback) -> str:
+        taken = self.codes[kind]
+        if fits and wanted not in taken:
+            taken.add(wanted)
+            return wanted
+        for candidate in fallback():
+            if candidate not in taken and candidate not in self.reserved:
+                taken.add(candidate)
+                return candidate
+        raise CaseImportError(f"No free code for {wanted}.")
+
+    def _texts(self, node: _Node) -> tuple[str, str]:
+        """Title and description from fullStatement, abbreviatedStatement and notes, within our limits."""
+        full = _text(node.raw.get("fullStatement"))
+        short = _text(node.raw.get("abbreviatedStatement"))
+        notes = _text(node.raw.get("notes"))
+        title, description = full or short, notes
+        if len(title) > MAX_TITLE:
+            title = short if short and len(short) <= MAX_TITLE else title[:MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
+            description = "\n\n".join(p for p in (full, notes) if p)
+            self.counts["long fullStatements shortened to a title (the full text is kept in the description)"] += 1
+        if len(description) > MAX_DESCRIPTION:
+            description = description[:MAX_DESCRIPTION]
+            self.counts["descriptions cut to 5000 characters"] += 1
+        return title, description
+
+    def _domain(self, node: _Node, objectives) -> Domain:
+        self.current = self._label(node)
+        title, description = self._texts(node)
+        wanted = _text(node.raw.get("humanCodingScheme"))
+        existing = self.domains.get(node.identifier)
+        if existing is not None and (wanted == existing.code or not DOMAIN_CODE.fullmatch(wanted)):
+            code = existing.code
+        else:
+            if existing is not None:
+                self.codes["domain"].discard(existing.code)
+
+            def fallback():
+                letters = "".join(c for c in wanted.upper() if "A" <= c <= "Z")
+                initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", title)).upper()
+                for base in (letters[:4], letters[:2], initials[:4], initials[:2]):
+                    if len(base) >= 2:
+                        yield base
+                for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+                    for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+                        yield f"D{a}{b}"
+
+            code = self._unique_code("domain", wanted, bool(DOMAIN_CODE.fullmatch(wanted)), fallback)
+        if code != wanted:
+            self.report.note(f"domain {wanted or title!r} gets code {code} (codes of domains are 2-4 capitals)")
+        data = objectives.DomainData(code, title, description)
+        if existing is None:
+            domain = objectives.create_domain(self.session, data, self.editor)
+            domain.uuid = node.identifier
+            self.session.flush()
+            self.report.created.append(f"domain {code}")
+            return domain
+        if (existing.code, existing.title, existing.description) == (code, title, description):
+            self.report.unchanged += 1
+            return existing
+        objectives.update_domain(self.session, existing, data, self.editor)
+        self.report.updated.append(f"domain {code}")
+        return existing
+
+    def _child_code(self, kind: str, parent_code: str, wanted: str, existing_code: str | None) -> str:
+        pattern = re.compile(re.escape(parent_code) + r"\.[1-9]\d{0,2}")
+        if existing_code is not None and (wanted == existing_code or not pattern.fullmatch(wanted)) \
+                and pattern.fullmatch(existing_code):
+            return existing_code
+        if existing_code is not None:
+            self.codes[kind].discard(existing_code)
+
+        def fallback():
+            for n in range(1, 1000):
+                yield f"{parent_code}.{n}"
+
+        code = self._unique_code(kind, wanted, bool(pattern.fullmatch(wanted)), fallback)
+        if code != wanted:
+            self.report.note(f"{kind} {wanted or '(no code)'} gets code {code} "
+                             f"(our codes are the parent's code, a dot and a number)")
+        return code
+
+    def _source(self, node: _Node) -> str:
+        extensions = node.raw.get("extensions")
+        value = extensions.get(EXT_SOURCE) if isinstance(extensions, dict) else None
+        value = _text(value)
+        return value if re.fullmatch(r"[A-Za-z0-9.\-]{0,20}", value) else ""
+
+    def _strand(self, node: _Node, domain: Domain, objectives) -> Strand:
+        self.current = self._label(node)
+        title, description = self._texts(node)
+        existing = self.strands.get(node.identifier)
+        code = self._child_code("strand", domain.code, _text(node.raw.get("humanCodingScheme")),
+                                existing.code if existing is not None else None)
+        source = self._source(node) if existing is None or EXT_SOURCE in (node.raw.get("extensions") or {}) \
+            else existing.source_code
+        data = objectives.StrandData(code, domain.id, title, description, source)
+        if not node.children:
+            self.report.note(f"strand {code} has no goals")
+        if existing is None:
+            strand = objectives.create_strand(self.session, data, self.editor)
+            strand.uuid = node.identifier
+            self.session.flush()
+            self.report.created.append(f"strand {code}")
+            return strand
+        current = (existing.code, existing.domain_id, existing.title, existing.description, existing.source_code)
+        if current == (code, domain.id, title, description, source):
+            self.report.unchanged += 1
+            return existing
+        objectives.update_strand(self.session, existing, data, self.editor)
+        self.report.updated.append(f"strand {code}")
+        return existing
+
+    def _goal_status(self, node: _Node) -> str:
+        extensions = node.raw.get("extensions")
+        status = extensions.get(EXT_STATUS) if isinstance(extensions, dict) else None
+        if status in set(GoalStatus):
+            return status
+        end = _text(node.raw.get("statusEndDate"))[:10]
+        if end:
+            try:
+                if date.fromisoformat(end) <= date.today():
+                    return GoalStatus.RETIRED
+            except ValueError:
+                self.counts["ignored statusEndDate values that are not dates"] += 1
+        return GoalStatus.DRAFT if self.draft_document else GoalStatus.PUBLISHED
+
+    def _goal(self, node: _Node, strand: Strand, objectives) -> tuple[Goal, str]:
+        self.current = self._label(node)
+        raw = node.raw
+        title, description = self._texts(node)
+        existing = self.goals.get(node.identifier)
+        code = self._child_code("goal", strand.code, _text(raw.get("humanCodingScheme")),
+                                existing.code if existing is not None else None)
+        levels = raw.get("educationLevel", raw.get("educationalLevel"))
+        groepen, unknown = groepen_from_levels(levels)
+        for value in unknown:
+            self.counts[f"ignored educationLevel {value!r} (no groep)"] += 1
+        if not groepen:
+            if existing is not None:
+                groepen = from_mask(existing.groepen_mask)
+            else:
+                groepen = list(ALL_GROEPEN)
+                self.counts["goals without groepen read as groep 1-8"] += 1
+        keywords = raw.get("conceptKeywords") or []
+        if isinstance(keywords, str):
+            keywords = [keywords]
+        words, total = [], 0
+        for word in (_text(k).replace(",", " ") for k in keywords if isinstance(k, str)):
+            if word and total + len(word) + 2 <= MAX_KEYWORDS:
+                words.append(word)
+                total += len(word) + 2
+            elif word:
+                self.counts["keywords left out (at most 500 characters)"] += 1
+        source = self._source(node) if existing is None or EXT_SOURCE in (raw.get("extensions") or {}) \
+            else existing.source_code
+        data = objectives.GoalData(code, strand.domain_id, strand.id, title, description, groepen,
+                                   ", ".join(words), source)
+        status = self._goal_status(node)
+        if existing is None:
+            goal = objectives.create_goal(self.session, data, self.editor, "CASE import")
+            goal.uuid = node.identifier
+            self.session.flush()
+            self.goals[goal.uuid] = goal
+            self.report.created.append(f"goal {code}")
+            return goal, status
+        if existing.status != GoalStatus.DRAFT and (code != existing.code or strand.id != existing.strand_id):
+            raise CaseImportError(
+                f"Goal {existing.code} is {existing.status}: its code and strand never change, but the package "
+                f"puts it at {code}.")
+        version = existing.version
+        objectives.update_goal(self.session, existing, data, self.editor, "CASE import", existing.version)
+        if existing.version != version:
+            self.report.updated.append(f"goal {code}")
+        else:
+            self.report.unchanged += 1
+        return existing, status
+
+    def _statuses(self, statuses: dict[str, str], record: dict, objectives) -> None:
+        """Publish, then retire (a goal before the goal that replaces it), as the package says."""
+        replaced_by: dict[str, str] = {}
+        for origin, destination in self.replacements:
+            if statuses.get(origin) != GoalStatus.RETIRED:
+                self.counts["ignored replacedBy associations of goals that are not retired"] += 1
+            elif destination not in self.goals:
+                self.counts["ignored replacedBy associations to unknown goals"] += 1
+            else:
+                replaced_by[origin] = destination
+        for identifier, status in statuses.items():
+            goal = record[identifier]
+            if status in (GoalStatus.PUBLISHED, GoalStatus.RETIRED) and goal.status == GoalStatus.DRAFT:
+                self.current = goal.code
+                objectives.publish_goal(self.session, goal, self.editor, "CASE import")
+                self._mark_updated(goal)
+            elif status == GoalStatus.DRAFT and goal.status != GoalStatus.DRAFT:
+                self.report.note(f"goal {goal.code} stays {goal.status}: a goal is never made a draft again")
+            elif status == GoalStatus.PUBLISHED and goal.status == GoalStatus.RETIRED:
+                self.report.note(f"goal {goal.code} stays vervallen: a retired goal is never published again")
+        to_retire = [i for i, s in statuses.items() if s == GoalStatus.RETIRED
+                     and record[i].status == GoalStatus.PUBLISHED]
+        for identifier in self._retire_order(to_retire, replaced_by):
+            goal = record[identifier]
+            replacement = self.goals.get(replaced_by.get(identifier, ""))
+            code = None
+            if replacement is not None:
+                if replacement.status == GoalStatus.PUBLISHED:
+                    code = replacement.code
+                else:
+                    self.report.note(f"goal {goal.code} is retired without its replacement {replacement.code}, "
+                                     f"which is not published")
+            self.current = goal.code
+            objectives.retire_goal(self.session, goal, self.editor, "CASE import", code)
+            self._mark_updated(goal)
+        for identifier, destination in replaced_by.items():
+            goal, replacement = record[identifier], self.goals[destination]
+            if identifier not in to_retire and goal.replaced_by_id != replacement.id:
+                self.report.note(f"goal {goal.code} was already retired; its replacement is left as it was")
+
+    def _mark_updated(self, goal: Goal) -> None:
+        line = f"goal {goal.code}"
+        if line not in self.report.created and line not in self.report.updated:
+            self.report.updated.append(line)
+            self.report.unchanged -= 1
+
+    def _retire_order(self, to_retire: list[str], replaced_by: dict[str, str]) -> list[str]:
+        """A goal is retired before the goal that replaces it (which must still be published then)."""
+        pending, order, seen = set(to_retire), [], set()
+
+        def visit(identifier, path):
+            if identifier in seen:
+                return
+            if identifier in path:
+                raise CaseImportError("The replacedBy associations form a cycle.")
+            path.add(identifier)
+            # The goals this one replaces are retired first, while it is still published.
+            for origin, destination in replaced_by.items():
+                if destination == identifier and origin in pending:
+                    visit(origin, path)
+            path.discard(identifier)
+            seen.add(identifier)
+            order.append(identifier)
+
+        for identifier in to_retire:
+            visit(identifier, set())
+        return order
+
+    def _crosswalk(self, record: dict) -> None:
+        if not self.crosswalk:
+            return
+        try:
+            from ..references import services as references
+            from ..references.models import CrosswalkLink, ReferenceFramework, ReferenceNode
+        except ImportError:
+            self.counts["ignored crosswalk associations (no reference frameworks here)"] += len(self.crosswalk)
+            return
+        nodes = {uuid_: (node_id, key, retired) for uuid_, node_id, key, retired in self.session.execute(
+            select(ReferenceNode.uuid, ReferenceNode.id, ReferenceFramework.key, ReferenceFramework.retired)
+            .join(ReferenceFramework, ReferenceFramework.id == ReferenceNode.framework_id)
+            .where(ReferenceNode.uuid.in_({d for _, _, d in self.crosswalk})))}
+        existing = set(self.session.execute(select(CrosswalkLink.goal_id, CrosswalkLink.node_id)).tuples())
+        for origin, kind, destination in self.crosswalk:
+            goal = record.get(origin)
+            if not isinstance(goal, Goal):
+                self.counts[f"ignored {kind} associations of domains and strands"] += 1
+                continue
+            found = nodes.get(destination)
+            if found is None:
+                self.counts[f"ignored {kind} associations to nodes not in our reference frameworks"] += 1
+                continue
+            node_id, key, retired = found
+            if (goal.id, node_id) in existing:
+                continue
+            if retired:
+                self.counts[f"ignored {kind} associations to retired reference frameworks"] += 1
+                continue
+            self.current = goal.code
+            references.add_link(self.session, goal, key, destination, kind, self.editor)
+            existing.add((goal.id, node_id))
+            self.report.updated.append(f"crosswalk {goal.code} {kind} {destination}")
+
+    def _release(self, document: dict, objectives) -> None:
+        version = _text(document.get("version"))
+        if not version:
+            return
+        if not re.fullmatch(r"\d{4}\.\d{1,3}", version) or self.draft_document:
+            self.report.note(f"document version {version!r} is not recorded as a framework release")
+            return
+        if self.session.scalar(select(FrameworkRelease.id).where(FrameworkRelease.version == version)) is not None:
+            return
+        try:
+            published_on = date.fromisoformat(_text(document.get("statusStartDate"))[:10])
+        except ValueError:
+            published_on = date.today()
+        self.current = f"version {version}"
+        objectives.publish_release(self.session, version, published_on, "CASE import", self.editor)
+        self.report.created.append(f"framework release {version}")
