@@ -1,0 +1,1 @@
+"""Reference frameworks (SLO kerndoelen, curriculum.nu bouwstenen), the crosswalk to our goals, and DUO imports."""
