@@ -1,0 +1,394 @@
+"""Reference frameworks, the crosswalk and coverage per kerndoel: plain functions that take the session.
+
+They flush but never commit, and raise the domain errors of wt_curriculum.errors.
+Read functions return dataclasses so HTML, PDF, CSV and the API share one shape.
+"""
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from ..core.services import record_audit
+from ..errors import NotFound, ValidationError
+from ..lessons.models import Alignment, LessonPackage
+from ..objectives.models import Goal, GoalStatus
+from ..schools.models import PlanEntry
+from .models import CrosswalkLink, CrosswalkRelation, ReferenceFramework, ReferenceNode
+
+UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+# --- Frameworks and their trees ------------------------------------------------------------
+@dataclass
+class FrameworkSummary:
+    key: str
+    title: str
+    publisher: str
+    version: str
+    status: str
+    phase_system: str
+    retired: bool
+    node_count: int
+
+
+def list_frameworks(session: Session, include_retired: bool = True) -> list[FrameworkSummary]:
+    """Every reference framework with its number of nodes (one query)."""
+    query = (
+        select(ReferenceFramework, func.count(ReferenceNode.id))
+        .outerjoin(ReferenceNode, ReferenceNode.framework_id == ReferenceFramework.id)
+        .group_by(ReferenceFramework.id)
+        .order_by(ReferenceFramework.position, ReferenceFramework.key)
+    )
+    if not include_retired:
+        query = query.where(ReferenceFramework.retired.is_(False))
+    return [
+        FrameworkSummary(f.key, f.title, f.publisher, f.version, f.status, f.phase_system, f.retired, count)
+        for f, count in session.execute(query)
+    ]
+
+
+def framework_by_key(session: Session, key: str) -> ReferenceFramework:
+    framework = session.scalar(select(ReferenceFramework).where(ReferenceFramework.key == key))
+    if framework is None:
+        raise NotFound(_l("There is no reference framework %(key)s.", key=key))
+    return framework
+
+
+@dataclass
+class GoalRef:
+    code: str
+    title: str
+    status: str
+    relation: str
+
+
+@dataclass
+class NodeView:
+    id: int
+    code: str
+    kind: str
+    short_title: str
+    official_text: str | None
+    deprecated: bool
+    replaced_by_uuid: str | None
+    uuid: str | None
+    depth: int
+    parent_id: int | None
+    goals: list[GoalRef] = field(default_factory=list)
+    served_below: bool = False  # a node under this one is served by one of our goals
+
+    @property
+    def served(self) -> bool:
+        return bool(self.goals) or self.served_below
+
+
+@dataclass
+class FrameworkTree:
+    framework: FrameworkSummary
+    nodes: list[NodeView]  # depth-first, in the framework's order
+
+    @property
+    def unserved(self) -> list[NodeView]:
+        return [n for n in self.nodes if not n.served]
+
+
+def framework_tree(session: Session, key: str, published_only: bool = False) -> FrameworkTree:
+    """The framework's nodes as a tree (depth-first), each with the goals that serve it (three queries)."""
+    framework = framework_by_key(session, key)
+    rows = list(session.scalars(
+        select(ReferenceNode).where(ReferenceNode.framework_id == framework.id)
+        .order_by(ReferenceNode.position, ReferenceNode.code)
+    ))
+    goal_query = (
+        select(CrosswalkLink.node_id, Goal.code, Goal.title, Goal.status, CrosswalkLink.relation)
+        .join(Goal, Goal.id == CrosswalkLink.goal_id)
+        .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
+        .where(ReferenceNode.framework_id == framework.id)
+        .order_by(Goal.code)
+    )
+    if published_only:
+        goal_query = goal_query.where(Goal.status == GoalStatus.PUBLISHED)
+    goals = defaultdict(list)
+    for node_id, code, title, status, relation in session.execute(goal_query):
+        goals[node_id].append(GoalRef(code, title, status, relation))
+    ordered = _depth_first(rows)
+    views = {
+        node.id: NodeView(node.id, node.code, node.kind, node.short_title, node.official_text, node.deprecated,
+                          node.replaced_by_uuid, node.uuid, depth, node.parent_id, goals.get(node.id, []))
+        for node, depth in ordered
+    }
+    for view in views.values():
+        if view.goals:
+            parent = views.get(view.parent_id)
+            while parent is not None and not parent.served_below:
+                parent.served_below = True
+                parent = views.get(parent.parent_id)
+    summary = FrameworkSummary(framework.key, framework.title, framework.publisher, framework.version,
+                               framework.status, framework.phase_system, framework.retired, len(rows))
+    return FrameworkTree(summary, [views[node.id] for node, _ in ordered])
+
+
+def _depth_first(nodes) -> list[tuple]:
+    """(node, depth) pairs, children right after their parent, in the given order."""
+    children = defaultdict(list)
+    ids = {n.id for n in nodes}
+    for node in nodes:
+        children[node.parent_id if node.parent_id in ids else None].append(node)
+    out = []
+
+    def walk(parent_id, depth):
+        for node in children.get(parent_id, []):
+            out.append((node, depth))
+            walk(node.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+# --- The crosswalk of one goal ---------------------------------------------------------------
+@dataclass
+class CrosswalkEntry:
+    link_id: int
+    framework_key: str
+    framework_title: str
+    framework_retired: bool
+    node_code: str
+    node_kind: str
+    node_short_title: str
+    official_text: str | None
+    relation: str
+    deprecated: bool
+    replaced_by_uuid: str | None
+    replacement_code: str | None  # the replacing node, when it is in our reference data
+    replacement_title: str | None
+
+    @property
+    def proposes_replacement(self) -> bool:
+        return self.deprecated and self.replacement_code is not None
+
+
+def crosswalk_for_goal(session: Session, goal_id: int) -> list[CrosswalkEntry]:
+    """The reference nodes one goal serves, grouped by framework, with replacements (one query)."""
+    replacement = aliased(ReferenceNode)
+    rows = session.execute(
+        select(CrosswalkLink.id, ReferenceFramework.key, ReferenceFramework.title, ReferenceFramework.retired,
+               ReferenceNode.code, ReferenceNode.kind, ReferenceNode.short_title, ReferenceNode.official_text,
+               CrosswalkLink.relation, ReferenceNode.deprecated, ReferenceNode.replaced_by_uuid,
+               replacement.code, replacement.short_title)
+        .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
+        .join(ReferenceFramework, ReferenceFramework.id == ReferenceNode.framework_id)
+        .outerjoin(replacement, replacement.uuid == ReferenceNode.replaced_by_uuid)
+        .where(CrosswalkLink.goal_id == goal_id)
+        .order_by(ReferenceFramework.position, ReferenceFramework.key, ReferenceNode.code)
+    )
+    return [CrosswalkEntry(*row) for row in rows]
+
+
+def goal_by_code(session: Session, code: str) -> Goal:
+    goal = session.scalar(select(Goal).where(Goal.code == code))
+    if goal is None:
+        raise NotFound(_l("There is no goal with code %(code)s.", code=code))
+    return goal
+
+
+def framework_choices(session: Session) -> list[tuple[str, str]]:
+    """The frameworks an editor may link goals to: every one that is not retired."""
+    return [(f.key, f.title) for f in list_frameworks(session, include_retired=False)]
+
+
+def find_node(session: Session, framework_key: str, reference: str) -> ReferenceNode:
+    """A node of a framework by its code (KD2025-PO-29A) or SLO UUID; ValidationError naming the field."""
+    framework = session.scalar(select(ReferenceFramework).where(ReferenceFramework.key == (framework_key or "")))
+    if framework is None:
+        raise ValidationError(_l("Choose one of the reference frameworks."), field="framework")
+    if framework.retired:
+        raise ValidationError(_l("This reference framework is retired; goals can no longer be linked to it."),
+                              field="framework")
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError(_l("Enter the code or UUID of a kerndoel, doelzin or bouwsteen."), field="node")
+    if UUID_PATTERN.match(reference.lower()):
+        condition = ReferenceNode.uuid == reference.lower()
+    else:
+        condition = func.upper(ReferenceNode.code) == reference.upper()
+    node = session.scalar(select(ReferenceNode).where(ReferenceNode.framework_id == framework.id, condition))
+    if node is None:
+        raise ValidationError(_l("%(framework)s has no node %(reference)s.", framework=framework.title,
+                                 reference=reference), field="node")
+    return node
+
+
+def add_link(session: Session, goal: Goal, framework_key: str, reference: str, relation: str,
+             user) -> CrosswalkLink:
+    """Link a goal to a reference node; a retired framework, an unknown node or a duplicate is refused."""
+    if relation not in set(CrosswalkRelation):
+        raise ValidationError(_l("Choose how the goal relates to the node."), field="relation")
+    node = find_node(session, framework_key, reference)
+    exists = session.scalar(select(CrosswalkLink.id).where(CrosswalkLink.goal_id == goal.id,
+                                                           CrosswalkLink.node_id == node.id))
+    if exists is not None:
+        raise ValidationError(_l("%(goal)s is already linked to %(node)s.", goal=goal.code, node=node.code),
+                              field="node")
+    link = CrosswalkLink(goal_id=goal.id, node_id=node.id, relation=relation, created_by_id=getattr(user, "id", None))
+    session.add(link)
+    session.flush()
+    record_audit(session, user, "crosswalk.add", "goal", goal.id, f"{goal.code} {relation} {node.code}")
+    return link
+
+
+def _link_of_goal(session: Session, goal: Goal, link_id) -> CrosswalkLink:
+    try:
+        link_id = int(link_id)
+    except (TypeError, ValueError):
+        link_id = 0
+    link = session.scalar(select(CrosswalkLink).where(CrosswalkLink.id == link_id,
+                                                      CrosswalkLink.goal_id == goal.id))
+    if link is None:
+        raise NotFound(_l("This link does not exist (any more)."))
+    return link
+
+
+def remove_link(session: Session, goal: Goal, link_id, user) -> str:
+    """Remove one of the goal's links; returns the code of the node it pointed to."""
+    link = _link_of_goal(session, goal, link_id)
+    code = session.scalar(select(ReferenceNode.code).where(ReferenceNode.id == link.node_id))
+    session.delete(link)
+    session.flush()
+    record_audit(session, user, "crosswalk.remove", "goal", goal.id, f"{goal.code} -/- {code}")
+    return code
+
+
+def replace_link(session: Session, goal: Goal, link_id, user) -> CrosswalkLink:
+    """An editor confirms the replacement SLO names for a deprecated node: the link moves to the new node.
+
+    Refused when the node is not deprecated, its replacement is not in our
+    reference data, or the goal is already linked to the replacement.
+    """
+    link = _link_of_goal(session, goal, link_id)
+    node = session.get(ReferenceNode, link.node_id)
+    if not node.deprecated or not node.replaced_by_uuid:
+        raise ValidationError(_l("%(node)s has not been replaced.", node=node.code))
+    new = session.scalar(select(ReferenceNode).where(ReferenceNode.uuid == node.replaced_by_uuid))
+    if new is None:
+        raise ValidationError(_l("The node that replaces %(node)s is not in the reference data yet.",
+                                 node=node.code))
+    if session.scalar(select(CrosswalkLink.id).where(CrosswalkLink.goal_id == goal.id,
+                                                     CrosswalkLink.node_id == new.id)) is not None:
+        raise ValidationError(_l("%(goal)s is already linked to %(node)s.", goal=goal.code, node=new.code))
+    relation = link.relation
+    session.delete(link)
+    session.flush()
+    replacement = CrosswalkLink(goal_id=goal.id, node_id=new.id, relation=relation,
+                                created_by_id=getattr(user, "id", None))
+    session.add(replacement)
+    session.flush()
+    record_audit(session, user, "crosswalk.replace", "goal", goal.id, f"{goal.code}: {node.code} -> {new.code}")
+    return replacement
+
+
+# --- Coverage per kerndoel -------------------------------------------------------------------
+@dataclass
+class PackageCoverage:
+    package_id: int
+    title: str
+    groepen: list[int]
+
+
+@dataclass
+class NodeCoverage:
+    node_id: int
+    code: str
+    kind: str
+    short_title: str
+    depth: int
+    is_leaf: bool
+    direct: bool  # a planned package serves this node itself (not only a node under it)
+    packages: list[PackageCoverage]  # this node's and the nodes' under it
+    groepen: list[int]
+    goal_codes: list[str]
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.packages)
+
+
+def kerndoel_coverage(session: Session, school_id: int, year: int, framework_key: str) -> list[NodeCoverage]:
+    """For each node of a framework: which of the school's planned packages cover it, in which groepen.
+
+    Planned package -> aligned goal -> crosswalk link -> node; a node is also
+    covered through the nodes under it (a kerndoel through its doelzinnen).
+    Three queries, however many nodes or plan rows there are.
+    """
+    framework = framework_by_key(session, framework_key)
+    nodes = list(session.scalars(
+        select(ReferenceNode).where(ReferenceNode.framework_id == framework.id)
+        .order_by(ReferenceNode.position, ReferenceNode.code)
+    ))
+    rows = session.execute(
+        select(CrosswalkLink.node_id, Goal.code, PlanEntry.package_id, LessonPackage.title, PlanEntry.groep)
+        .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
+        .join(Goal, Goal.id == CrosswalkLink.goal_id)
+        .join(Alignment, Alignment.goal_id == CrosswalkLink.goal_id)
+        .join(PlanEntry, PlanEntry.package_id == Alignment.package_id)
+        .join(LessonPackage, LessonPackage.id == PlanEntry.package_id)
+        .where(ReferenceNode.framework_id == framework.id, PlanEntry.school_id == school_id,
+               PlanEntry.school_year == year)
+    )
+    parents = {n.id: n.parent_id for n in nodes}
+    titles: dict[int, str] = {}
+    per_node: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    goal_codes: dict[int, set[str]] = defaultdict(set)
+    direct: set[int] = set()
+    for node_id, goal_code, package_id, title, groep in rows:
+        titles[package_id] = title
+        direct.add(node_id)
+        target = node_id
+        while target is not None:  # the node itself and every node above it
+            per_node[target][package_id].add(groep)
+            goal_codes[target].add(goal_code)
+            target = parents.get(target)
+    has_children = {n.parent_id for n in nodes if n.parent_id is not None}
+    out = []
+    for node, depth in _depth_first(nodes):
+        packages = sorted(
+            (PackageCoverage(pid, titles[pid], sorted(groepen)) for pid, groepen in per_node[node.id].items()),
+            key=lambda p: (p.title, p.package_id),
+        )
+        groepen = sorted({g for p in packages for g in p.groepen})
+        out.append(NodeCoverage(node.id, node.code, node.kind, node.short_title, depth,
+                                node.id not in has_children, node.id in direct, packages, groepen,
+                                sorted(goal_codes[node.id])))
+    return out
+
+
+@dataclass
+class TransitionView:
+    """One school year read against the 2006 kerndoelen and the new (2025) ones; leaves only."""
+
+    school_year: int
+    covered_2006: list[NodeCoverage]
+    missing_2006: list[NodeCoverage]
+    covered_2025: list[NodeCoverage]
+    missing_2025: list[NodeCoverage]
+
+
+KD2006 = "kd2006-po"
+KD2025 = "kd2025-po"
+
+
+def transition_view(session: Session, school_id: int, year: int) -> TransitionView:
+    """What a school's plan covers under the 2006 kerndoelen, and what is still missing under the new ones.
+
+    Counted per leaf (kerndoel 2006; doelzin 2025): a kerndoel 2025 counts as
+    covered when any doelzin under it is, which would hide what is missing.
+    """
+    old = [n for n in kerndoel_coverage(session, school_id, year, KD2006) if n.is_leaf]
+    new = [n for n in kerndoel_coverage(session, school_id, year, KD2025) if n.is_leaf]
+    return TransitionView(
+        school_year=year,
+        covered_2006=[n for n in old if n.covered], missing_2006=[n for n in old if not n.covered],
+        covered_2025=[n for n in new if n.covered], missing_2025=[n for n in new if not n.covered],
+    )
