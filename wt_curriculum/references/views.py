@@ -1,3 +1,109 @@
-from flask import Blueprint
+"""Reference frameworks, nodes no goal serves yet, and the crosswalk of one goal (editors change it)."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import Role
+from ..auth.permissions import is_editor, login_required, roles_required
+from ..errors import NotFound, ValidationError
+from ..extensions import db
+from ..forms import apply_domain_error
+from . import (
+    models,  # noqa: F401  (registers the tables with the app's metadata)
+    services,
+)
+from .forms import CrosswalkLinkForm, LinkActionForm
+from .labels import LABELS
 
 bp = Blueprint("references", __name__)
+EDITORS = (Role.ADMIN, Role.EDITOR)
+
+
+def _crosswalk_for_goal(goal_id: int) -> list[services.CrosswalkEntry]:
+    return services.crosswalk_for_goal(db.session, goal_id)
+
+
+def _register(state) -> None:
+    from .cli import reference_cli, schools_cli
+
+    state.app.cli.add_command(reference_cli)
+    state.app.cli.add_command(schools_cli)
+    # For templates/references/_goal_crosswalk.html, included by other areas' goal pages.
+    state.app.jinja_env.globals["crosswalk_for_goal"] = _crosswalk_for_goal
+    state.app.jinja_env.globals["reference_labels"] = LABELS
+
+
+bp.record_once(_register)
+
+
+@bp.get("/referentiekaders")
+@login_required
+def frameworks():
+    return render_template("references/frameworks.html", frameworks=services.list_frameworks(db.session))
+
+
+@bp.get("/referentiekaders/<key>")
+@login_required
+def framework(key):
+    tree = services.framework_tree(db.session, key, published_only=not is_editor(current_user))
+    return render_template("references/framework.html", tree=tree)
+
+
+@bp.get("/referentiekaders/<key>/zonder-doelen")
+@login_required
+def unserved(key):
+    tree = services.framework_tree(db.session, key, published_only=False)
+    return render_template("references/unserved.html", tree=tree)
+
+
+@bp.route("/doelen/<code>/kruistabel", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def goal_crosswalk(code):
+    goal = services.goal_by_code(db.session, code)
+    form = CrosswalkLinkForm()
+    form.framework.choices = services.framework_choices(db.session)
+    if form.validate_on_submit():
+        try:
+            link = services.add_link(db.session, goal, form.framework.data, form.node.data, form.relation.data,
+                                     current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The link was added."), "success")
+            return redirect(url_for(".goal_crosswalk", code=goal.code, _anchor=f"link-{link.id}"))
+    return render_template("references/goal_crosswalk.html", goal=goal, form=form, action_form=LinkActionForm(),
+                           entries=services.crosswalk_for_goal(db.session, goal.id))
+
+
+@bp.post("/doelen/<code>/kruistabel/verwijderen")
+@roles_required(*EDITORS)
+def remove_link(code):
+    goal = services.goal_by_code(db.session, code)
+    form = LinkActionForm()
+    try:
+        node_code = services.remove_link(db.session, goal, form.link_id.data, current_user)
+    except NotFound as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+    else:
+        db.session.commit()
+        flash(_("The link to %(node)s was removed.", node=node_code), "success")
+    return redirect(url_for(".goal_crosswalk", code=goal.code))
+
+
+@bp.post("/doelen/<code>/kruistabel/vervangen")
+@roles_required(*EDITORS)
+def replace_link(code):
+    goal = services.goal_by_code(db.session, code)
+    form = LinkActionForm()
+    try:
+        services.replace_link(db.session, goal, form.link_id.data, current_user)
+    except (NotFound, ValidationError) as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+    else:
+        db.session.commit()
+        flash(_("The link now points to the replacing node."), "success")
+    return redirect(url_for(".goal_crosswalk", code=goal.code))
