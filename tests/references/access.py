@@ -1,0 +1,32 @@
+from tests.access import logged_in, only
+
+EDITORS = ("beheerder", "redacteur")
+
+RULES = [
+    logged_in("references.frameworks", "/referentiekaders"),
+    logged_in("references.framework", "/referentiekaders/{ref_framework_key}"),
+    logged_in("references.unserved", "/referentiekaders/{ref_framework_key}/zonder-doelen"),
+    only("references.goal_crosswalk", "/doelen/{ref_goal_code}/kruistabel", EDITORS),
+    # An empty form comes back with its errors.
+    only("references.goal_crosswalk", "/doelen/{ref_goal_code}/kruistabel", EDITORS, method="POST", data={}),
+    # A link that does not exist: a message on the crosswalk page, for every editor alike.
+    only("references.remove_link", "/doelen/{ref_goal_code}/kruistabel/verwijderen", EDITORS, ok=302,
+         method="POST", data={"link_id": "999999"}),
+    only("references.replace_link", "/doelen/{ref_goal_code}/kruistabel/vervangen", EDITORS, ok=302,
+         method="POST", data={"link_id": "999999"}),
+]
+
+
+def prepare(factory, values) -> dict:
+    """One goal linked to one node of one framework (small: this runs for every access test)."""
+    from tests.references.helpers import make_goal, make_reference
+    from wt_curriculum.extensions import db
+
+    with factory.app.app_context():
+        goal = make_goal(db.session, "ACC.1")
+        framework, nodes = make_reference(db.session, "acc-ref", ["ACC-1"])
+        from wt_curriculum.references.models import CrosswalkLink
+
+        db.session.add(CrosswalkLink(goal_id=goal.id, node_id=nodes["ACC-1"].id))
+        db.session.commit()
+    return {"ref_goal_code": "ACC.1", "ref_framework_key": "acc-ref"}
