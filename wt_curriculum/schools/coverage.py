@@ -340,8 +340,8 @@ def network_coverage(session: Session, network_id: int, year: int, most_missed: 
             select(covered_pairs.c.school_id, covered_pairs.c.strand_id, func.count())
             .group_by(covered_pairs.c.school_id, covered_pairs.c.strand_id))
     }
-    per_goal: dict[int, int] = dict(session.execute(
-        select(covered_pairs.c.goal_id, func.count()).group_by(covered_pairs.c.goal_id)).tuples())
+    per_goal: dict[int, int] = {goal_id: n for goal_id, n in session.execute(
+        select(covered_pairs.c.goal_id, func.count()).group_by(covered_pairs.c.goal_id))}
 
     total = len(goals)
     rows = []
@@ -384,12 +384,13 @@ class CohortGoal:
 
     @property
     def met_in(self) -> list[int]:
-        return [g for g, c in self.cells.items() if c.covered]
+        """The groepen, among those the goal is meant for, in which the cohort meets it (as for a school)."""
+        return [g for g in self.groepen if self.cells[g].covered]
 
     @property
     def outcome(self) -> str:
-        """met (planned or taught in some groep on the way), unknown (not met, and a year in which
-        the goal is meant to be learned has no plan at all), or not_met."""
+        """met (planned or taught in a groep the goal is meant for, in that groep's year), unknown (not met,
+        and a year in which the goal is meant to be learned has no plan at all), or not_met."""
         if self.met_in:
             return MET
         if any(self.cells[g].state == UNKNOWN for g in self.groepen):

@@ -478,10 +478,9 @@ def copy_year_plan(session: Session, school: School, from_year: int, to_year: in
     if not source:
         raise ValidationError(_l("There is no plan for %(year)s to copy.", year=format_school_year(from_year)),
                               field="school_year")
-    existing = set(session.execute(
+    existing = {(groep, package_id) for groep, package_id in session.execute(
         select(PlanEntry.groep, PlanEntry.package_id)
-        .where(PlanEntry.school_id == school.id, PlanEntry.school_year == to_year)
-    ).tuples())
+        .where(PlanEntry.school_id == school.id, PlanEntry.school_year == to_year))}
     result = CopyResult(0, 0)
     for row in source:
         if row.status != PackageStatus.PUBLISHED:
