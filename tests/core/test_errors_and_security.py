@@ -74,3 +74,9 @@ def test_healthz_reports_database_and_migrations(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "migrations": "current"}
+
+
+def test_nul_characters_are_refused_up_front(client):
+    response = client.post("/login", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert client.get("/?q=a%00b").status_code == 400
