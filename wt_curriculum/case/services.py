@@ -392,8 +392,10 @@ class _Importer:
     def run(self, data) -> ImportReport:
         if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
             raise CaseImportError("This is not a CASE CFPackage: it has no CFDocument object.")
-        items = data.get("CFItems") or []
-        associations = data.get("CFAssociations") or []
+        items = data.get("CFItems")
+        items = [] if items is None else items
+        associations = data.get("CFAssociations")
+        associations = [] if associations is None else associations
         if not isinstance(items, list) or not isinstance(associations, list):
             raise CaseImportError("This is not a CASE CFPackage: CFItems and CFAssociations must be lists.")
         document = data["CFDocument"]
