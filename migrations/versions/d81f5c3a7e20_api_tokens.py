@@ -1,7 +1,7 @@
 """personal API tokens
 
 Revision ID: d81f5c3a7e20
-Revises: 2fa19a96b479
+Revises: b7c41e2a9d05
 Create Date: 2026-11-25 14:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd81f5c3a7e20'
-down_revision = '2fa19a96b479'
+down_revision = 'b7c41e2a9d05'
 branch_labels = None
 depends_on = None
 
