@@ -232,7 +232,8 @@ def copy_plan(school_id: int):
     current = services.current_school_year()
     form = CopyPlanForm(from_year=services.format_school_year(current),
                         to_year=services.format_school_year(current + 1))
-    form.from_year.choices = form.to_year.choices = services.school_year_choices()
+    form.from_year.choices = form.to_year.choices = [
+        (services.format_school_year(y), services.format_school_year(y)) for y in range(current - 3, current + 3)]
     if form.validate_on_submit():
         try:
             to_year = services.parse_school_year(form.to_year.data)
