@@ -6,7 +6,7 @@ can change their texts independently; Flask-Babel merges them.
 """
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 
 from .extensions import babel
@@ -22,6 +22,8 @@ def translation_dirs() -> list[Path]:
 
 def select_locale() -> str:
     languages = babel_languages()
+    if not has_request_context():  # commands and background work: the default language
+        return languages[0]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

@@ -17,7 +17,12 @@ def read_yaml(path: Path) -> dict:
 def seed_all(session: Session, seeds_dir: Path, demo: bool = False) -> list[str]:
     from .objectives.seed import load_framework
 
-    report = [load_framework(session, read_yaml(seeds_dir / "framework.yaml"))]
+    from .references.seed import load_references, load_seed_crosswalk
+
+    framework = read_yaml(seeds_dir / "framework.yaml")
+    report = [load_framework(session, framework)]
+    report.append(load_references(session, read_yaml(seeds_dir / "references.yaml")))
+    report.append(load_seed_crosswalk(session, framework))
     if demo:
         from .lessons.seed import load_demo_packages
         from .schools.seed import load_demo_plans, load_demo_schools, load_demo_users
