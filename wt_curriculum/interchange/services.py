@@ -1,0 +1,113 @@
+"""Import and export of goals, lesson packages and year plans (CSV and XLSX).
+
+An import reads the whole file and checks every row before anything is written; only a file
+without problems is applied, row by row through the owning areas' services, in the caller's one
+transaction. These functions flush and never commit.
+"""
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from ..core.services import record_audit
+from ..errors import DomainError, ValidationError
+from . import goals, packages, plans
+from .base import Preview
+from .readers import LineError, ReadError, read_table, write_csv, write_xlsx
+
+KINDS = {"goals": goals, "packages": packages, "plans": plans}
+# The kinds as they appear in addresses, and back.
+SLUGS = {"goals": "leerdoelen", "packages": "lespakketten", "plans": "jaarplanningen"}
+FORMATS = ("csv", "xlsx")
+DELIMITERS = {";": ";", ",": ",", "semicolon": ";", "comma": ",", "puntkomma": ";", "komma": ",", "tab": "\t"}
+
+
+class ApplyError(Exception):
+    """A service refused a row while the import was applied: the whole import is rolled back."""
+
+    def __init__(self, line: int, message):
+        super().__init__(f"{line}: {message}")
+        self.line = line
+        self.message = str(message)
+
+
+@contextmanager
+def at_line(line: int):
+    try:
+        yield
+    except DomainError as error:
+        raise ApplyError(line, error.message) from error
+
+
+def columns(kind: str):
+    return KINDS[kind].COLUMNS
+
+
+def preview_import(session: Session, kind: str, raw: bytes, filename: str, user) -> Preview:
+    """Read and check the whole file: the rows it would add, change or leave alone, or every problem found."""
+    module = KINDS[kind]
+    try:
+        table = read_table(raw, filename, module.COLUMNS.known)
+        result = module.preview(session, table, user)
+    except ReadError as error:
+        return Preview(kind, errors=error.errors)
+    result.notes = table.notes
+    result.format, result.encoding, result.delimiter = table.format, table.encoding_label, table.delimiter_label
+    result.errors.sort(key=lambda e: e.line)
+    if not result.errors and not result.rows:
+        result.errors.append(LineError(2, str(_l("The file has a header but no rows."))))
+    return result
+
+
+@dataclass
+class ImportOutcome:
+    preview: Preview
+    applied: bool
+    changed_since_preview: bool = False
+
+
+def apply_import(session: Session, kind: str, raw: bytes, filename: str, user, expected_digest: str) -> ImportOutcome:
+    """Check the file again and, when it still does what the preview showed, write it all (flush only).
+
+    ApplyError when a service refuses a row: the caller rolls the whole import back.
+    """
+    result = preview_import(session, kind, raw, filename, user)
+    if result.errors:
+        return ImportOutcome(result, False)
+    if result.digest() != expected_digest:
+        return ImportOutcome(result, False, changed_since_preview=True)
+    KINDS[kind].apply(session, result, user)
+    record_audit(session, user, f"import.{kind}", "import", None,
+                 f"{filename}: {result.count('add')} added, {result.count('change')} changed, "
+                 f"{result.count('same')} left alone")
+    session.flush()
+    return ImportOutcome(result, True)
+
+
+@dataclass
+class ExportFile:
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+def parse_format(fmt: str | None, delimiter: str | None) -> tuple[str, str]:
+    fmt = (fmt or "csv").lower()
+    if fmt not in FORMATS:
+        raise ValidationError(_l("Choose the format csv or xlsx."))
+    chosen = DELIMITERS.get((delimiter or ";").strip().lower() or ";")
+    if chosen is None:
+        raise ValidationError(_l("Choose ; or , as the separator."))
+    return fmt, chosen
+
+
+def export(session: Session, kind: str, user, fmt: str = "csv", delimiter: str = ";", **params) -> ExportFile:
+    """The rows the user may see, as CSV (UTF-8 with BOM) or XLSX, in the columns the import reads."""
+    header, rows = KINDS[kind].export(session, user, **params)
+    stem = f"{SLUGS[kind]}-{date.today().isoformat()}"
+    if fmt == "xlsx":
+        return ExportFile(write_xlsx(header, rows, SLUGS[kind]),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx")
+    return ExportFile(write_csv(header, rows, delimiter), "text/csv; charset=utf-8", f"{stem}.csv")
