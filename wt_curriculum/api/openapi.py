@@ -30,6 +30,8 @@ def example_of(schema: dict, name: str = "", components: dict | None = None, dep
     components = components or schemas.SCHEMAS
     if "$ref" in schema:
         return example_of(components[schema["$ref"].rsplit("/", 1)[-1]], name, components, depth)
+    if "examples" in schema:
+        return schema["examples"][0]
     if "anyOf" in schema:
         return example_of(schema["anyOf"][0], name, components, depth)
     kind = schema.get("type")

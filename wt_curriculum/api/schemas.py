@@ -20,6 +20,7 @@ SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 GOAL_STATUS = {"type": "string", "enum": ["concept", "vastgesteld", "vervallen"]}
 PACKAGE_STATUS = {"type": "string", "enum": ["concept", "gepubliceerd", "ingetrokken"]}
 RELATION = {"type": "string", "enum": ["kern", "raakt"]}
+SCHOOL_CODE = {"type": "string", "pattern": "^[0-9]{2}[A-Z]{2}[0-9]{2}$", "examples": ["12AB00"]}
 YEAR = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{4}$"}
 
 
@@ -31,7 +32,8 @@ CELL = _obj({"state": {"type": "string", "enum": ["none", "planned", "taught"]},
              "relation": {"type": ["string", "null"], "enum": ["kern", "raakt", None]},
              "intended": BOOL})
 SHARE_OF = _obj({"covered": INT, "total": INT, "share": SHARE})
-NETWORK_REF = _obj({"id": INT, "code": STR, "name": STR})
+NETWORK_CODE = {"type": "string", "examples": ["WT-UTR"]}
+NETWORK_REF = _obj({"id": INT, "code": NETWORK_CODE, "name": STR})
 
 SCHEMAS = {
     "Error": _obj({"error": _obj({
@@ -70,11 +72,11 @@ SCHEMAS = {
         "attachments": {"type": "array", "items": _obj({"id": INT, "filename": STR, "content_type": STR,
                                                         "size": INT})},
     }),
-    "Network": _obj({"id": INT, "code": STR, "name": STR, "region": STR}),
-    "School": _obj({"id": INT, "code": {"type": "string", "pattern": "^[0-9]{2}[A-Z]{2}[0-9]{2}$"}, "name": STR,
+    "Network": _obj({"id": INT, "code": NETWORK_CODE, "name": STR, "region": STR}),
+    "School": _obj({"id": INT, "code": SCHOOL_CODE, "name": STR,
                     "place": STR, "network": _nullable(NETWORK_REF)}),
     "SchoolCoverage": _obj({
-        "school": _obj({"id": INT, "code": STR, "name": STR}), "year": YEAR, "has_plan": BOOL,
+        "school": _obj({"id": INT, "code": SCHOOL_CODE, "name": STR}), "year": YEAR, "has_plan": BOOL,
         "covered": INT, "total": INT, "share": SHARE,
         "domains": {"type": "array", "items": _obj({
             "code": STR, "title": STR, "covered": INT, "total": INT, "share": SHARE,
@@ -93,7 +95,7 @@ SCHEMAS = {
         "median": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
         "strands": {"type": "array", "items": _obj({"code": STR, "title": STR, "domain": STR, "total": INT})},
         "schools": {"type": "array", "items": _obj({
-            "id": INT, "code": STR, "name": STR, "has_plan": BOOL, "covered": INT, "total": INT, "share": SHARE,
+            "id": INT, "code": SCHOOL_CODE, "name": STR, "has_plan": BOOL, "covered": INT, "total": INT, "share": SHARE,
             "difference": {"type": ["number", "null"]},
             "strands": {"type": "object", "additionalProperties": SHARE_OF},
         })},
