@@ -11,7 +11,7 @@ from .models import Domain, FrameworkRelease, Goal, GoalStatus, Strand
 
 def load_framework(session: Session, data: dict) -> str:
     """Add the domains, strands and goals that are not there yet (matched by uuid), published."""
-    from .services import goal_snapshot
+    from .services import revision_snapshot
 
     now = datetime.now(UTC)
     domains = {d.uuid: d for d in session.scalars(select(Domain))}
@@ -44,7 +44,7 @@ def load_framework(session: Session, data: dict) -> str:
                 )
                 session.add(goal)
                 session.flush()
-                record_revision(session, "goal", goal.id, goal_snapshot(goal, strand.code), "create", None,
+                record_revision(session, "goal", goal.id, revision_snapshot(goal, strand.code), "create", None,
                                 f"seed {data['version']}")
                 added += 1
     version = str(data["version"])

@@ -1,6 +1,39 @@
-"""The goal framework: plain functions that take the session, flush, and never commit."""
-from ..groepen import from_mask
-from .models import Goal
+"""The goal framework: plain functions that take the session, flush, and never commit.
+
+Views, CLI commands and tests all change the framework through these functions.
+They raise `ValidationError` (with the field it belongs to), `Conflict` or
+`NotFound` with a message in the user's language.
+"""
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+# Lazy: messages are rendered in the request's language, and services also run without a request.
+from flask_babel import lazy_gettext as _
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..core.services import FieldDiff, RevisionView, diff_snapshots, record_audit, record_revision, revisions_for
+from ..errors import Conflict, NotFound, ValidationError
+from ..groepen import ALL_GROEPEN, bit, from_mask, to_mask
+from .models import Domain, FrameworkRelease, Goal, GoalStatus, Strand
+
+DOMAIN_CODE = re.compile(r"[A-Z]{2,4}")
+RELEASE_LABEL = re.compile(r"\d{4}\.\d{1,3}")
+SOURCE_CODE = re.compile(r"[A-Za-z0-9.\-]*")
+# Limits shared with the forms: the columns' lengths, and a sane bound for free text.
+MAX_TITLE = 200
+MAX_DESCRIPTION = 5000
+MAX_KEYWORDS = 500
+MAX_SOURCE = 20
+MAX_NOTE = 500
+# Snapshot keys that are bookkeeping, not content: never shown in a diff, never restored.
+BOOKKEEPING = ("version",)
+# The snapshot fields a restore brings back; code, strand and status keep their current values.
+RESTORED_FIELDS = ("title", "description", "groepen", "keywords", "source_code")
 
 
 def goal_snapshot(goal: Goal, strand_code: str) -> dict:
@@ -15,3 +48,621 @@ def goal_snapshot(goal: Goal, strand_code: str) -> dict:
         "source_code": goal.source_code,
         "status": goal.status,
     }
+
+
+def revision_snapshot(goal: Goal, strand_code: str) -> dict:
+    """A goal's snapshot plus the version it is stored at, so a conflict can find what an editor opened."""
+    return {**goal_snapshot(goal, strand_code), "version": goal.version}
+
+
+def content(snapshot: dict) -> dict:
+    """A snapshot without its bookkeeping keys: what a reader compares."""
+    return {k: v for k, v in snapshot.items() if k not in BOOKKEEPING}
+
+
+# --- Input -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DomainData:
+    code: str
+    title: str
+    description: str = ""
+
+
+@dataclass
+class StrandData:
+    code: str
+    domain_id: int | None
+    title: str
+    description: str = ""
+    source_code: str = ""
+
+
+@dataclass
+class GoalData:
+    code: str
+    domain_id: int | None
+    strand_id: int | None
+    title: str
+    description: str = ""
+    groepen: list[int] = field(default_factory=list)
+    keywords: str = ""
+    source_code: str = ""
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _normalise_keywords(value: str) -> str:
+    return ", ".join(k.strip() for k in (value or "").split(",") if k.strip())
+
+
+def _require_text(value: str, field_name: str, limit: int, empty_message: str | None = None) -> str:
+    value = _clean(value)
+    if empty_message is not None and not value:
+        raise ValidationError(empty_message, field=field_name)
+    if len(value) > limit:
+        raise ValidationError(_("Use at most %(n)s characters.", n=limit), field=field_name)
+    return value
+
+
+def _check_source(value: str) -> str:
+    value = _require_text(value, "source_code", MAX_SOURCE)
+    if not SOURCE_CODE.fullmatch(value):
+        raise ValidationError(_("Use only letters, digits, dots and hyphens, e.g. MN07.1."), field="source_code")
+    return value
+
+
+def _check_note(note: str | None) -> str:
+    note = _clean(note)
+    if len(note) > MAX_NOTE:
+        raise ValidationError(_("Use at most %(n)s characters.", n=MAX_NOTE), field="note")
+    return note
+
+
+# --- Domains and strands ---------------------------------------------------------------------------------------
+
+
+def list_domains(session: Session) -> list[Domain]:
+    return list(session.scalars(select(Domain).order_by(Domain.position, Domain.code)))
+
+
+def list_strands(session: Session) -> list[Strand]:
+    """All strands in framework order (domain, then strand position)."""
+    return list(session.scalars(
+        select(Strand).join(Domain, Domain.id == Strand.domain_id)
+        .order_by(Domain.position, Domain.code, Strand.position, Strand.code)
+    ))
+
+
+def domain_by_code(session: Session, code: str) -> Domain:
+    domain = session.scalar(select(Domain).where(Domain.code == code))
+    if domain is None:
+        raise NotFound(_("There is no domain with code %(code)s.", code=code))
+    return domain
+
+
+def strand_by_code(session: Session, code: str) -> Strand:
+    strand = session.scalar(select(Strand).where(Strand.code == code))
+    if strand is None:
+        raise NotFound(_("There is no strand with code %(code)s.", code=code))
+    return strand
+
+
+def _validate_domain(session: Session, data: DomainData, domain: Domain | None) -> DomainData:
+    code = _clean(data.code)
+    if not DOMAIN_CODE.fullmatch(code):
+        raise ValidationError(_("A domain code is 2 to 4 capital letters, e.g. MN."), field="code")
+    taken = session.scalar(select(Domain.id).where(Domain.code == code))
+    if taken is not None and (domain is None or taken != domain.id):
+        raise ValidationError(_("Code %(code)s is already in use.", code=code), field="code")
+    if domain is not None and code != domain.code:
+        has_strands = session.scalar(select(Strand.id).where(Strand.domain_id == domain.id).limit(1))
+        if has_strands is not None:
+            raise ValidationError(_("The code of a domain that has strands cannot change."), field="code")
+    title = _require_text(data.title, "title", MAX_TITLE, _("Enter a title."))
+    description = _require_text(data.description, "description", MAX_DESCRIPTION)
+    return DomainData(code, title, description)
+
+
+def create_domain(session: Session, data: DomainData, editor) -> Domain:
+    """Add a domain at the end of the framework."""
+    data = _validate_domain(session, data, None)
+    last = session.scalar(select(func.max(Domain.position))) or 0
+    domain = Domain(uuid=_uuid(), code=data.code, title=data.title, description=data.description, position=last + 1)
+    session.add(domain)
+    session.flush()
+    record_audit(session, editor, "domain.create", "domain", domain.id, data.code)
+    return domain
+
+
+def update_domain(session: Session, domain: Domain, data: DomainData, editor) -> Domain:
+    """Change a domain's title and description (and its code while it has no strands)."""
+    data = _validate_domain(session, data, domain)
+    domain.code, domain.title, domain.description = data.code, data.title, data.description
+    session.flush()
+    record_audit(session, editor, "domain.update", "domain", domain.id, data.code)
+    return domain
+
+
+def _validate_strand(session: Session, data: StrandData, strand: Strand | None) -> StrandData:
+    domain = session.get(Domain, data.domain_id) if data.domain_id else None
+    if domain is None:
+        raise ValidationError(_("Choose a domain."), field="domain_id")
+    code = _clean(data.code)
+    if not re.fullmatch(re.escape(domain.code) + r"\.[1-9]\d{0,2}", code):
+        raise ValidationError(
+            _("A strand code is the domain code, a dot and a number, e.g. %(example)s.", example=f"{domain.code}.1"),
+            field="code")
+    taken = session.scalar(select(Strand.id).where(Strand.code == code))
+    if taken is not None and (strand is None or taken != strand.id):
+        raise ValidationError(_("Code %(code)s is already in use.", code=code), field="code")
+    if strand is not None and (code != strand.code or domain.id != strand.domain_id):
+        has_goals = session.scalar(select(Goal.id).where(Goal.strand_id == strand.id).limit(1))
+        if has_goals is not None:
+            raise ValidationError(
+                _("The code and domain of a strand that has goals cannot change."), field="code")
+    title = _require_text(data.title, "title", MAX_TITLE, _("Enter a title."))
+    description = _require_text(data.description, "description", MAX_DESCRIPTION)
+    return StrandData(code, domain.id, title, description, _check_source(data.source_code))
+
+
+def create_strand(session: Session, data: StrandData, editor) -> Strand:
+    """Add a strand at the end of its domain."""
+    data = _validate_strand(session, data, None)
+    last = session.scalar(select(func.max(Strand.position)).where(Strand.domain_id == data.domain_id)) or 0
+    strand = Strand(uuid=_uuid(), code=data.code, domain_id=data.domain_id, title=data.title,
+                    description=data.description, source_code=data.source_code, position=last + 1)
+    session.add(strand)
+    session.flush()
+    record_audit(session, editor, "strand.create", "strand", strand.id, data.code)
+    return strand
+
+
+def update_strand(session: Session, strand: Strand, data: StrandData, editor) -> Strand:
+    """Change a strand's texts (and its code and domain while it has no goals)."""
+    data = _validate_strand(session, data, strand)
+    if data.domain_id != strand.domain_id:
+        last = session.scalar(select(func.max(Strand.position)).where(Strand.domain_id == data.domain_id)) or 0
+        strand.position = last + 1
+    strand.code, strand.domain_id, strand.title = data.code, data.domain_id, data.title
+    strand.description, strand.source_code = data.description, data.source_code
+    session.flush()
+    record_audit(session, editor, "strand.update", "strand", strand.id, data.code)
+    return strand
+
+
+# --- Goals -----------------------------------------------------------------------------------------------------
+
+
+def goal_by_code(session: Session, code: str) -> Goal:
+    goal = session.scalar(select(Goal).where(Goal.code == code))
+    if goal is None:
+        raise NotFound(_("There is no goal with code %(code)s.", code=code))
+    return goal
+
+
+def _validate_goal(session: Session, data: GoalData, goal: Goal | None) -> tuple[GoalData, Strand]:
+    domain = session.get(Domain, data.domain_id) if data.domain_id else None
+    if domain is None:
+        raise ValidationError(_("Choose a domain."), field="domain_id")
+    strand = session.get(Strand, data.strand_id) if data.strand_id else None
+    if strand is None:
+        raise ValidationError(_("Choose a strand."), field="strand_id")
+    if strand.domain_id != domain.id:
+        raise ValidationError(
+            _("Strand %(strand)s does not belong to domain %(domain)s.", strand=strand.code, domain=domain.code),
+            field="strand_id")
+    code = _clean(data.code)
+    published = goal is not None and goal.status != GoalStatus.DRAFT
+    if published and (code != goal.code or strand.id != goal.strand_id):
+        raise ValidationError(
+            _("The code and strand of a published or retired goal never change; make a new goal instead."),
+            field="code")
+    if not re.fullmatch(re.escape(strand.code) + r"\.[1-9]\d{0,2}", code):
+        raise ValidationError(
+            _("A goal code is the strand code, a dot and a number, e.g. %(example)s.", example=f"{strand.code}.1"),
+            field="code")
+    # Codes are unique for ever: a retired goal keeps its code, so it is never free again.
+    taken = session.scalar(select(Goal.id).where(Goal.code == code))
+    if taken is not None and (goal is None or taken != goal.id):
+        raise ValidationError(_("Code %(code)s is already in use.", code=code), field="code")
+    title = _require_text(data.title, "title", MAX_TITLE, _("Enter a title."))
+    description = _require_text(data.description, "description", MAX_DESCRIPTION)
+    groepen = sorted(set(data.groepen or []))
+    if not groepen:
+        raise ValidationError(_("Choose at least one groep."), field="groepen")
+    if any(g not in ALL_GROEPEN for g in groepen):
+        raise ValidationError(_("Groepen are 1 to 8."), field="groepen")
+    keywords = _normalise_keywords(data.keywords)
+    if len(keywords) > MAX_KEYWORDS:
+        raise ValidationError(_("Use at most %(n)s characters.", n=MAX_KEYWORDS), field="keywords")
+    clean = GoalData(code, domain.id, strand.id, title, description, groepen, keywords, _check_source(data.source_code))
+    return clean, strand
+
+
+def _record(session: Session, goal: Goal, strand_code: str, action: str, editor, note: str) -> None:
+    """Flush the goal's change and keep it as a revision; a lost race on the version is a Conflict."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(_conflict_message()) from None
+    record_revision(session, "goal", goal.id, revision_snapshot(goal, strand_code), action, editor, note)
+    record_audit(session, editor, f"goal.{action}", "goal", goal.id, f"{goal.code}: {note}" if note else goal.code)
+
+
+def _conflict_message() -> str:
+    return _("Someone else saved this goal after you opened it. Your changes have not been saved; "
+             "their changes are shown below.")
+
+
+def create_goal(session: Session, data: GoalData, editor, note: str = "") -> Goal:
+    """Add a draft goal at the end of its strand; its first revision records it."""
+    note = _check_note(note)
+    data, strand = _validate_goal(session, data, None)
+    last = session.scalar(select(func.max(Goal.position)).where(Goal.strand_id == strand.id)) or 0
+    goal = Goal(uuid=_uuid(), code=data.code, strand_id=strand.id, title=data.title, description=data.description,
+                groepen_mask=to_mask(data.groepen), keywords=data.keywords, source_code=data.source_code,
+                status=GoalStatus.DRAFT, position=last + 1)
+    session.add(goal)
+    _record(session, goal, strand.code, "create", editor, note)
+    return goal
+
+
+def check_version(goal: Goal, expected_version: int | None) -> None:
+    """Refuse a change made to an older version of the goal than the stored one."""
+    if expected_version is None or int(expected_version) != goal.version:
+        raise Conflict(_conflict_message(), current_version=goal.version)
+
+
+def update_goal(session: Session, goal: Goal, data: GoalData, editor, note: str, expected_version: int | None) -> Goal:
+    """Save an edit made to `expected_version` of the goal; raises Conflict if it has changed since."""
+    check_version(goal, expected_version)
+    note = _check_note(note)
+    data, strand = _validate_goal(session, data, goal)
+    goal.code, goal.strand_id, goal.title, goal.description = data.code, strand.id, data.title, data.description
+    goal.groepen_mask, goal.keywords, goal.source_code = to_mask(data.groepen), data.keywords, data.source_code
+    if not session.is_modified(goal):
+        return goal  # nothing changed: no new version, no revision
+    _record(session, goal, strand.code, "update", editor, note)
+    return goal
+
+
+def _strand_code(session: Session, goal: Goal) -> str:
+    return session.scalar(select(Strand.code).where(Strand.id == goal.strand_id))
+
+
+def publish_goal(session: Session, goal: Goal, editor, note: str = "", expected_version: int | None = None) -> Goal:
+    """Concept → vastgesteld."""
+    if expected_version is not None:
+        check_version(goal, expected_version)
+    note = _check_note(note)
+    if goal.status != GoalStatus.DRAFT:
+        raise ValidationError(_("Only a draft goal can be published."))
+    goal.status, goal.published_at = GoalStatus.PUBLISHED, datetime.now(UTC)
+    _record(session, goal, _strand_code(session, goal), "publish", editor, note)
+    return goal
+
+
+def retire_goal(session: Session, goal: Goal, editor, note: str = "", replaced_by_code: str | None = None,
+                expected_version: int | None = None) -> Goal:
+    """Vastgesteld → vervallen, optionally naming the published goal that replaces it."""
+    if expected_version is not None:
+        check_version(goal, expected_version)
+    note = _check_note(note)
+    if goal.status != GoalStatus.PUBLISHED:
+        raise ValidationError(_("Only a published goal can be retired."))
+    replacement = None
+    replaced_by_code = _clean(replaced_by_code)
+    if replaced_by_code:
+        replacement = session.scalar(select(Goal).where(Goal.code == replaced_by_code))
+        if replacement is None:
+            raise ValidationError(_("There is no goal with code %(code)s.", code=replaced_by_code),
+                                  field="replaced_by")
+        if replacement.id == goal.id:
+            raise ValidationError(_("A goal cannot replace itself."), field="replaced_by")
+        if replacement.status != GoalStatus.PUBLISHED:
+            raise ValidationError(_("The replacing goal must be published."), field="replaced_by")
+    goal.status, goal.retired_at = GoalStatus.RETIRED, datetime.now(UTC)
+    goal.replaced_by_id = replacement.id if replacement else None
+    _record(session, goal, _strand_code(session, goal), "retire", editor, note)
+    return goal
+
+
+def restore_goal_revision(session: Session, goal: Goal, number: int, editor, note: str,
+                          expected_version: int | None = None) -> Goal:
+    """Bring back the texts, groepen, keywords and source of an old revision, as a new revision.
+
+    History is never rewritten: the restore is one more revision on top.
+    """
+    from ..core.models import Revision
+
+    if expected_version is not None:
+        check_version(goal, expected_version)
+    note = _check_note(note)
+    revision = session.scalar(select(Revision).where(
+        Revision.entity_type == "goal", Revision.entity_id == goal.id, Revision.number == number))
+    if revision is None:
+        raise NotFound(_("This goal has no revision %(n)s.", n=number))
+    old = json.loads(revision.snapshot)
+    groepen = [g for g in old.get("groepen", []) if g in ALL_GROEPEN] or from_mask(goal.groepen_mask)
+    goal.title = str(old.get("title", goal.title))[:MAX_TITLE]
+    goal.description = str(old.get("description", goal.description))
+    goal.groepen_mask = to_mask(groepen)
+    goal.keywords = str(old.get("keywords", goal.keywords))[:MAX_KEYWORDS]
+    goal.source_code = str(old.get("source_code", goal.source_code))[:MAX_SOURCE]
+    _record(session, goal, _strand_code(session, goal), "restore", editor, note)
+    return goal
+
+
+def move_goal(session: Session, goal: Goal, direction: str, editor, note: str = "") -> bool:
+    """Move a goal one place up or down within its strand; False when it is already at that end.
+
+    Positions are renumbered 1..n in one go. The order is the strand's, not the goal's
+    content, so it does not bump the goals' versions (an editor busy on a neighbour
+    gets no conflict); the move is still kept in the moved goal's history.
+    """
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Choose up or down."))
+    siblings = list(session.execute(
+        select(Goal.id, Goal.position).where(Goal.strand_id == goal.strand_id).order_by(Goal.position, Goal.id)))
+    order = [row.id for row in siblings]
+    index = order.index(goal.id)
+    target = index - 1 if direction == "up" else index + 1
+    if target < 0 or target >= len(order):
+        return False
+    order[index], order[target] = order[target], order[index]
+    current = {row.id: row.position for row in siblings}
+    for position, goal_id in enumerate(order, start=1):
+        if current[goal_id] != position:
+            session.execute(update(Goal).where(Goal.id == goal_id).values(position=position),
+                            execution_options={"synchronize_session": False})
+    session.expire(goal, ["position"])
+    strand_code = _strand_code(session, goal)
+    record_revision(session, "goal", goal.id, revision_snapshot(goal, strand_code), "move", editor, note)
+    record_audit(session, editor, "goal.move", "goal", goal.id, f"{goal.code} {direction}")
+    return True
+
+
+# --- History ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalHistory:
+    goal: Goal
+    revisions: list[RevisionView]  # newest first
+
+    def revision(self, number: int) -> RevisionView | None:
+        return next((r for r in self.revisions if r.number == number), None)
+
+
+def goal_history(session: Session, goal: Goal) -> GoalHistory:
+    """Every revision of a goal, newest first, with authors (one query)."""
+    return GoalHistory(goal, revisions_for(session, "goal", goal.id))
+
+
+def compare_revisions(history: GoalHistory, old_number: int, new_number: int) -> list[FieldDiff]:
+    """What changed between two revisions of a goal (either order), field by field."""
+    old, new = history.revision(old_number), history.revision(new_number)
+    if old is None or new is None:
+        raise NotFound(_("This goal has no such revision."))
+    return diff_snapshots(content(old.snapshot), content(new.snapshot))
+
+
+def changes_since(session: Session, goal: Goal, opened_version: int | None) -> list[FieldDiff]:
+    """What others changed in a goal since an editor opened it at `opened_version`."""
+    current = goal_snapshot(goal, _strand_code(session, goal))
+    history = revisions_for(session, "goal", goal.id)
+    opened = next((r for r in history if r.snapshot.get("version") == opened_version), None)
+    if opened is None:
+        return []
+    return diff_snapshots(content(opened.snapshot), current)
+
+
+# --- Reading: the framework tree and one goal ------------------------------------------------------------------
+
+
+@dataclass
+class FrameworkFilters:
+    domain: str | None = None  # domain code
+    groep: int | None = None
+    status: str | None = None  # editors only
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.domain or self.groep or self.status or self.q.strip())
+
+
+@dataclass
+class GoalRow:
+    id: int
+    code: str
+    title: str
+    description: str
+    groepen: list[int]
+    keywords: list[str]
+    status: str
+    replaced_by_code: str | None
+    position: int
+
+
+@dataclass
+class StrandNode:
+    id: int
+    code: str
+    title: str
+    description: str
+    source_code: str
+    goals: list[GoalRow]
+
+
+@dataclass
+class DomainNode:
+    id: int
+    code: str
+    title: str
+    description: str
+    strands: list[StrandNode]
+
+
+@dataclass
+class FrameworkTree:
+    domains: list[DomainNode]
+    goal_count: int
+    filters: FrameworkFilters
+    release: FrameworkRelease | None
+
+
+def _is_editor(viewer) -> bool:
+    from ..auth.permissions import is_editor
+
+    return viewer is not None and is_editor(viewer)
+
+
+def framework_tree(session: Session, filters: FrameworkFilters, viewer) -> FrameworkTree:
+    """The framework as domains → strands → goals, filtered and searched, in four queries whatever its size.
+
+    Visitors and non-editors see published goals only; editors see every status
+    (or the one they filter on). Empty strands and domains are left out while a
+    filter is active.
+    """
+    domains = list(session.scalars(select(Domain).order_by(Domain.position, Domain.code)))
+    strands = list(session.scalars(select(Strand).order_by(Strand.position, Strand.code)))
+    replacement = aliased(Goal)
+    query = (
+        select(Goal, replacement.code)
+        .join(Strand, Strand.id == Goal.strand_id)
+        .outerjoin(replacement, replacement.id == Goal.replaced_by_id)
+        .order_by(Goal.position, Goal.id)
+    )
+    if not _is_editor(viewer):
+        query = query.where(Goal.status == GoalStatus.PUBLISHED)
+    elif filters.status:
+        query = query.where(Goal.status == filters.status)
+    if filters.domain:
+        query = query.join(Domain, Domain.id == Strand.domain_id).where(Domain.code == filters.domain)
+    if filters.groep:
+        query = query.where(Goal.groepen_mask.op("&")(bit(filters.groep)) != 0)
+    for word in filters.q.split():
+        # icontains with autoescape: %, _ and quotes in the search are plain characters.
+        query = query.where(or_(*(column.icontains(word, autoescape=True) for column in
+                                  (Goal.code, Goal.title, Goal.description, Goal.keywords))))
+    goals_by_strand: dict[int, list[GoalRow]] = {}
+    count = 0
+    for goal, replaced_by_code in session.execute(query):
+        goals_by_strand.setdefault(goal.strand_id, []).append(GoalRow(
+            goal.id, goal.code, goal.title, goal.description, goal.groepen, goal.keyword_list, goal.status,
+            replaced_by_code, goal.position))
+        count += 1
+    strands_by_domain: dict[int, list[StrandNode]] = {}
+    for strand in strands:
+        goals = goals_by_strand.get(strand.id, [])
+        if filters.active and not goals:
+            continue
+        strands_by_domain.setdefault(strand.domain_id, []).append(StrandNode(
+            strand.id, strand.code, strand.title, strand.description, strand.source_code, goals))
+    nodes = [
+        DomainNode(d.id, d.code, d.title, d.description, strands_by_domain.get(d.id, []))
+        for d in domains
+        if strands_by_domain.get(d.id) or not filters.active
+    ]
+    release = session.scalar(select(FrameworkRelease).order_by(
+        FrameworkRelease.published_on.desc(), FrameworkRelease.id.desc()).limit(1))
+    return FrameworkTree(nodes, count, filters, release)
+
+
+@dataclass
+class GoalPage:
+    goal: Goal
+    strand: Strand
+    domain: Domain
+    replaced_by: Goal | None
+    packages: list  # lessons.services.PackageForGoal
+
+
+def goal_page(session: Session, code: str, viewer) -> GoalPage:
+    """One goal with its strand, domain, replacement and aligned published packages.
+
+    A draft exists only for editors: everyone else gets NotFound. A retired goal is
+    shown to all (the page marks it).
+    """
+    from ..lessons.services import packages_for_goal
+
+    replacement = aliased(Goal)
+    row = session.execute(
+        select(Goal, Strand, Domain, replacement)
+        .join(Strand, Strand.id == Goal.strand_id)
+        .join(Domain, Domain.id == Strand.domain_id)
+        .outerjoin(replacement, replacement.id == Goal.replaced_by_id)
+        .where(Goal.code == code)
+    ).first()
+    if row is None or (row[0].status == GoalStatus.DRAFT and not _is_editor(viewer)):
+        raise NotFound(_("There is no goal with code %(code)s.", code=code))
+    goal, strand, domain, replaced_by = row
+    return GoalPage(goal, strand, domain, replaced_by, packages_for_goal(session, goal.id))
+
+
+def framework_counts(session: Session) -> dict[str, int]:
+    """How many goals have each status (one query)."""
+    counts = {status.value: 0 for status in GoalStatus}
+    for status, n in session.execute(select(Goal.status, func.count()).group_by(Goal.status)):
+        counts[status] = n
+    return counts
+
+
+# --- Impact and releases ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalImpact:
+    packages: list  # lessons.services.PackageForGoal, every status
+    school_count: int  # schools with a plan entry for one of those packages
+    plan_entry_count: int
+
+    @property
+    def affects_anything(self) -> bool:
+        return bool(self.packages or self.school_count)
+
+
+def goal_impact(session: Session, goal_id: int) -> GoalImpact:
+    """What retiring or changing a goal touches: aligned packages and the schools planning them (two queries)."""
+    from ..lessons.models import Alignment
+    from ..lessons.services import packages_for_goal
+    from ..schools.models import PlanEntry
+
+    packages = packages_for_goal(session, goal_id, include_unpublished=True)
+    schools, entries = session.execute(
+        select(func.count(func.distinct(PlanEntry.school_id)), func.count(PlanEntry.id))
+        .join(Alignment, and_(Alignment.package_id == PlanEntry.package_id, Alignment.goal_id == goal_id))
+    ).one()
+    return GoalImpact(packages, schools or 0, entries or 0)
+
+
+def list_releases(session: Session) -> list[FrameworkRelease]:
+    return list(session.scalars(
+        select(FrameworkRelease).order_by(FrameworkRelease.published_on.desc(), FrameworkRelease.id.desc())))
+
+
+def publish_release(session: Session, version: str, published_on: date | None, note: str, editor) -> FrameworkRelease:
+    """Record that the framework as it now stands is published as `version` (e.g. 2026.2)."""
+    version = _clean(version)
+    if not RELEASE_LABEL.fullmatch(version):
+        raise ValidationError(_("A version is a year, a dot and a number, e.g. 2026.2."), field="version_label")
+    if session.scalar(select(FrameworkRelease.id).where(FrameworkRelease.version == version)) is not None:
+        raise ValidationError(_("Version %(version)s has already been published.", version=version),
+                              field="version_label")
+    if published_on is None:
+        raise ValidationError(_("Enter the date of publication."), field="published_on")
+    note = _check_note(note)
+    release = FrameworkRelease(version=version, published_on=published_on, note=note)
+    session.add(release)
+    session.flush()
+    record_audit(session, editor, "framework.release", "framework_release", release.id, version)
+    return release
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())

@@ -1,3 +1,367 @@
-from flask import Blueprint
+"""Pages of the goal framework: reading for everyone, authoring for editors. Thin: the work is in services."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.models import Role
+from ..auth.permissions import is_editor, public, roles_required
+from ..errors import Conflict, NotFound, ValidationError
+from ..extensions import db
+from ..forms import apply_domain_error
+from ..groepen import label as groepen_label
+from . import services
+from .forms import (
+    STATUS_LABELS,
+    DomainForm,
+    FilterForm,
+    GoalForm,
+    MoveForm,
+    NoteForm,
+    ReleaseForm,
+    RestoreForm,
+    RetireForm,
+    StrandForm,
+)
+from .models import Domain, Goal, GoalStatus, Strand
 
 bp = Blueprint("objectives", __name__)
+
+EDITORS = (Role.ADMIN, Role.EDITOR)
+FIELD_LABELS = {
+    "code": _l("Code"),
+    "strand": _l("Strand"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "groepen": _l("Groepen"),
+    "keywords": _l("Keywords"),
+    "source_code": _l("curriculum.nu code"),
+    "status": _l("Status"),
+}
+ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("edited"),
+    "publish": _l("published"),
+    "retire": _l("retired"),
+    "restore": _l("restored"),
+    "move": _l("moved"),
+    "import": _l("imported"),
+}
+
+
+@bp.context_processor
+def objectives_helpers():
+    return {"groepen_label": groepen_label, "status_labels": STATUS_LABELS, "field_labels": FIELD_LABELS,
+            "action_labels": ACTION_LABELS, "GoalStatus": GoalStatus}
+
+
+def _editor():
+    return current_user._get_current_object()
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _local(target: str | None, default: str) -> str:
+    """Only same-site paths: never redirect to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return default
+
+
+# --- Reading ---------------------------------------------------------------------------------------------------
+
+
+@bp.route("/doelen")
+@public
+def framework():
+    form = FilterForm(request.args)
+    form.set_choices(services.list_domains(db.session), is_editor(current_user))
+    form.validate()
+    tree = services.framework_tree(db.session, form.filters(), current_user)
+    return render_template("objectives/framework.html", form=form, tree=tree,
+                           editor=is_editor(current_user), move_form=MoveForm())
+
+
+@bp.route("/doelen/<code>")
+@public
+def goal(code: str):
+    page = services.goal_page(db.session, code, current_user)
+    return render_template("objectives/goal.html", page=page, goal=page.goal, editor=is_editor(current_user))
+
+
+# --- Editing goals ---------------------------------------------------------------------------------------------
+
+
+def _goal_form(**kwargs) -> GoalForm:
+    form = GoalForm(**kwargs)
+    form.set_choices(services.list_domains(db.session), services.list_strands(db.session))
+    return form
+
+
+@bp.route("/doelen/nieuw", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_goal():
+    strand = None
+    if request.method == "GET" and request.args.get("leerlijn"):
+        try:
+            strand = services.strand_by_code(db.session, request.args["leerlijn"])
+        except NotFound:
+            strand = None
+    form = _goal_form(domain_id=strand.domain_id if strand else None, strand_id=strand.id if strand else None)
+    if form.validate_on_submit():
+        try:
+            goal = services.create_goal(db.session, form.data_for_service(), _editor(), form.note.data)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("Goal %(code)s has been saved as a draft.", code=goal.code), "success")
+            return redirect(url_for("objectives.goal", code=goal.code))
+    return render_template("objectives/goal_form.html", form=form, goal=None, conflict=None)
+
+
+@bp.route("/doelen/<code>/bewerken", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_goal(code: str):
+    goal = services.goal_by_code(db.session, code)
+    goal_id = goal.id
+    strand = db.session.get(Strand, goal.strand_id)
+    form = _goal_form(obj=goal, domain_id=strand.domain_id)
+    if form.validate_on_submit():
+        opened = _int(form.version.data)
+        try:
+            services.update_goal(db.session, goal, form.data_for_service(), _editor(), form.note.data, opened)
+        except Conflict as error:
+            db.session.rollback()
+            goal = db.session.get(Goal, goal_id)
+            changes = services.changes_since(db.session, goal, opened)
+            form.form_errors.append(error.message)
+            # Saving again now is a deliberate choice made after seeing the other changes.
+            form.version.data = goal.version
+            return render_template("objectives/goal_form.html", form=form, goal=goal, conflict=changes), 409
+        except ValidationError as error:
+            db.session.rollback()
+            goal = db.session.get(Goal, goal_id)
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("Goal %(code)s has been saved.", code=goal.code), "success")
+            return redirect(url_for("objectives.goal", code=goal.code))
+    return render_template("objectives/goal_form.html", form=form, goal=goal, conflict=None)
+
+
+def _status_change(code: str, form_class, template: str, change, success, allowed: str, extra=None):
+    """The shared shape of the publish and retire pages: a note, the version seen, then the change."""
+    goal = services.goal_by_code(db.session, code)
+    goal_id = goal.id
+    if goal.status != allowed:
+        flash(_l("Goal %(code)s is %(status)s; that cannot be done now.", code=goal.code,
+                 status=STATUS_LABELS[GoalStatus(goal.status)]), "warning")
+        return redirect(url_for("objectives.goal", code=goal.code))
+    form = form_class(version=goal.version)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            change(goal, form)
+        except (Conflict, ValidationError) as error:
+            db.session.rollback()
+            goal = db.session.get(Goal, goal_id)
+            apply_domain_error(form, error)
+            if isinstance(error, Conflict):
+                form.version.data = goal.version
+                status = 409
+        else:
+            db.session.commit()
+            flash(success(goal), "success")
+            return redirect(url_for("objectives.goal", code=goal.code))
+    context = extra(goal) if extra else {}
+    return render_template(template, form=form, goal=goal, **context), status
+
+
+@bp.route("/doelen/<code>/vaststellen", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def publish_goal(code: str):
+    return _status_change(
+        code, NoteForm, "objectives/publish.html",
+        lambda goal, form: services.publish_goal(db.session, goal, _editor(), form.note.data,
+                                                 _int(form.version.data)),
+        lambda goal: _l("Goal %(code)s has been published.", code=goal.code),
+        GoalStatus.DRAFT)
+
+
+@bp.route("/doelen/<code>/laten-vervallen", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def retire_goal(code: str):
+    return _status_change(
+        code, RetireForm, "objectives/retire.html",
+        lambda goal, form: services.retire_goal(db.session, goal, _editor(), form.note.data, form.replaced_by.data,
+                                                _int(form.version.data)),
+        lambda goal: _l("Goal %(code)s has been retired.", code=goal.code),
+        GoalStatus.PUBLISHED,
+        extra=lambda goal: {"impact": services.goal_impact(db.session, goal.id)})
+
+
+@bp.route("/doelen/<code>/verplaatsen", methods=["POST"])
+@roles_required(*EDITORS)
+def move_goal(code: str):
+    goal = services.goal_by_code(db.session, code)
+    form = MoveForm()
+    back = _local(request.form.get("next"), url_for("objectives.framework", _anchor=f"goal-{goal.code}"))
+    if not form.validate_on_submit():
+        flash(_l("Choose up or down."), "error")
+        return redirect(back)
+    if form.direction.data == "up":
+        note = _("Moved up in strand %(strand)s", strand=goal.code.rsplit(".", 1)[0])
+    else:
+        note = _("Moved down in strand %(strand)s", strand=goal.code.rsplit(".", 1)[0])
+    if services.move_goal(db.session, goal, form.direction.data, _editor(), note):
+        db.session.commit()
+        flash(_l("Goal %(code)s has been moved.", code=goal.code), "success")
+    else:
+        flash(_l("Goal %(code)s is already at that end of its strand.", code=goal.code), "info")
+    return redirect(back)
+
+
+# --- History ---------------------------------------------------------------------------------------------------
+
+
+@bp.route("/doelen/<code>/geschiedenis")
+@roles_required(*EDITORS)
+def history(code: str):
+    goal = services.goal_by_code(db.session, code)
+    history = services.goal_history(db.session, goal)
+    numbers = [r.number for r in history.revisions]
+    old, new = _int(request.args.get("oud")), _int(request.args.get("nieuw"))
+    problem = None
+    if old not in numbers or new not in numbers:
+        if request.args.get("oud") or request.args.get("nieuw"):
+            problem = _l("Choose two revisions of this goal to compare.")
+        new = numbers[0] if numbers else None
+        old = numbers[1] if len(numbers) > 1 else new
+    changes = services.compare_revisions(history, old, new) if numbers else []
+    return render_template("objectives/history.html", goal=goal, history=history, old=old, new=new,
+                           changes=changes, problem=problem, restore_form=RestoreForm(version=goal.version))
+
+
+@bp.route("/doelen/<code>/geschiedenis/<int:number>/herstellen", methods=["POST"])
+@roles_required(*EDITORS)
+def restore(code: str, number: int):
+    goal = services.goal_by_code(db.session, code)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        flash(_l("The change note is too long."), "error")
+        return redirect(url_for("objectives.history", code=code))
+    try:
+        note = form.note.data or _("Restored revision %(n)s", n=number)
+        services.restore_goal_revision(db.session, goal, number, _editor(), note, _int(form.version.data))
+    except (Conflict, ValidationError) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("objectives.history", code=code))
+    db.session.commit()
+    flash(_l("Revision %(n)s has been restored as a new revision.", n=number), "success")
+    return redirect(url_for("objectives.history", code=code))
+
+
+# --- Domains, strands, releases --------------------------------------------------------------------------------
+
+
+@bp.route("/doelen/redactie")
+@roles_required(*EDITORS)
+def editor():
+    return render_template(
+        "objectives/editor.html", domains=services.list_domains(db.session),
+        strands=services.list_strands(db.session), releases=services.list_releases(db.session),
+        counts=services.framework_counts(db.session))
+
+
+def _domain_page(domain: Domain | None):
+    form = DomainForm(obj=domain)
+    if form.validate_on_submit():
+        data = services.DomainData(form.code.data, form.title.data, form.description.data or "")
+        try:
+            if domain is None:
+                domain = services.create_domain(db.session, data, _editor())
+            else:
+                services.update_domain(db.session, domain, data, _editor())
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("Domain %(code)s has been saved.", code=domain.code), "success")
+            return redirect(url_for("objectives.editor"))
+    return render_template("objectives/domain_form.html", form=form, domain=domain)
+
+
+@bp.route("/doelen/domeinen/nieuw", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_domain():
+    return _domain_page(None)
+
+
+@bp.route("/doelen/domeinen/<code>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_domain(code: str):
+    return _domain_page(services.domain_by_code(db.session, code))
+
+
+def _strand_page(strand: Strand | None):
+    form = StrandForm(obj=strand)
+    form.domain_id.choices = [(d.id, f"{d.code} · {d.title}") for d in services.list_domains(db.session)]
+    if form.validate_on_submit():
+        data = services.StrandData(form.code.data, form.domain_id.data, form.title.data,
+                                   form.description.data or "", form.source_code.data or "")
+        try:
+            if strand is None:
+                strand = services.create_strand(db.session, data, _editor())
+            else:
+                services.update_strand(db.session, strand, data, _editor())
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("Strand %(code)s has been saved.", code=strand.code), "success")
+            return redirect(url_for("objectives.editor"))
+    return render_template("objectives/strand_form.html", form=form, strand=strand)
+
+
+@bp.route("/doelen/leerlijnen/nieuw", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_strand():
+    return _strand_page(None)
+
+
+@bp.route("/doelen/leerlijnen/<code>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_strand(code: str):
+    return _strand_page(services.strand_by_code(db.session, code))
+
+
+@bp.route("/doelen/versies/nieuw", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_release():
+    form = ReleaseForm()
+    if form.validate_on_submit():
+        try:
+            release = services.publish_release(db.session, form.version_label.data, form.published_on.data,
+                                               form.note.data or "", _editor())
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("Framework version %(version)s has been published.", version=release.version), "success")
+            return redirect(url_for("objectives.editor"))
+    return render_template("objectives/release_form.html", form=form,
+                           counts=services.framework_counts(db.session),
+                           releases=services.list_releases(db.session))
