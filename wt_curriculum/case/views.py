@@ -23,6 +23,8 @@ REST = services.API_ROOT
 def allow_other_origins(response: Response) -> Response:
     # Curriculum systems elsewhere read the published framework from their browsers.
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
     return response
 
 
