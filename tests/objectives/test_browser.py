@@ -1,0 +1,46 @@
+"""In a real browser: an editor edits and publishes a goal and reads its history; the pages pass axe."""
+import pytest
+
+from tests.browser_fixtures import axe_violations, browser_login
+from tests.objectives.helpers import add_goal, goal_state
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_editor_edits_publishes_and_reads_the_history(live_server, page, app, framework, factory):
+    add_goal(app, "MN.7.70", title="Een eerste opzet", publish=False)
+    editor = factory.user("redacteur")
+    browser_login(page, live_server, editor)
+
+    page.goto(f"{live_server}/doelen")
+    assert axe_violations(page) == []
+    page.goto(f"{live_server}/doelen/MN.7.70")
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Bewerken").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Titel", exact=True).fill("Zelf een windmolen ontwerpen en testen")
+    page.get_by_label("groep 7").check()
+    page.get_by_label("Toelichting bij de wijziging").fill("Titel aangescherpt")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().endswith("Zelf een windmolen ontwerpen en testen")
+
+    page.get_by_role("link", name="Vaststellen").click()
+    page.get_by_label("Toelichting bij de wijziging").fill("Vastgesteld in de redactievergadering")
+    page.get_by_role("button", name="Vaststellen").click()
+    page.wait_for_load_state()
+    assert "is vastgesteld" in page.locator(".flashes").inner_text()
+    assert goal_state(app, "MN.7.70")["status"] == "vastgesteld"
+
+    page.get_by_role("link", name="Geschiedenis").click()
+    rows = page.locator("table.revisions tbody tr")
+    assert rows.count() == 3
+    assert "Vastgesteld in de redactievergadering" in rows.nth(0).inner_text()
+    page.get_by_label("Vergelijk vanaf versie 1").check()
+    page.get_by_label("Vergelijk met versie 3").check()
+    page.get_by_role("button", name="Gekozen versies vergelijken").click()
+    page.wait_for_load_state()
+    diff = page.locator("table.diff").inner_text()
+    assert "Een eerste opzet" in diff and "Zelf een windmolen ontwerpen en testen" in diff
+    assert axe_violations(page) == []
