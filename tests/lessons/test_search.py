@@ -80,11 +80,13 @@ HOSTILE = [
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_search_text_never_errors(app, client, catalogue, query):
+    titles(app, query)  # the service itself raises nothing
     response = client.get("/lespakketten", query_string={"q": query})
+    if "\x00" in query:  # the app refuses NUL in any request up front (PostgreSQL cannot store it)
+        assert response.status_code == 400
+        return
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert "lespakket" in html.lower()
-    titles(app, query)  # the service itself raises nothing either
+    assert "lespakket" in response.get_data(as_text=True).lower()
 
 
 def test_hostile_words_become_plain_quoted_terms():
