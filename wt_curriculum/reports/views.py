@@ -1,3 +1,165 @@
-from flask import Blueprint
+"""Reports: each one an HTML page and a PDF of the same template; the coverage tables also as CSV and XLSX.
+
+The path without a suffix is the HTML page; `.pdf`, `.csv` and `.xlsx` give the other forms. Who may see
+a report is decided as for the coverage pages (schools area).
+"""
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.models import Role
+from ..auth.permissions import can_see_network, can_see_school, login_required, public, roles_required
+from ..errors import Forbidden, ValidationError
+from ..extensions import db
+from ..schools import services as schools
+from . import jobs, services, spreadsheets
+from .rendering import render_html, render_pdf
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+ALL = tuple(Role)
+NETWORK_VIEWERS = (Role.ADMIN, Role.EDITOR, Role.NETWORK)
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(arg: str = "year", default: int | None = None) -> int:
+    """A school year like 2026-2027 from the query string (a 400 with a message when it is malformed)."""
+    text = request.args.get(arg, "")
+    if not text:
+        return default if default is not None else schools.current_school_year()
+    return schools.parse_school_year(text)
+
+
+def _delimiter() -> str:
+    value = request.args.get("delimiter", ";")
+    if value not in spreadsheets.DELIMITERS:
+        raise ValidationError(_l("The delimiter is ; (the default) or , (a comma)."))
+    return value
+
+
+def _school(school_id: int):
+    school = schools.get_school(db.session, school_id)
+    if not can_see_school(current_user, school):
+        raise Forbidden(_l("You may not see the reports of this school."))
+    return school
+
+
+def _network(network_id: int):
+    network = schools.get_network(db.session, network_id)
+    if not can_see_network(current_user, network):
+        raise Forbidden(_l("You may not see the reports of this network."))
+    return network
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _spreadsheet(sheet, fmt: str, name: str) -> Response:
+    if fmt == "csv":
+        return _download(spreadsheets.to_csv(sheet, _delimiter()), "text/csv; charset=utf-8", f"{name}.csv")
+    return _download(spreadsheets.to_xlsx(sheet), XLSX, f"{name}.xlsx")
+
+
+# --- The framework (public) --------------------------------------------------------------------
+@bp.route("/framework", defaults={"fmt": "html"})
+@bp.route("/framework.pdf", defaults={"fmt": "pdf"})
+@public
+def framework(fmt: str):
+    tree = services.framework_report(db.session)
+    if fmt == "pdf":
+        return _download(render_pdf("reports/framework.html", tree=tree), PDF, "leerdoelenkader.pdf")
+    return render_html("reports/framework.html", tree=tree)
+
+
+# --- One school --------------------------------------------------------------------------------
+@bp.route("/schools/<int:school_id>/coverage", defaults={"fmt": "html"})
+@bp.route("/schools/<int:school_id>/coverage.<any(pdf, csv, xlsx):fmt>")
+@roles_required(*ALL)
+def school_coverage(school_id: int, fmt: str):
+    school = _school(school_id)
+    year = _year()
+    name = f"dekking-{school.code}-{schools.format_school_year(year)}"
+    if fmt in ("csv", "xlsx"):
+        data = services.school_coverage(db.session, school.id, year)
+        return _spreadsheet(spreadsheets.school_sheet(data), fmt, name)
+    report = services.school_report(db.session, school.id, year)
+    if fmt == "pdf":
+        return _download(render_pdf("reports/school.html", report=report, data=report.coverage), PDF, f"{name}.pdf")
+    return render_html("reports/school.html", report=report, data=report.coverage)
+
+
+@bp.route("/schools/<int:school_id>/cohort", defaults={"fmt": "html"})
+@bp.route("/schools/<int:school_id>/cohort.pdf", defaults={"fmt": "pdf"})
+@roles_required(*ALL)
+def cohort(school_id: int, fmt: str):
+    school = _school(school_id)
+    start = _year("start", default=schools.current_school_year() - 7)
+    data = services.cohort_report(db.session, school.id, start)
+    if fmt == "pdf":
+        return _download(render_pdf("reports/cohort.html", data=data), PDF,
+                         f"cohort-{school.code}-{data.start_label}.pdf")
+    return render_html("reports/cohort.html", data=data)
+
+
+# --- One network -------------------------------------------------------------------------------
+@bp.route("/networks/<int:network_id>/coverage", defaults={"fmt": "html"})
+@bp.route("/networks/<int:network_id>/coverage.<any(pdf, csv, xlsx):fmt>")
+@roles_required(*NETWORK_VIEWERS)
+def network_coverage(network_id: int, fmt: str):
+    network = _network(network_id)
+    year = _year()
+    name = f"dekking-{network.code}-{schools.format_school_year(year)}"
+    if fmt in ("csv", "xlsx"):
+        data = services.network_coverage(db.session, network.id, year)
+        return _spreadsheet(spreadsheets.network_sheet(data), fmt, name)
+    if fmt == "pdf":
+        threshold = current_app.config.get("REPORTS_BACKGROUND_SCHOOLS", 60)
+        if len(schools.list_schools(db.session, network.id)) > threshold:
+            # A big network takes longer than a request should: make it in the background.
+            network_id = network.id
+            token = jobs.start_job(
+                current_user.id, _("Network coverage %(year)s", year=schools.format_school_year(year)), f"{name}.pdf",
+                lambda: _network_pdf(network_id, year))
+            return redirect(url_for(".job", token=token), code=303)
+        return _download(_network_pdf(network.id, year), PDF, f"{name}.pdf")
+    report = services.network_report(db.session, network.id, year)
+    return render_html("reports/network.html", report=report, data=report.coverage)
+
+
+def _network_pdf(network_id: int, year: int) -> bytes:
+    report = services.network_report(db.session, network_id, year)
+    return render_pdf("reports/network.html", report=report, data=report.coverage)
+
+
+# --- Background jobs ---------------------------------------------------------------------------
+def _own_job(token: str) -> dict:
+    status = jobs.read_status(token)
+    if status is None or status.get("user_id") != current_user.id:
+        abort(404)  # someone else's job does not exist, as far as this user can tell
+    return status
+
+
+@bp.route("/jobs/<token>")
+@login_required
+def job(token: str):
+    status = _own_job(token)
+    code = 202 if status["state"] == jobs.RUNNING else 200
+    return render_template("reports/job.html", status=status, token=token), code
+
+
+@bp.route("/jobs/<token>.pdf")
+@login_required
+def job_file(token: str):
+    status = _own_job(token)
+    path = jobs.pdf_path(token)
+    if status["state"] != jobs.DONE or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=PDF, as_attachment=True, download_name=status["filename"])
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

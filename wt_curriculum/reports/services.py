@@ -1,0 +1,66 @@
+"""The data of each report, gathered from the other areas' read services (never their models or views)."""
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ..groepen import ALL_GROEPEN
+from ..objectives.services import FrameworkFilters, FrameworkTree, framework_tree
+from ..schools.coverage import (
+    CohortCoverage,
+    GapReport,
+    NetworkCoverage,
+    SchoolCoverage,
+    cohort_coverage,
+    gap_suggestions,
+    network_coverage,
+    school_coverage,
+)
+from ..schools.coverage_batch import network_school_coverages
+
+
+@dataclass
+class SchoolReport:
+    coverage: SchoolCoverage
+    gaps: list[GapReport]  # one per groep; empty when the school has no plan for the year
+
+
+@dataclass
+class StrandAverage:
+    code: str
+    title: str
+    share: float  # mean share over the schools with a plan
+
+
+@dataclass
+class NetworkReport:
+    coverage: NetworkCoverage
+    strand_averages: list[StrandAverage]
+    schools: list[SchoolCoverage]  # one per school, in the order of coverage.schools
+
+
+def framework_report(session: Session) -> FrameworkTree:
+    """The published framework, as anyone may read it."""
+    return framework_tree(session, FrameworkFilters(), None)
+
+
+def school_report(session: Session, school_id: int, year: int) -> SchoolReport:
+    """Goals x groepen for the year, and the gaps with suggested packages for each groep."""
+    data = school_coverage(session, school_id, year)
+    gaps = [gap_suggestions(session, school_id, year, g) for g in ALL_GROEPEN] if data.has_plan else []
+    return SchoolReport(data, gaps)
+
+
+def network_report(session: Session, network_id: int, year: int, most_missed: int = 10) -> NetworkReport:
+    """The network summary plus every school's own coverage, in a fixed number of queries."""
+    data = network_coverage(session, network_id, year, most_missed=most_missed)
+    with_plan = data.schools_with_plan
+    averages = [
+        StrandAverage(s.code, s.title,
+                      sum(school.strands[s.id].share for school in with_plan) / len(with_plan) if with_plan else 0.0)
+        for s in data.strands
+    ]
+    return NetworkReport(data, averages, network_school_coverages(session, network_id, year))
+
+
+def cohort_report(session: Session, school_id: int, start_year: int) -> CohortCoverage:
+    return cohort_coverage(session, school_id, start_year)
