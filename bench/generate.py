@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from wt_curriculum.groepen import PHASES, to_mask
@@ -177,6 +177,7 @@ def generate(session: Session, scale: float = 1.0, seed: int = 2026) -> Generate
         select(School.id).where(School.network_id.in_(list(network_ids.values()))).order_by(School.id)))
     plan_rows = _write_plans(session, rng, school_ids, published_by_groep, now)
     session.flush()
+    session.execute(text("ANALYZE"))  # give the query planner statistics for the new shape
     return GenerateReport(scale, len(network_rows), len(school_rows), goals_added, len(package_rows), alignments,
                           plan_rows, time.perf_counter() - started)
 

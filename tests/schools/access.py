@@ -61,3 +61,5 @@ RULES = [
          method="POST"),
     only("schools.import_csv", "/beheer/import/scholen", (ADMIN,)),
 ]
+
+RULES.append(only("schools.national", "/dekking/landelijk", ["beheerder", "redacteur"]))

@@ -615,3 +615,77 @@ def impact_of_goal(session: Session, goal_id: int) -> GoalImpact:
         .group_by(School.id, School.name, School.brin, School.vestiging, Network.name)
         .order_by(School.name, School.id))]
     return GoalImpact(goal.id, goal.code, goal.title, goal.status, goal.groepen, packages, schools)
+
+
+# --- The whole installation ---------------------------------------------------------------------
+@dataclass
+class NetworkSummary:
+    id: int
+    code: str
+    name: str
+    region: str
+    schools: int
+    with_plan: int
+    median: float | None
+    lowest: float | None
+    highest: float | None
+
+
+@dataclass
+class NationalSummary:
+    year: int
+    goals: int  # published goals: the denominator of every share
+    schools: int
+    with_plan: int
+    median: float | None
+    networks: list[NetworkSummary]
+    distribution: list[tuple[int, int]]  # (lower bound in %, number of schools), in steps of 10%
+    without_network: int  # schools with a plan that belong to no network
+
+    @property
+    def year_label(self) -> str:
+        return format_school_year(self.year)
+
+
+def national_summary(session: Session, year: int) -> NationalSummary:
+    """Every network's schools, how many plan, and their median share of goals covered; the spread of
+    shares over all schools. Five queries; the plan rows are counted in SQL, one number per school."""
+    total_goals = session.scalar(select(func.count()).select_from(Goal).where(Goal.status == GoalStatus.PUBLISHED))
+    networks = session.execute(
+        select(Network.id, Network.code, Network.name, Network.region)
+        .where(Network.archived.is_(False)).order_by(Network.name)
+    ).all()
+    school_network = dict(session.execute(
+        select(School.id, School.network_id).where(School.archived.is_(False))).all())
+    planning = set(session.scalars(select(distinct(PlanEntry.school_id)).where(PlanEntry.school_year == year)))
+    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
+    covered = dict(session.execute(
+        select(PlanEntry.school_id, func.count(distinct(Alignment.goal_id)))
+        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
+        .join(Goal, Goal.id == Alignment.goal_id)
+        .where(PlanEntry.school_year == year, Goal.status == GoalStatus.PUBLISHED,
+               Goal.groepen_mask.op("&")(groep_bit) != 0)
+        .group_by(PlanEntry.school_id)
+    ).all())
+
+    shares_by_network: dict[int | None, list[float]] = {}
+    counts: dict[int | None, int] = {}
+    for school_id, network_id in school_network.items():
+        counts[network_id] = counts.get(network_id, 0) + 1
+        if school_id in planning:
+            share = covered.get(school_id, 0) / total_goals if total_goals else 0.0
+            shares_by_network.setdefault(network_id, []).append(share)
+    summaries = []
+    for n in networks:
+        shares = shares_by_network.get(n.id, [])
+        summaries.append(NetworkSummary(
+            n.id, n.code, n.name, n.region, counts.get(n.id, 0), len(shares),
+            statistics.median(shares) if shares else None, min(shares, default=None), max(shares, default=None)))
+    all_shares = [s for shares in shares_by_network.values() for s in shares]
+    buckets = [0] * 10
+    for share in all_shares:
+        buckets[min(9, int(share * 10))] += 1
+    return NationalSummary(
+        year, total_goals, len(school_network), len(all_shares),
+        statistics.median(all_shares) if all_shares else None, summaries,
+        [(10 * i, n) for i, n in enumerate(buckets)], len(shares_by_network.get(None, [])))

@@ -51,7 +51,8 @@ class PlanEntry(db.Model):
     __tablename__ = "plan_entry"
     __table_args__ = (
         UniqueConstraint("school_id", "school_year", "groep", "package_id"),
-        Index("ix_plan_entry_year_school", "school_year", "school_id"),
+        # Covering index for the coverage aggregates: a year's rows by school, with package and groep.
+        Index("ix_plan_entry_year_school_package", "school_year", "school_id", "package_id", "groep"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

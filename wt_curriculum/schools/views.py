@@ -272,6 +272,13 @@ def network_coverage(network_id: int):
     return render_template("schools/network.html", network=network, data=data)
 
 
+@bp.route("/dekking/landelijk")
+@roles_required(Role.ADMIN, Role.EDITOR)
+def national():
+    """Every network at a glance: schools, how many plan, median coverage."""
+    return render_template("schools/national.html", data=coverage.national_summary(db.session, _year()))
+
+
 @bp.route("/scholen/<int:school_id>/cohort")
 @roles_required(*ALL)
 def cohort(school_id: int):
