@@ -392,3 +392,180 @@ def transition_view(session: Session, school_id: int, year: int) -> TransitionVi
         covered_2006=[n for n in old if n.covered], missing_2006=[n for n in old if not n.covered],
         covered_2025=[n for n in new if n.covered], missing_2025=[n for n in new if not n.covered],
     )
+
+
+# --- Coverage per kerndoel: pages ------------------------------------------------------------
+# The reference sets coverage can be read in (the kerndoelen; bouwstenen are what our goals derive from).
+COVERAGE_SETS = (KD2006, KD2025)
+
+
+def coverage_set(key: str | None) -> str:
+    """The reference set named in a request (kd2025-po when none is named); anything else is a ValidationError."""
+    if key is None or key == "":
+        return KD2025
+    if key not in COVERAGE_SETS:
+        raise ValidationError(_l("Choose one of the kerndoelen sets: %(sets)s.", sets=", ".join(COVERAGE_SETS)),
+                              field="set")
+    return key
+
+
+def _summary(framework: ReferenceFramework, node_count: int) -> FrameworkSummary:
+    return FrameworkSummary(framework.key, framework.title, framework.publisher, framework.version,
+                            framework.status, framework.phase_system, framework.retired, node_count)
+
+
+@dataclass
+class SchoolKerndoelCoverage:
+    """One school year of one school read per kerndoel (or doelzin) of one reference set."""
+
+    framework: FrameworkSummary
+    school_id: int
+    school_year: int
+    nodes: list[NodeCoverage]
+    has_plan: bool
+
+    @property
+    def leaves(self) -> list[NodeCoverage]:
+        return [n for n in self.nodes if n.is_leaf]
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for n in self.leaves if n.covered)
+
+    @property
+    def total(self) -> int:
+        return len(self.leaves)
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.total if self.total else 0.0
+
+    @property
+    def groups(self) -> list[tuple[NodeCoverage, list[NodeCoverage]]]:
+        """Each top-level node (a kerndoel) with the leaves under it (its doelzinnen; none in a flat set)."""
+        return _groups(self.nodes)
+
+
+def _groups(nodes: list) -> list[tuple]:
+    out: list[tuple] = []
+    for node in nodes:  # depth-first: the nodes under a top-level node follow it
+        if node.depth == 0:
+            out.append((node, []))
+        elif out and node.is_leaf:
+            out[-1][1].append(node)
+    return out
+
+
+def school_kerndoel_coverage(session: Session, school_id: int, year: int, framework_key: str
+                             ) -> SchoolKerndoelCoverage:
+    """kerndoel_coverage with what a page needs around it: the framework, counts over the leaves
+    (kerndoelen 2006, doelzinnen 2025) and whether the school has any plan for the year. Five queries."""
+    framework = framework_by_key(session, coverage_set(framework_key))
+    nodes = kerndoel_coverage(session, school_id, year, framework.key)
+    has_plan = session.scalar(select(PlanEntry.id).where(PlanEntry.school_id == school_id,
+                                                         PlanEntry.school_year == year).limit(1)) is not None
+    return SchoolKerndoelCoverage(_summary(framework, len(nodes)), school_id, year, nodes, has_plan)
+
+
+@dataclass
+class SchoolRef:
+    id: int
+    name: str
+    code: str
+    has_plan: bool
+
+
+@dataclass
+class NetworkNodeCoverage:
+    node_id: int
+    code: str
+    kind: str
+    short_title: str
+    depth: int
+    is_leaf: bool
+    school_ids: set[int]  # the schools with a plan whose plan covers the node (itself or a node under it)
+    of: int  # the network's schools with a plan for the year
+
+    @property
+    def covered(self) -> int:
+        return len(self.school_ids)
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.of if self.of else 0.0
+
+
+@dataclass
+class NetworkKerndoelCoverage:
+    framework: FrameworkSummary
+    network_id: int
+    network_name: str
+    school_year: int
+    schools: list[SchoolRef]
+    nodes: list[NetworkNodeCoverage]
+
+    @property
+    def schools_with_plan(self) -> list[SchoolRef]:
+        return [s for s in self.schools if s.has_plan]
+
+    @property
+    def leaves(self) -> list[NetworkNodeCoverage]:
+        return [n for n in self.nodes if n.is_leaf]
+
+    @property
+    def groups(self) -> list[tuple[NetworkNodeCoverage, list[NetworkNodeCoverage]]]:
+        return _groups(self.nodes)
+
+
+def network_kerndoel_coverage(session: Session, network_id: int, year: int, framework_key: str
+                              ) -> NetworkKerndoelCoverage:
+    """Nodes of a reference set x the network's (active) schools: which schools with a plan for the year
+    cover each node, as kerndoel_coverage counts it for one school (a planned package aligned to a goal
+    linked to the node or to a node under it), and their share of the schools with a plan.
+
+    Six queries whatever the number of schools: the (school, node) pairs are found in SQL, distinct, and
+    carried up to the nodes above in Python.
+    """
+    from ..schools.models import Network, School
+
+    network = session.get(Network, network_id)
+    if network is None:
+        raise NotFound(_l("This network does not exist."))
+    framework = framework_by_key(session, coverage_set(framework_key))
+    nodes = list(session.scalars(
+        select(ReferenceNode).where(ReferenceNode.framework_id == framework.id)
+        .order_by(ReferenceNode.position, ReferenceNode.code)
+    ))
+    schools = session.execute(
+        select(School.id, School.name, School.brin, School.vestiging)
+        .where(School.network_id == network_id, School.archived.is_(False)).order_by(School.name, School.id)
+    ).all()
+    in_network = (School.network_id == network_id, School.archived.is_(False), PlanEntry.school_year == year)
+    planning = set(session.scalars(
+        select(PlanEntry.school_id).join(School, School.id == PlanEntry.school_id).where(*in_network).distinct()
+    ))
+    pairs = session.execute(
+        select(PlanEntry.school_id, CrosswalkLink.node_id)
+        .join(School, School.id == PlanEntry.school_id)
+        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
+        .join(CrosswalkLink, CrosswalkLink.goal_id == Alignment.goal_id)
+        .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
+        .where(*in_network, ReferenceNode.framework_id == framework.id)
+        .distinct()
+    )
+    parents = {n.id: n.parent_id for n in nodes}
+    covering: dict[int, set[int]] = defaultdict(set)
+    for school_id, node_id in pairs:
+        target = node_id
+        while target is not None:  # the node itself and every node above it
+            covering[target].add(school_id)
+            target = parents.get(target)
+    has_children = {n.parent_id for n in nodes if n.parent_id is not None}
+    of = len(planning)
+    rows = [NetworkNodeCoverage(node.id, node.code, node.kind, node.short_title, depth, node.id not in has_children,
+                                covering.get(node.id, set()), of)
+            for node, depth in _depth_first(nodes)]
+    return NetworkKerndoelCoverage(
+        _summary(framework, len(nodes)), network.id, network.name, year,
+        [SchoolRef(s.id, s.name, f"{s.brin}{s.vestiging}", s.id in planning) for s in schools], rows,
+    )
