@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     i18n.init_app(app)
 
+    from .api.account import bp as api_tokens_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .case.views import bp as case_bp
@@ -50,7 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .schools.views import bp as schools_bp
 
     for blueprint in (core_bp, auth_bp, objectives_bp, lessons_bp, schools_bp, references_bp,
-                      reports_bp, api_bp, case_bp, interchange_bp):
+                      reports_bp, api_bp, api_tokens_bp, case_bp, interchange_bp):
         app.register_blueprint(blueprint)
 
     from . import auth, cli, errors, security

@@ -16,7 +16,6 @@ def read_yaml(path: Path) -> dict:
 
 def seed_all(session: Session, seeds_dir: Path, demo: bool = False) -> list[str]:
     from .objectives.seed import load_framework
-
     from .references.seed import load_references, load_seed_crosswalk
 
     framework = read_yaml(seeds_dir / "framework.yaml")

@@ -13,10 +13,8 @@ from ..extensions import db
 from ..forms import apply_domain_error
 from . import tokens
 from .forms import NewTokenForm, RevokeTokenForm
-from .views import bp as api_bp
 
 bp = Blueprint("api_tokens", __name__)
-api_bp.record_once(lambda state: state.app.register_blueprint(bp))
 
 
 def _page(form: NewTokenForm, secret: str | None = None, status: int = 200):
