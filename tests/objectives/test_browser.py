@@ -17,7 +17,7 @@ def test_an_editor_edits_publishes_and_reads_the_history(live_server, page, app,
     page.goto(f"{live_server}/doelen/MN.7.70")
     assert axe_violations(page) == []
 
-    page.get_by_role("link", name="Bewerken").click()
+    page.get_by_role("link", name="Bewerken", exact=True).click()
     assert axe_violations(page) == []
     page.get_by_label("Titel", exact=True).fill("Zelf een windmolen ontwerpen en testen")
     page.get_by_label("groep 7").check()
@@ -26,14 +26,14 @@ def test_an_editor_edits_publishes_and_reads_the_history(live_server, page, app,
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().endswith("Zelf een windmolen ontwerpen en testen")
 
-    page.get_by_role("link", name="Vaststellen").click()
+    page.get_by_role("link", name="Vaststellen", exact=True).click()
     page.get_by_label("Toelichting bij de wijziging").fill("Vastgesteld in de redactievergadering")
     page.get_by_role("button", name="Vaststellen").click()
     page.wait_for_load_state()
     assert "is vastgesteld" in page.locator(".flashes").inner_text()
     assert goal_state(app, "MN.7.70")["status"] == "vastgesteld"
 
-    page.get_by_role("link", name="Geschiedenis").click()
+    page.get_by_role("link", name="Geschiedenis", exact=True).click()
     rows = page.locator("table.revisions tbody tr")
     assert rows.count() == 3
     assert "Vastgesteld in de redactievergadering" in rows.nth(0).inner_text()

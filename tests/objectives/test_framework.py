@@ -128,7 +128,7 @@ def test_the_goal_page_lists_aligned_packages_main_aim_first(client, app, framew
     add_package(app, network, "Een concept-pakket", "MN.1.5", "kern", status="concept")
     html = client.get("/doelen/MN.1.5").get_data(as_text=True)
     assert html.index("Z-pakket met hoofddoel") < html.index("B-pakket dat het raakt")
-    assert "hoofddoel" in html and "raakt aan" in html
+    assert 'class="badge relation-kern"' in html and 'class="badge relation-raakt"' in html
     assert "Een concept-pakket" not in html
 
 

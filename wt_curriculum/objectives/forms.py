@@ -1,5 +1,6 @@
 """Forms of the goal framework. Every message is our own, so that it is translated."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
@@ -10,11 +11,14 @@ from ..groepen import ALL_GROEPEN
 from . import services
 from .models import GoalStatus
 
-STATUS_LABELS = {
-    GoalStatus.DRAFT: _l("draft"),
-    GoalStatus.PUBLISHED: _l("published"),
-    GoalStatus.RETIRED: _l("retired"),
-}
+
+def status_labels() -> dict[str, str]:
+    """A goal's status in words. With a context: packages are 'published' in other words than goals."""
+    return {
+        GoalStatus.DRAFT: pgettext("goal status", "draft"),
+        GoalStatus.PUBLISHED: pgettext("goal status", "published"),
+        GoalStatus.RETIRED: pgettext("goal status", "retired"),
+    }
 
 def _length(limit: int) -> Length:
     return Length(max=limit, message=_l("Use at most %(max)d characters."))
@@ -157,7 +161,7 @@ class FilterForm(FlaskForm):
     def set_choices(self, domains, editor: bool) -> None:
         self.domain.choices = [("", _l("All domains"))] + [(d.code, f"{d.code} · {d.title}") for d in domains]
         self.groep.choices = [(None, _l("All groepen"))] + [(g, _l("groep %(n)s", n=g)) for g in ALL_GROEPEN]
-        self.status.choices = [("", _l("Every status"))] + [(s.value, label) for s, label in STATUS_LABELS.items()]
+        self.status.choices = [("", _l("Every status"))] + list(status_labels().items())
         if not editor:
             del self.status
 

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 
 from ..auth.models import Role
@@ -14,7 +15,6 @@ from ..forms import apply_domain_error
 from ..groepen import label as groepen_label
 from . import services
 from .forms import (
-    STATUS_LABELS,
     DomainForm,
     FilterForm,
     GoalForm,
@@ -24,6 +24,7 @@ from .forms import (
     RestoreForm,
     RetireForm,
     StrandForm,
+    status_labels,
 )
 from .models import Domain, Goal, GoalStatus, Strand
 
@@ -40,21 +41,25 @@ FIELD_LABELS = {
     "source_code": _l("curriculum.nu code"),
     "status": _l("Status"),
 }
-ACTION_LABELS = {
-    "create": _l("created"),
-    "update": _l("edited"),
-    "publish": _l("published"),
-    "retire": _l("retired"),
-    "restore": _l("restored"),
-    "move": _l("moved"),
-    "import": _l("imported"),
-}
+
+
+def action_labels() -> dict[str, str]:
+    """What a revision did, in words (with a context: the words differ from a package's)."""
+    return {
+        "create": pgettext("goal revision", "created"),
+        "update": pgettext("goal revision", "edited"),
+        "publish": pgettext("goal revision", "published"),
+        "retire": pgettext("goal revision", "retired"),
+        "restore": pgettext("goal revision", "restored"),
+        "move": pgettext("goal revision", "moved"),
+        "import": pgettext("goal revision", "imported"),
+    }
 
 
 @bp.context_processor
 def objectives_helpers():
-    return {"groepen_label": groepen_label, "status_labels": STATUS_LABELS, "field_labels": FIELD_LABELS,
-            "action_labels": ACTION_LABELS, "GoalStatus": GoalStatus}
+    return {"groepen_label": groepen_label, "status_labels": status_labels(), "field_labels": FIELD_LABELS,
+            "action_labels": action_labels(), "GoalStatus": GoalStatus}
 
 
 def _editor():
@@ -164,7 +169,7 @@ def _status_change(code: str, form_class, template: str, change, success, allowe
     goal_id = goal.id
     if goal.status != allowed:
         flash(_l("Goal %(code)s is %(status)s; that cannot be done now.", code=goal.code,
-                 status=STATUS_LABELS[GoalStatus(goal.status)]), "warning")
+                 status=status_labels()[goal.status]), "warning")
         return redirect(url_for("objectives.goal", code=goal.code))
     form = form_class(version=goal.version)
     status = 200
