@@ -47,15 +47,15 @@ def _retired_code(app) -> str:
 
 BAD_INPUT = [
     ("duplicate code", {"code": "MN.7.1"}, "is al in gebruik"),
-    ("malformed code", {"code": "MN-7-4"}, "Een doelcode is de code van de grote opdracht"),
-    ("code of another strand", {"code": "MN.6.90"}, "Een doelcode is de code van de grote opdracht"),
+    ("malformed code", {"code": "MN-7-4"}, "Een doelcode is de code van de leerlijn"),
+    ("code of another strand", {"code": "MN.6.90"}, "Een doelcode is de code van de leerlijn"),
     ("empty title", {"title": "   "}, "Vul een titel in"),
     ("too long title", {"title": "x" * 201}, "Gebruik hoogstens 200 tekens"),
     ("groep 0", {"groepen": [0, 5]}, "Groepen lopen van 1 tot en met 8"),
     ("groep 9", {"groepen": [9]}, "Groepen lopen van 1 tot en met 8"),
     ("no groep", {"groepen": []}, "Kies minstens één groep"),
     ("groep not a number", {"groepen": ["drie"]}, "Groepen lopen van 1 tot en met 8"),
-    ("strand id not a number", {"strand_id": "abc"}, "Kies een grote opdracht"),
+    ("strand id not a number", {"strand_id": "abc"}, "Kies een leerlijn"),
     ("strand that does not exist", {"strand_id": "99999"}, "Kies een van de mogelijkheden"),
 ]
 
@@ -81,7 +81,7 @@ def test_a_strand_from_another_domain_is_refused(client, app, editor):
     before = counts(app)
     response = client.post("/doelen/nieuw", data=new_goal_data(app, domain_id=domain_id, strand_id=strand_id))
     assert response.status_code == 200
-    assert "Grote opdracht MN.7 hoort niet bij domein DG" in response.get_data(as_text=True)
+    assert "Leerlijn MN.7 hoort niet bij domein DG" in response.get_data(as_text=True)
     assert counts(app) == before
 
 
@@ -276,7 +276,7 @@ def test_domains_and_strands_are_created_and_validated(client, app, editor):
                                                              "title": "Meten", "source_code": "MN02"})
     assert response.status_code == 302
     wrong = client.post("/doelen/leerlijnen/nieuw", data={"domain_id": domain_id, "code": "MN.99", "title": "Mis"})
-    assert "De code van een grote opdracht is de domeincode" in wrong.get_data(as_text=True)
+    assert "Een leerlijncode is de domeincode" in wrong.get_data(as_text=True)
     # The strand's domain cannot change once it has goals.
     mn_id, mn7 = ids(app, "MN", "MN.7")
     moved = client.post("/doelen/leerlijnen/MN.7", data={"domain_id": domain_id, "code": "ON.7", "title": "x"})
