@@ -1,0 +1,62 @@
+"""Who may open which report: every route of the area (HTML, PDF, CSV, XLSX), as every role."""
+from tests.access import ANONYMOUS, Rule, logged_in, only, public
+
+ADMIN, EDITOR, NETWORK, COORD, TEACHER = "beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar"
+NETWORK_VIEWERS = (ADMIN, EDITOR, NETWORK)
+NO_JOB = "x" * 32  # a well-formed token that no job has
+
+
+def prepare(factory, values):
+    """Plans for the world school (in the world network), and a second network with a school of its own."""
+    from tests.schools.builders import Builder
+    from wt_curriculum.extensions import db
+
+    with factory.app.app_context():
+        b = Builder(db.session)
+        b.domain("RP")
+        b.strand("RP.S", "RP")
+        b.goal("RP.S.1", "RP.S", [5, 6])
+        b.goal("RP.S.2", "RP.S", [7, 8])
+        b.package("Rapportpakket", [5, 6], {"RP.S.1": "kern"}, values["network_id"])
+        b.plan(values["school_id"], 2026, 5, "Rapportpakket")
+        other_network = b.network("REP-OTHER")
+        other_school = b.school(other_network, name="Andere school")
+        db.session.commit()
+        return {"report_other_network_id": other_network, "report_other_school_id": other_school}
+
+
+def _school_rules(path: str, endpoint: str) -> list[Rule]:
+    """Every logged-in user sees the world school; only admins and editors see a school outside the network."""
+    other = path.replace("{school_id}", "{report_other_school_id}")
+    return [
+        logged_in(endpoint, path),
+        Rule(endpoint, "GET", other, {ANONYMOUS: 302, ADMIN: 200, EDITOR: 200, NETWORK: 403, COORD: 403, TEACHER: 403},
+             login_redirect=True),
+    ]
+
+
+def _network_rules(path: str) -> list[Rule]:
+    other = path.replace("{network_id}", "{report_other_network_id}")
+    return [
+        only("reports.network_coverage", path, NETWORK_VIEWERS),
+        only("reports.network_coverage", other, (ADMIN, EDITOR)),
+    ]
+
+
+RULES = [
+    public("reports.framework", "/reports/framework"),
+    public("reports.framework", "/reports/framework.pdf"),
+    *_school_rules("/reports/schools/{school_id}/coverage?year=2026-2027", "reports.school_coverage"),
+    *_school_rules("/reports/schools/{school_id}/coverage.pdf?year=2026-2027", "reports.school_coverage"),
+    *_school_rules("/reports/schools/{school_id}/coverage.csv?year=2026-2027", "reports.school_coverage"),
+    *_school_rules("/reports/schools/{school_id}/coverage.xlsx?year=2026-2027", "reports.school_coverage"),
+    *_school_rules("/reports/schools/{school_id}/cohort?start=2023-2024", "reports.cohort"),
+    *_school_rules("/reports/schools/{school_id}/cohort.pdf?start=2023-2024", "reports.cohort"),
+    *_network_rules("/reports/networks/{network_id}/coverage?year=2026-2027"),
+    *_network_rules("/reports/networks/{network_id}/coverage.pdf?year=2026-2027"),
+    *_network_rules("/reports/networks/{network_id}/coverage.csv?year=2026-2027"),
+    *_network_rules("/reports/networks/{network_id}/coverage.xlsx?year=2026-2027"),
+    # A job belongs to the user who started it (tests/reports/test_jobs.py); an unknown token is not found.
+    logged_in("reports.job", f"/reports/jobs/{NO_JOB}", ok=404),
+    logged_in("reports.job_file", f"/reports/jobs/{NO_JOB}.pdf", ok=404),
+]
