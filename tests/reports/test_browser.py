@@ -1,0 +1,31 @@
+"""In a real browser: a network coordinator downloads the network PDF from the report page; axe on the reports."""
+import pytest
+
+from tests.browser_fixtures import axe_violations, browser_login
+from tests.reports.helpers import YEAR_LABEL, build_network
+
+
+@pytest.mark.browser
+def test_network_coordinator_downloads_the_network_pdf(app, live_server, page, factory):
+    w = build_network(app, 2)
+    user = factory.user("netwerkcoordinator", network_id=w.network_id)
+    browser_login(page, live_server, user)
+
+    page.goto(f"{live_server}/reports/networks/{w.network_id}/coverage?year={YEAR_LABEL}")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Netwerkdekking 2026-2027")
+    assert axe_violations(page) == []
+
+    link = page.get_by_role("link", name="PDF downloaden")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    response = page.request.get(live_server + link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+
+    for path in (f"/reports/schools/{w.school_ids[0]}/coverage?year={YEAR_LABEL}",
+                 f"/reports/schools/{w.school_ids[0]}/cohort?start=2026-2027", "/reports/framework"):
+        page.goto(f"{live_server}{path}")
+        assert axe_violations(page) == [], path
