@@ -17,7 +17,7 @@ from wt_curriculum import create_app
 from wt_curriculum.extensions import db
 from wt_curriculum.i18n import compile_catalogs
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.access_world"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ROLES = ("beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar")
@@ -100,6 +100,8 @@ def app(database_template, tmp_path):
         **BASE_CONFIG,
         "SQLALCHEMY_DATABASE_URI": url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "IMPORT_FOLDER": str(tmp_path / "imports"),
+        "REPORTS_FOLDER": str(tmp_path / "reports"),
     })
     yield app
     with app.app_context():
