@@ -21,18 +21,31 @@ class World:
     extra: dict = field(default_factory=dict)
 
 
-def build_network(app, schools: int = 2, network_name: str = "Netwerk Utrecht-Oost") -> World:
+def existing_packages(b: Builder) -> None:
+    """Let a new Builder plan the packages an earlier one made."""
+    from sqlalchemy import select
+
+    from wt_curriculum.lessons.models import LessonPackage
+
+    b.packages = {p.title: p for p in db.session.scalars(select(LessonPackage))}
+
+
+def build_network(app, schools: int = 2, network_name: str = "Netwerk Utrecht-Oost", framework: bool = True) -> World:
     """A network with `schools` planning schools (School A, School B, ...) and one school without a plan.
 
-    School A plans P1 in groep 1 (taught) and P3 in groep 5; the others only P1 in groep 2."""
+    School A plans P1 in groep 1 (taught) and P3 in groep 5; the others only P1 in groep 2. With
+    framework=False the goals and packages of an earlier call are reused."""
     with app.app_context():
         b = Builder(db.session)
         network_id = b.network(f"UO{schools}")
         from wt_curriculum.schools.models import Network
 
         db.session.get(Network, network_id).name = network_name
-        base_framework(b, network_id)
-        b.package("P4", [7, 8], {"U.B.1": "kern"}, network_id, minutes=45, lessons=2)
+        if framework:
+            base_framework(b, network_id)
+            b.package("P4", [7, 8], {"U.B.1": "kern"}, network_id, minutes=45, lessons=2)
+        else:
+            existing_packages(b)
         ids = []
         for i in range(schools):
             sid = b.school(network_id, name=f"School {chr(65 + i % 26)}{'' if i < 26 else i}")
@@ -42,7 +55,7 @@ def build_network(app, schools: int = 2, network_name: str = "Netwerk Utrecht-Oo
                 b.plan(sid, YEAR, 5, "P3")
             else:
                 b.plan(sid, YEAR, 2, "P1")
-        empty = b.school(network_id, name="Zonder Plan")
+        empty = b.school(network_id, name=f"Zonder Plan{'' if framework else ' ' + str(schools)}")
         db.session.commit()
         return World(network_id, ids, empty)
 
