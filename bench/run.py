@@ -115,7 +115,7 @@ def logged_in_client(app):
         user = db.session.scalar(select(User).where(User.email == "bench-admin@example.org"))
         if user is None:
             user = services.create_user(db.session, services.UserData(
-                email="bench-admin@example.org", name="Bench", role="beheerder"), "bench-admin-wachtwoord-1")
+                email="bench-admin@example.org", name="Bench", role="beheerder"), "lange-sterke-meetsleutel-7")
             db.session.commit()
         user_id, token = user.id, user.session_token
     client = app.test_client()
