@@ -67,3 +67,9 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     ITEMS_PER_PAGE = 25
+    # Network PDFs with more schools than this are made in the background (reports area).
+    REPORTS_BACKGROUND_SCHOOLS = 60
+    # Where uploads, import files waiting for confirmation, and report jobs go (default: the instance folder).
+    UPLOAD_FOLDER = None
+    IMPORT_FOLDER = None
+    REPORTS_FOLDER = None

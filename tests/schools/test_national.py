@@ -80,3 +80,11 @@ def build_more(app):
         for i in range(10):
             b.plan(b.school(n3, f"n3-{i}"), 2026, 8, "P4")
         db.session.commit()
+
+
+def test_the_year_picker_offers_school_years_and_selects_the_shown_one(app, client, login):
+    build(app)
+    login("beheerder")
+    body = client.get("/dekking/landelijk?jaar=2026-2027").get_data(as_text=True)
+    assert '<option value="2026-2027" selected>2026-2027</option>' in body
+    assert "(&#39;" not in body and "('" not in body
