@@ -67,8 +67,9 @@ def run_migrations_offline():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave out what migrations made by hand: the SQLite FTS5 index of lesson packages."""
-    return not (type_ == "table" and name and name.startswith("lesson_package_fts"))
+    """Leave out what migrations made by hand: the full-text index of lesson packages (an FTS5 table on
+    SQLite, a GIN expression index on PostgreSQL)."""
+    return not (type_ in ("table", "index") and name and "lesson_package_fts" in name)
 
 
 def render_item(type_, obj, autogen_context):
