@@ -70,12 +70,11 @@ def test_the_models_and_the_migrations_agree(app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    with app.app_context():
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={
-                "include_object": lambda obj, name, type_, reflected, compare_to: not (
-                    type_ in ("table", "index") and name and "lesson_package_fts" in name),
-                "compare_type": False,
-            })
-            differences = compare_metadata(context, db.metadata)
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            "include_object": lambda obj, name, type_, reflected, compare_to: not (
+                type_ in ("table", "index") and name and "lesson_package_fts" in name),
+            "compare_type": False,
+        })
+        differences = compare_metadata(context, db.metadata)
     assert differences == []
