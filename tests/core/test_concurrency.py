@@ -1,0 +1,424 @@
+"""Nothing lost under load: real concurrent requests against gunicorn (4 workers) on the test's database.
+
+SQLite (WAL, busy timeout) in the SQLite pass, PostgreSQL with TEST_DATABASE_URL. Every visitor logs in
+through the real login form with CSRF on, over HTTP, with the standard library only.
+
+- Two editors open the same goal (or package, or plan entry) at the same version and save different
+  changes at the same moment: exactly one is saved, the other gets 409 with the explanation, and the
+  database holds the winner's change with exactly one new revision.
+- Many school users add and change plan entries at once: every write is stored, nothing answers 500,
+  and "database is locked" never surfaces.
+"""
+import http.cookiejar
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import PASSWORD, UserRef
+from tests.core.test_gunicorn import free_port
+from tests.schools.builders import Builder
+from wt_curriculum.core.models import Revision
+from wt_curriculum.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKERS = 4
+ROUNDS = 3  # races per record: both ways of losing (version seen stale, or the UPDATE finding no row) get a chance
+GOAL_CONFLICT = "Iemand anders heeft dit leerdoel opgeslagen nadat u het opende"
+PACKAGE_CONFLICT = "Iemand anders heeft dit lespakket"
+PLAN_CONFLICT = "Iemand anders heeft deze planningsregel al gewijzigd"
+
+
+# --- A visitor over real HTTP --------------------------------------------------------------------------------
+
+
+class _Forms(HTMLParser):
+    """The forms of a page as lists of (name, value), as a browser would submit them (no buttons)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[list[tuple[str, str]]] = []
+        self._textarea: str | None = None
+        self._text: list[str] = []
+        self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append([])
+        if not self.forms or not a.get("name") and tag != "option":
+            return
+        fields = self.forms[-1]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "file", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            fields.append((a["name"], a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea, self._text = a["name"], []
+        elif tag == "select":
+            self._select, self._options = a["name"], []
+        elif tag == "option" and self._select:
+            self._options.append((a.get("value") or "", "selected" in a))
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            text = "".join(self._text)
+            for newline in ("\r\n", "\n"):  # browsers drop the newline that follows <textarea>
+                if text.startswith(newline):
+                    text = text[len(newline):]
+                    break
+            self.forms[-1].append((self._textarea, text))
+            self._textarea = None
+        elif tag == "select" and self._select:
+            chosen = [value for value, selected in self._options if selected] or [v for v, _ in self._options[:1]]
+            self.forms[-1].extend((self._select, value) for value in chosen)
+            self._select = None
+
+
+def form_with(page: str, name: str) -> list[tuple[str, str]]:
+    """The fields of the first form on the page that has a field `name`."""
+    parser = _Forms()
+    parser.feed(page)
+    for fields in parser.forms:
+        if any(n == name for n, _ in fields):
+            return fields
+    raise AssertionError(f"no form with a field {name!r} on the page:\n{page[:2000]}")
+
+
+def fill(fields: list[tuple[str, str]], **changes) -> list[tuple[str, str]]:
+    """The fields with some replaced (a list value replaces every value of a multi-valued field)."""
+    out = [(n, v) for n, v in fields if n not in changes]
+    for name, value in changes.items():
+        out.extend((name, str(v)) for v in (value if isinstance(value, list) else [value]))
+    return out
+
+
+def field(fields: list[tuple[str, str]], name: str) -> str:
+    return next(v for n, v in fields if n == name)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a 302 is an answer to look at, not to follow
+
+
+class Visitor:
+    """One browser: its own cookies; answers as (status, body, location)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+
+    def open(self, path: str, data=None) -> tuple[int, str, str | None]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=60) as response:
+                return response.status, response.read().decode(), response.headers.get("Location")
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read().decode(errors="replace"), error.headers.get("Location")
+
+    def get(self, path: str) -> str:
+        status, body, _ = self.open(path)
+        assert status == 200, (path, status, body[:2000])
+        return body
+
+    def login(self, user: UserRef) -> "Visitor":
+        fields = form_with(self.get("/login"), "csrf_token")
+        status, body, _ = self.open("/login", fill(fields, email=user.email, password=PASSWORD))
+        assert status == 302, (status, body[:2000])
+        return self
+
+
+def all_at_once(jobs: list) -> list:
+    """Run the jobs in threads released together by a barrier; their results in order (an exception re-raised)."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = jobs[i]()
+        except BaseException as error:  # handed to the main thread
+            results[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+# --- The data and the server ---------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    goal_code: str
+    goal_id: int
+    package_id: int
+    school_id: int
+    year: int
+    to_add: list[int]  # packages not yet in the plan of groepen 3-5
+    entries: list[int]  # plan entries (groep 6), one per writer
+    race_entry: int
+    editors: list[UserRef]
+    authors: list[UserRef]
+    planners: list[UserRef]
+
+
+@pytest.fixture
+def world(app, factory) -> World:
+    from wt_curriculum.objectives import services as objectives
+    from wt_curriculum.schools.services import current_school_year
+
+    year = current_school_year()
+    with app.app_context():
+        b = Builder(db.session)
+        network_id = b.network("LOAD")
+        domain = b.domain("LT")
+        strand = b.strand("LT.1", "LT")
+        b.goal("LT.1.1", "LT.1", [5, 6], position=1)
+        goal = objectives.create_goal(db.session, objectives.GoalData(
+            "LT.1.2", domain.id, strand.id, "Een doel om samen te bewerken", "Zoals het begon.", [5, 6],
+            "samen"), None, "test")
+        objectives.publish_goal(db.session, goal, None, "test")
+        packages = [b.package(f"Pakket {n:02d}", [3, 4, 5, 6], {"LT.1.1": "kern"}, network_id).id
+                    for n in range(1, 19)]
+        school_id = b.school(network_id)
+        entries = [b.plan(school_id, year, 6, f"Pakket {n:02d}").id for n in range(9, 17)]
+        race_entry = b.plan(school_id, year, 7, "Pakket 17").id
+        db.session.commit()
+        goal_id = goal.id
+    return World(
+        goal_code="LT.1.2", goal_id=goal_id, package_id=packages[-1], school_id=school_id, year=year,
+        to_add=packages[:8], entries=entries, race_entry=race_entry,
+        editors=[factory.user("redacteur") for _ in range(2)],
+        authors=[factory.user("netwerkcoordinator", network_id=network_id) for _ in range(2)],
+        planners=[factory.user(role, school_id=school_id) for role in ("coordinator", "leraar") * 2],
+    )
+
+
+@pytest.fixture
+def server(app, world, tmp_path, request):
+    """gunicorn with several workers on the test's database (after the data is in); yields the base URL.
+
+    Afterwards its log must hold no traceback and no "database is locked" (unless the test is a known failure).
+    """
+    with app.app_context():
+        db.engine.dispose()  # the test process holds no connection while the server works
+    port = free_port()
+    log_path = tmp_path / "gunicorn.log"
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "concurrency-secret",
+           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the workers
+        process = subprocess.Popen(
+            [str(gunicorn), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+             "app:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with suppress(OSError), \
+                    urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("gunicorn did not answer /healthz within 30 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    output = log_path.read_text(errors="replace")
+    if request.node.get_closest_marker("xfail"):
+        return
+    assert "database is locked" not in output, output
+    assert "Traceback" not in output, output
+
+
+def revision_count(app, entity_type: str, entity_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Revision).where(
+            Revision.entity_type == entity_type, Revision.entity_id == entity_id))
+
+
+def race(visitors: list[Visitor], path: str, changes: list[dict]) -> list[tuple[int, str, str | None]]:
+    """Every visitor opens the form (same version), then all save their own changes at the same moment."""
+    forms = [form_with(v.get(path), "version") for v in visitors]
+    assert len({field(f, "version") for f in forms}) == 1, "the editors must open the same version"
+    return all_at_once([
+        (lambda v=v, f=f, c=c: v.open(path, fill(f, **c))) for v, f, c in zip(visitors, forms, changes, strict=True)])
+
+
+def one_winner(answers, conflict_text: str) -> int:
+    """Index of the one saved answer; the other answered 409 with the explanation."""
+    statuses = [status for status, _, _ in answers]
+    assert sorted(statuses) == [302, 409], [(s, body[:1500]) for s, body, _ in answers]
+    loser = statuses.index(409)
+    assert conflict_text in answers[loser][1]
+    return statuses.index(302)
+
+
+# --- (a) the same goal, the same package -----------------------------------------------------------------------
+
+
+def test_two_editors_save_the_same_goal_at_once_one_wins(app, world, server):
+    from wt_curriculum.objectives.models import Goal
+
+    editors = [Visitor(server).login(user) for user in world.editors]
+    path = f"/doelen/{world.goal_code}/bewerken"
+    for n in range(ROUNDS):
+        before = revision_count(app, "goal", world.goal_id)
+        titles = [f"Ronde {n}: de titel van redacteur {who}" for who in "AB"]
+        answers = race(editors, path, [{"title": t, "note": f"ronde {n}"} for t in titles])
+        winner = one_winner(answers, GOAL_CONFLICT)
+        assert answers[winner][2].endswith(f"/doelen/{world.goal_code}")
+        with app.app_context():
+            goal = db.session.get(Goal, world.goal_id)
+            assert goal.title == titles[winner]
+            assert goal.version == n + 3  # created 1, published 2, then one more per round
+        assert revision_count(app, "goal", world.goal_id) == before + 1
+
+
+def test_two_authors_save_the_same_package_at_once_one_wins(app, world, server):
+    from wt_curriculum.lessons.models import LessonPackage
+
+    authors = [Visitor(server).login(user) for user in world.authors]
+    path = f"/lespakketten/{world.package_id}/bewerken"
+    for n in range(ROUNDS):
+        before = revision_count(app, "package", world.package_id)
+        titles = [f"Ronde {n}: pakket van auteur {who}" for who in "AB"]
+        answers = race(authors, path, [{"title": t, "note": f"ronde {n}"} for t in titles])
+        winner = one_winner(answers, PACKAGE_CONFLICT)
+        assert answers[winner][2].endswith(f"/lespakketten/{world.package_id}")
+        with app.app_context():
+            package = db.session.get(LessonPackage, world.package_id)
+            assert package.title == titles[winner]
+            assert package.version == n + 2
+        assert revision_count(app, "package", world.package_id) == before + 1
+
+
+# --- (b) many plan writes at once ------------------------------------------------------------------------------
+
+
+def test_many_plan_writes_at_once_are_all_stored(app, world, server):
+    """8 users add packages to groepen 3-5 of one school while 8 others change their own entries, all at once."""
+    from wt_curriculum.schools.models import PlanEntry
+    from wt_curriculum.schools.services import format_school_year
+
+    label = format_school_year(world.year)
+    visitors = [Visitor(server).login(world.planners[i % len(world.planners)]) for i in range(16)]
+    tokens = [field(form_with(v.get(f"/scholen/{world.school_id}/plan/groep/5"), "csrf_token"), "csrf_token")
+              for v in visitors]
+    taught = [date.today() - timedelta(days=3 + i) for i in range(8)]
+
+    def adder(i):
+        def run():
+            answers = []
+            for groep in (3, 4, 5):
+                answers.append(visitors[i].open("/plan/toevoegen", {
+                    "csrf_token": tokens[i], "school_id": world.school_id, "school_year": label, "groep": groep,
+                    "package_id": world.to_add[i], "period": f"toegevoegd {i}", "next": "/klaar"}))
+            return answers
+        return run
+
+    def changer(i):
+        def run():
+            v, entry, token = visitors[8 + i], world.entries[i], tokens[8 + i]
+            return [
+                v.open(f"/plan/{entry}/gegeven", {"csrf_token": token, "version": 1, "taught_on": taught[i].isoformat(),
+                                                   "next": "/klaar"}),
+                v.open(f"/plan/{entry}/niet-gegeven", {"csrf_token": token, "version": 2, "next": "/klaar"}),
+                v.open(f"/plan/{entry}", {"csrf_token": token, "version": 3, "period": f"week {10 + i}",
+                                          "taught_on": taught[i].isoformat()}),
+            ]
+        return run
+
+    started = time.monotonic()
+    results = all_at_once([adder(i) for i in range(8)] + [changer(i) for i in range(8)])
+    elapsed = time.monotonic() - started
+    answers = [answer for answers in results for answer in answers]
+    assert all(status == 302 for status, _, _ in answers), [(s, b[:1500]) for s, b, _ in answers if s != 302]
+    # Adding and the quick changes report problems in a flash message on the page they go back to: check it.
+    assert all(location.endswith("/klaar") for _, _, location in answers[:24] + [a for r in results[8:] for a in r[:2]])
+
+    with app.app_context():
+        added = {(e.groep, e.package_id, e.period) for e in db.session.scalars(
+            select(PlanEntry).where(PlanEntry.school_id == world.school_id, PlanEntry.groep.in_((3, 4, 5))))}
+        assert added == {(g, world.to_add[i], f"toegevoegd {i}") for i in range(8) for g in (3, 4, 5)}
+        changed = {e.id: (e.period, e.taught_on, e.version)
+                   for e in db.session.scalars(select(PlanEntry).where(PlanEntry.id.in_(world.entries)))}
+        assert changed == {entry: (f"week {10 + i}", taught[i], 4) for i, entry in enumerate(world.entries)}
+    assert elapsed < 30, f"48 plan writes took {elapsed:.1f} s"
+
+
+# --- (c) the same plan entry -----------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(reason="app bug: when both saves pass the version check, the loser's StaleDataError becomes a "
+                   "Conflict without a rollback, and the 409 page then fails on the dead session (500)", strict=False)
+def test_two_users_change_the_same_plan_entry_at_once_one_wins(app, world, server):
+    from wt_curriculum.schools.models import PlanEntry
+
+    planners = [Visitor(server).login(user) for user in world.planners[:2]]
+    path = f"/plan/{world.race_entry}"
+    for n in range(ROUNDS):
+        periods = [f"r{n} week {w}" for w in (3, 4)]
+        answers = race(planners, path, [{"period": p} for p in periods])
+        winner = one_winner(answers, PLAN_CONFLICT)
+        with app.app_context():
+            entry = db.session.get(PlanEntry, world.race_entry)
+            assert (entry.period, entry.version) == (periods[winner], n + 2)
+
+
+@pytest.mark.xfail(reason="app bug: two adds of the same package can both pass the duplicate check; the second "
+                   "INSERT's IntegrityError answers 500", strict=False)
+def test_two_users_add_the_same_package_at_once_one_is_told_it_is_there(app, world, server):
+    """The unique (school, year, groep, package) is checked before the INSERT; two adds can pass that check at once."""
+    from wt_curriculum.schools.models import PlanEntry
+    from wt_curriculum.schools.services import format_school_year
+
+    planners = [Visitor(server).login(user) for user in world.planners[:2]]
+    tokens = [field(form_with(v.get(f"/scholen/{world.school_id}/plan/groep/2"), "csrf_token"), "csrf_token")
+              for v in planners]
+    for n, package_id in enumerate(world.to_add[:ROUNDS]):
+        data = [{"csrf_token": token, "school_id": world.school_id, "school_year": format_school_year(world.year),
+                 "groep": 2, "package_id": package_id, "period": f"ronde {n}", "next": "/klaar"} for token in tokens]
+        answers = all_at_once([lambda v=v, d=d: v.open("/plan/toevoegen", d)
+                               for v, d in zip(planners, data, strict=True)])
+        assert [status for status, _, _ in answers] == [302, 302], [(s, b[:1500]) for s, b, _ in answers]
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(PlanEntry).where(
+                PlanEntry.groep == 2, PlanEntry.package_id == package_id)) == 1
