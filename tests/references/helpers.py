@@ -3,13 +3,15 @@ import uuid as uuidlib
 
 from sqlalchemy import select
 
+from wt_curriculum.groepen import to_mask
 from wt_curriculum.lessons.models import Alignment, LessonPackage
 from wt_curriculum.objectives.models import Domain, Goal, GoalStatus, Strand
 from wt_curriculum.references.models import ReferenceFramework, ReferenceNode
 from wt_curriculum.schools.models import PlanEntry
 
 
-def make_goal(session, code: str, status=GoalStatus.PUBLISHED) -> Goal:
+def make_goal(session, code: str, status=GoalStatus.PUBLISHED, groepen=range(1, 9)) -> Goal:
+    """A goal meant for `groepen` (all eight unless told)."""
     domain = session.scalar(select(Domain).where(Domain.code == "TD"))
     if domain is None:
         domain = Domain(uuid=str(uuidlib.uuid4()), code="TD", title="Testdomein")
@@ -18,7 +20,8 @@ def make_goal(session, code: str, status=GoalStatus.PUBLISHED) -> Goal:
         session.add(Strand(uuid=str(uuidlib.uuid4()), code="TD.1", domain_id=domain.id, title="Teststrand"))
         session.flush()
     strand = session.scalar(select(Strand).where(Strand.code == "TD.1"))
-    goal = Goal(uuid=str(uuidlib.uuid4()), code=code, strand_id=strand.id, title=f"Doel {code}", status=status)
+    goal = Goal(uuid=str(uuidlib.uuid4()), code=code, strand_id=strand.id, title=f"Doel {code}", status=status,
+                groepen_mask=to_mask(groepen))
     session.add(goal)
     session.flush()
     return goal

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from ..core.services import record_audit
@@ -305,21 +305,34 @@ class NodeCoverage:
     short_title: str
     depth: int
     is_leaf: bool
-    direct: bool  # a planned package serves this node itself (not only a node under it)
-    packages: list[PackageCoverage]  # this node's and the nodes' under it
-    groepen: list[int]
-    goal_codes: list[str]
+    direct: bool  # a covering plan row serves this node itself (not only a node under it)
+    packages: list[PackageCoverage]  # the packages that cover this node or a node under it, in those groepen
+    groepen: list[int]  # the groepen in which they cover it
+    goal_codes: list[str]  # the published goals through which they cover it
 
     @property
     def covered(self) -> bool:
         return bool(self.packages)
 
 
+def _covering_goal() -> tuple:
+    """The conditions under which a plan row covers a goal (joined as Goal and PlanEntry): the goal is
+    published and the row's groep is one the goal is meant for (the bit test of schools.coverage)."""
+    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
+    return Goal.status == GoalStatus.PUBLISHED, Goal.groepen_mask.op("&")(groep_bit) != 0
+
+
 def kerndoel_coverage(session: Session, school_id: int, year: int, framework_key: str) -> list[NodeCoverage]:
     """For each node of a framework: which of the school's planned packages cover it, in which groepen.
 
-    Planned package -> aligned goal -> crosswalk link -> node; a node is also
-    covered through the nodes under it (a kerndoel through its doelzinnen).
+    The rule is the one of the per-goal views (wt_curriculum.schools.coverage):
+    a node is covered when a *published* goal linked to it through the
+    crosswalk is covered, that is, a package aligned to the goal is planned in
+    one of the groepen the goal is meant for (goal.groepen_mask). A draft or
+    retired goal, or a package planned outside the goal's groepen, does not
+    cover the node. The packages, groepen and goals shown are those plan rows
+    that make it covered. A node is also covered through the nodes under it
+    (a kerndoel 2025 through its doelzinnen).
     Three queries, however many nodes or plan rows there are.
     """
     framework = framework_by_key(session, framework_key)
@@ -335,7 +348,7 @@ def kerndoel_coverage(session: Session, school_id: int, year: int, framework_key
         .join(PlanEntry, PlanEntry.package_id == Alignment.package_id)
         .join(LessonPackage, LessonPackage.id == PlanEntry.package_id)
         .where(ReferenceNode.framework_id == framework.id, PlanEntry.school_id == school_id,
-               PlanEntry.school_year == year)
+               PlanEntry.school_year == year, *_covering_goal())
     )
     parents = {n.id: n.parent_id for n in nodes}
     titles: dict[int, str] = {}
@@ -384,6 +397,8 @@ def transition_view(session: Session, school_id: int, year: int) -> TransitionVi
 
     Counted per leaf (kerndoel 2006; doelzin 2025): a kerndoel 2025 counts as
     covered when any doelzin under it is, which would hide what is missing.
+    Covered as kerndoel_coverage says: through a published goal planned in
+    one of the groepen it is meant for.
     """
     old = [n for n in kerndoel_coverage(session, school_id, year, KD2006) if n.is_leaf]
     new = [n for n in kerndoel_coverage(session, school_id, year, KD2025) if n.is_leaf]
@@ -520,8 +535,9 @@ class NetworkKerndoelCoverage:
 def network_kerndoel_coverage(session: Session, network_id: int, year: int, framework_key: str
                               ) -> NetworkKerndoelCoverage:
     """Nodes of a reference set x the network's (active) schools: which schools with a plan for the year
-    cover each node, as kerndoel_coverage counts it for one school (a planned package aligned to a goal
-    linked to the node or to a node under it), and their share of the schools with a plan.
+    cover each node, as kerndoel_coverage counts it for one school (a published goal linked to the node or
+    to a node under it, with an aligned package planned in one of the groepen the goal is meant for), and
+    their share of the schools with a plan.
 
     Six queries whatever the number of schools: the (school, node) pairs are found in SQL, distinct, and
     carried up to the nodes above in Python.
@@ -549,8 +565,9 @@ def network_kerndoel_coverage(session: Session, network_id: int, year: int, fram
         .join(School, School.id == PlanEntry.school_id)
         .join(Alignment, Alignment.package_id == PlanEntry.package_id)
         .join(CrosswalkLink, CrosswalkLink.goal_id == Alignment.goal_id)
+        .join(Goal, Goal.id == CrosswalkLink.goal_id)
         .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
-        .where(*in_network, ReferenceNode.framework_id == framework.id)
+        .where(*in_network, ReferenceNode.framework_id == framework.id, *_covering_goal())
         .distinct()
     )
     parents = {n.id: n.parent_id for n in nodes}
