@@ -24,7 +24,7 @@ def read_csv(response, delimiter=";"):
 
 def test_school_csv_in_dutch_with_semicolons(client, world):
     rows = read_csv(client.get(f"/reports/schools/{world.school_ids[0]}/coverage.csv?year={YEAR_LABEL}"))
-    assert rows[0][:4] == ["Domein", "Leerlijn", "Code leerdoel", "Leerdoel"]
+    assert rows[0][:4] == ["Domein", "Leerlijn", "Leerdoelcode", "Leerdoel"]
     assert rows[0][6:15] == [f"Groep {g}" for g in range(1, 9)] + ["Gedekt"]
     by_code = {r[2]: r for r in rows[1:]}
     assert by_code["T.A.1"][6] == "gegeven (kern)" and by_code["T.A.1"][-1] == "ja"
@@ -61,7 +61,7 @@ def test_school_and_network_xlsx(client, world):
     assert response.status_code == 200 and response.data.startswith(b"PK")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.values)
-    assert rows[0][2] == "Code leerdoel"
+    assert rows[0][2] == "Leerdoelcode"
     assert {r[2]: r for r in rows[1:]}["T.A.1"][6] == "gegeven (kern)"
 
     response = client.get(f"/reports/networks/{world.network_id}/coverage.xlsx?year={YEAR_LABEL}")
