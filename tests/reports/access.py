@@ -7,9 +7,14 @@ NO_JOB = "x" * 32  # a well-formed token that no job has
 
 
 def prepare(factory, values):
-    """Plans for the world school (in the world network), and a second network with a school of its own."""
+    """Plans for the world school (in the world network), and a second network with a school of its own; the
+    kerndoelen sets kd2006-po and kd2025-po (unless another area's prepare made them already)."""
+    from sqlalchemy import select
+
+    from tests.references.helpers import make_reference
     from tests.schools.builders import Builder
     from wt_curriculum.extensions import db
+    from wt_curriculum.references.models import ReferenceFramework
 
     with factory.app.app_context():
         b = Builder(db.session)
@@ -21,6 +26,11 @@ def prepare(factory, values):
         b.plan(values["school_id"], 2026, 5, "Rapportpakket")
         other_network = b.network("REP-OTHER")
         other_school = b.school(other_network, name="Andere school")
+        existing = set(db.session.scalars(select(ReferenceFramework.key)))
+        if "kd2006-po" not in existing:
+            make_reference(db.session, "kd2006-po", ["KD2006-PO-42"])
+        if "kd2025-po" not in existing:
+            make_reference(db.session, "kd2025-po", ["KD2025-PO-30"], children={"KD2025-PO-30": ["KD2025-PO-30A"]})
         db.session.commit()
         return {"report_other_network_id": other_network, "report_other_school_id": other_school}
 
@@ -35,12 +45,15 @@ def _school_rules(path: str, endpoint: str) -> list[Rule]:
     ]
 
 
-def _network_rules(path: str) -> list[Rule]:
+def _network_rules(path: str, endpoint: str = "reports.network_coverage") -> list[Rule]:
     other = path.replace("{network_id}", "{report_other_network_id}")
     return [
-        only("reports.network_coverage", path, NETWORK_VIEWERS),
-        only("reports.network_coverage", other, (ADMIN, EDITOR)),
+        only(endpoint, path, NETWORK_VIEWERS),
+        only(endpoint, other, (ADMIN, EDITOR)),
     ]
+
+
+KERNDOELEN = "set=kd2025-po&year=2026-2027"
 
 
 RULES = [
@@ -56,6 +69,16 @@ RULES = [
     *_network_rules("/reports/networks/{network_id}/coverage.pdf?year=2026-2027"),
     *_network_rules("/reports/networks/{network_id}/coverage.csv?year=2026-2027"),
     *_network_rules("/reports/networks/{network_id}/coverage.xlsx?year=2026-2027"),
+    # Coverage per kerndoel / doelzin: as the coverage reports; a bad set is a 400 for those who may look.
+    *[rule for fmt in ("", ".pdf", ".csv", ".xlsx") for rule in _school_rules(
+        f"/reports/schools/{{school_id}}/kerndoelen{fmt}?{KERNDOELEN}", "reports.school_kerndoelen")],
+    *_school_rules("/reports/schools/{school_id}/kerndoelen.pdf?set=kd2006-po&year=2026-2027",
+                   "reports.school_kerndoelen"),
+    logged_in("reports.school_kerndoelen", "/reports/schools/{school_id}/kerndoelen?set=onzin", ok=400),
+    *[rule for fmt in ("", ".pdf", ".csv", ".xlsx") for rule in _network_rules(
+        f"/reports/networks/{{network_id}}/kerndoelen{fmt}?{KERNDOELEN}", "reports.network_kerndoelen")],
+    only("reports.network_kerndoelen", "/reports/networks/{network_id}/kerndoelen.csv?set=kd2025-po&year=2026",
+         NETWORK_VIEWERS, ok=400),
     # A job belongs to the user who started it (tests/reports/test_jobs.py); an unknown token is not found.
     logged_in("reports.job", f"/reports/jobs/{NO_JOB}", ok=404),
     logged_in("reports.job_file", f"/reports/jobs/{NO_JOB}.pdf", ok=404),

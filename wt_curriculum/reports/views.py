@@ -1,4 +1,5 @@
-"""Reports: each one an HTML page and a PDF of the same template; the coverage tables also as CSV and XLSX.
+"""Reports: each one an HTML page and a PDF of the same template; the coverage tables (per goal and per
+kerndoel / doelzin) also as CSV and XLSX.
 
 The path without a suffix is the HTML page; `.pdf`, `.csv` and `.xlsx` give the other forms. Who may see
 a report is decided as for the coverage pages (schools area).
@@ -12,8 +13,9 @@ from ..auth.models import Role
 from ..auth.permissions import can_see_network, can_see_school, login_required, public, roles_required
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
+from ..references.services import coverage_set
 from ..schools import services as schools
-from . import jobs, services, spreadsheets
+from . import jobs, kerndoelen, services, spreadsheets
 from .rendering import render_html, render_pdf
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -135,6 +137,43 @@ def network_coverage(network_id: int, fmt: str):
 def _network_pdf(network_id: int, year: int) -> bytes:
     report = services.network_report(db.session, network_id, year)
     return render_pdf("reports/network.html", report=report, data=report.coverage)
+
+
+# --- Coverage per kerndoel / doelzin (reference sets kd2006-po, kd2025-po) ---------------------------
+def _kerndoel_name(code: str, key: str, year: int) -> str:
+    return f"kerndoelen-{code}-{key}-{schools.format_school_year(year)}"
+
+
+@bp.route("/schools/<int:school_id>/kerndoelen", defaults={"fmt": "html"})
+@bp.route("/schools/<int:school_id>/kerndoelen.<any(pdf, csv, xlsx):fmt>")
+@roles_required(*ALL)
+def school_kerndoelen(school_id: int, fmt: str):
+    school = _school(school_id)  # who may see the school is checked before the request is
+    key, year = coverage_set(request.args.get("set")), _year()
+    report = kerndoelen.school_kerndoel_report(db.session, school.id, year, key)
+    name = _kerndoel_name(school.code, key, year)
+    if fmt in ("csv", "xlsx"):
+        return _spreadsheet(kerndoelen.school_kerndoel_sheet(report), fmt, name)
+    if fmt == "pdf":
+        return _download(render_pdf("reports/school_kerndoelen.html", report=report, data=report.data), PDF,
+                         f"{name}.pdf")
+    return render_html("reports/school_kerndoelen.html", report=report, data=report.data)
+
+
+@bp.route("/networks/<int:network_id>/kerndoelen", defaults={"fmt": "html"})
+@bp.route("/networks/<int:network_id>/kerndoelen.<any(pdf, csv, xlsx):fmt>")
+@roles_required(*NETWORK_VIEWERS)
+def network_kerndoelen(network_id: int, fmt: str):
+    network = _network(network_id)
+    key, year = coverage_set(request.args.get("set")), _year()
+    report = kerndoelen.network_kerndoel_report(db.session, network.id, year, key)
+    name = _kerndoel_name(network.code, key, year)
+    if fmt in ("csv", "xlsx"):
+        return _spreadsheet(kerndoelen.network_kerndoel_sheet(report), fmt, name)
+    if fmt == "pdf":
+        return _download(render_pdf("reports/network_kerndoelen.html", report=report, data=report.data), PDF,
+                         f"{name}.pdf")
+    return render_html("reports/network_kerndoelen.html", report=report, data=report.data)
 
 
 # --- Background jobs ---------------------------------------------------------------------------
