@@ -92,6 +92,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        # The failed change may have left the session unusable (e.g. a lost optimistic-lock race):
+        # end it before the error page reads the current user.
+        from .extensions import db
+
+        db.session.rollback()
         return render_error(error.status_code, error.message)
 
     @app.errorhandler(Exception)

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -390,14 +391,19 @@ def add_plan_entry(session: Session, school: School, package_id, year: int, groe
     duplicate = session.scalar(select(PlanEntry.id).where(
         PlanEntry.school_id == school.id, PlanEntry.school_year == year, PlanEntry.groep == groep,
         PlanEntry.package_id == package.id))
+    already_planned = ValidationError(_l("%(title)s is already in the plan of groep %(groep)s in %(year)s.",
+                                         title=package.title, groep=groep, year=format_school_year(year)),
+                                      field="package_id")
     if duplicate is not None:
-        raise ValidationError(_l("%(title)s is already in the plan of groep %(groep)s in %(year)s.",
-                                 title=package.title, groep=groep, year=format_school_year(year)),
-                              field="package_id")
+        raise already_planned
     entry = PlanEntry(school_id=school.id, school_year=year, groep=groep, package_id=package.id, period=period,
                       created_by_id=getattr(actor, "id", None))
     session.add(entry)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Someone added the same package at the same moment, after our check: the unique key refused ours.
+        raise already_planned from None
     record_audit(session, actor, "plan.add", "plan_entry", entry.id,
                  f"{school.code} {format_school_year(year)} groep {groep}: {package.title}")
     warning = None
@@ -493,7 +499,12 @@ def copy_year_plan(session: Session, school: School, from_year: int, to_year: in
         session.add(PlanEntry(school_id=school.id, school_year=to_year, groep=row.groep, package_id=row.package_id,
                               period=row.period, created_by_id=getattr(actor, "id", None)))
         result.copied += 1
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Entries were added to the new year at the same moment: nothing of this copy is kept.
+        raise Conflict(_l("The plan for %(year)s was changed while it was being copied. Look at it, then copy "
+                          "again if needed.", year=format_school_year(to_year))) from None
     record_audit(session, actor, "plan.copy", "school", school.id,
                  f"{format_school_year(from_year)} -> {format_school_year(to_year)}: {result.copied} copied")
     return result
