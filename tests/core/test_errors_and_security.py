@@ -80,3 +80,16 @@ def test_nul_characters_are_refused_up_front(client):
     response = client.post("/login", data={"email": "a\x00@example.org", "password": "x"})
     assert response.status_code == 400
     assert client.get("/?q=a%00b").status_code == 400
+
+
+def test_healthz_says_503_when_the_database_is_behind_the_migrations(app, client):
+    from sqlalchemy import text
+
+    from wt_curriculum.extensions import db
+
+    with app.app_context():
+        db.session.execute(text("UPDATE alembic_version SET version_num = '2fa19a96b479'"))
+        db.session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["migrations"] == "behind"

@@ -42,21 +42,28 @@ def set_language():
     return response
 
 
+def _migration_heads() -> list[str]:
+    """The newest migration revision(s); read from the migration files once per process (they don't change)."""
+    heads = current_app.extensions.get("wt_migration_heads")
+    if heads is None:
+        from alembic.script import ScriptDirectory
+
+        migrate_ext = current_app.extensions["migrate"]
+        config = migrate_ext.migrate.get_config(migrate_ext.directory)
+        heads = current_app.extensions["wt_migration_heads"] = ScriptDirectory.from_config(config).get_heads()
+    return heads
+
+
 @bp.route("/healthz")
 @public
 def healthz():
     """Database reachable and schema at the newest migration: 200, else 503."""
-    from alembic.script import ScriptDirectory
-    from flask_migrate import Migrate
-
     try:
         current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     except Exception:
         db.session.rollback()
         return jsonify(status="error", database="unreachable or not migrated"), 503
-    migrate_ext: Migrate = current_app.extensions["migrate"]
-    config = migrate_ext.migrate.get_config(migrate_ext.directory)
-    heads = ScriptDirectory.from_config(config).get_heads()
+    heads = _migration_heads()
     if sorted(current) != sorted(heads):
         return jsonify(status="error", database="ok", migrations="behind", current=current, heads=heads), 503
     return jsonify(status="ok", database="ok", migrations="current")
