@@ -42,3 +42,12 @@ def test_accessibility_statement_names_the_standard_and_known_gaps(client):
     assert "25 november 2026" in body
     english = client.get("/toegankelijkheid", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "What does not conform yet" in english and "November 25, 2026" in english
+
+
+def test_pages_need_no_javascript():
+    """Progressive enhancement: no template ships a script, so every page works without JavaScript."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    with_script = [str(p.relative_to(templates)) for p in templates.rglob("*.html") if "<script" in p.read_text()]
+    assert with_script == []
