@@ -28,27 +28,25 @@ def free_port() -> int:
 def gunicorn_server(database_template, tmp_path, app, factory):
     """gunicorn with 2 workers on a free port, on the test's database; yields (base_url, user)."""
     user = factory.user("redacteur")
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "gunicorn-test-secret",
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "gunicorn-test-secret",
            "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "gunicorn.log"
+    for _attempt in range(3):  # another test may take the free port between our check and gunicorn's bind
+        port = free_port()
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+                 "app:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        base = f"http://127.0.0.1:{port}"
+        if _wait_until_healthy(process, base):
+            break
+        process.kill()
+        process.wait()
+    else:
+        raise AssertionError("gunicorn did not start:\n" + log_path.read_text(errors="replace"))
     try:
-        deadline = time.monotonic() + 60  # generous: CI machines can be busy
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
-                    if response.status == 200:
-                        break
-            except OSError:  # refused, reset or timed out while the workers start
-                time.sleep(0.2)
-        else:
-            raise AssertionError("gunicorn did not answer /healthz within 60 s")
         yield base, user
     finally:
         process.terminate()
@@ -56,8 +54,24 @@ def gunicorn_server(database_template, tmp_path, app, factory):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        output = process.stdout.read().decode(errors="replace")
+            process.wait()
+        output = log_path.read_text(errors="replace")
         assert "Traceback" not in output, output
+
+
+def _wait_until_healthy(process, base: str) -> bool:
+    """True when /healthz answers 200; False when gunicorn exits or 60 s pass (CI machines can be busy)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+                if response.status == 200:
+                    return True
+        except OSError:  # refused, reset or timed out while the workers start
+            time.sleep(0.2)
+    return False
 
 
 def test_gunicorn_serves_login_and_pages(gunicorn_server):
