@@ -89,6 +89,7 @@ def _fresh_database_url(template, tmp_path: Path) -> str:
     with engine.begin() as conn:
         names = ", ".join(f'"{t}"' for t in template["tables"])
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text("INSERT INTO content_generation (id, value) VALUES (1, 0)"))  # as the migration made it
     engine.dispose()
     return template["url"]
 

@@ -45,3 +45,12 @@ class AuditEvent(db.Model):
     entity_type: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[Optional[int]]
     summary: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ContentGeneration(db.Model):
+    """One row: raised by every change to what public pages show, so cached pages know they are stale."""
+
+    __tablename__ = "content_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

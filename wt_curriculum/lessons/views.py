@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
+from ..core.page_cache import cached_for_anonymous
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -24,6 +25,7 @@ PLANNERS = (Role.COORDINATOR, Role.TEACHER)
 
 @bp.route("/lespakketten")
 @public
+@cached_for_anonymous
 def search():
     query = request.args.get("q", "")[:200]
     filters = parse_filters(request.args)
@@ -36,6 +38,7 @@ def search():
 
 @bp.route("/lespakketten/<int:package_id>")
 @public
+@cached_for_anonymous
 def package(package_id: int):
     detail = services.package_detail(db.session, package_id, current_user)
     can_plan = (current_user.is_authenticated and current_user.role in PLANNERS

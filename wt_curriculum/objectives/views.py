@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import is_editor, public, roles_required
+from ..core.page_cache import cached_for_anonymous
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -85,6 +86,7 @@ def _local(target: str | None, default: str) -> str:
 
 @bp.route("/doelen")
 @public
+@cached_for_anonymous
 def framework():
     form = FilterForm(request.args)
     form.set_choices(services.list_domains(db.session), is_editor(current_user))
@@ -96,6 +98,7 @@ def framework():
 
 @bp.route("/doelen/<code>")
 @public
+@cached_for_anonymous
 def goal(code: str):
     page = services.goal_page(db.session, code, current_user)
     return render_template("objectives/goal.html", page=page, goal=page.goal, editor=is_editor(current_user))

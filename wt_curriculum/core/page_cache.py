@@ -1,0 +1,94 @@
+"""A cache of rendered public pages for anonymous visitors, kept correct on every change.
+
+Every change to what public pages show (goals, strands, domains, releases, packages, alignments,
+attachments, networks, schools, reference frameworks and the crosswalk) raises one counter in the database,
+in the same transaction as the change (an after_flush hook). A cached page is served only while the counter
+is where it was when the page was rendered, so every worker process sees a change at its next request.
+Only anonymous GET requests without pending flash messages use it; the CSRF token of the language form is
+put in per request.
+"""
+from collections import OrderedDict
+from functools import wraps
+from threading import Lock
+
+from flask import current_app, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from .models import ContentGeneration
+
+WATCHED_TABLES = {
+    "domain", "strand", "goal", "framework_release", "lesson_package", "alignment", "attachment", "network",
+    "school", "reference_framework", "reference_node", "crosswalk_link",
+}
+CSRF_MARKER = "\x1ecsrf-token\x1e"
+MAX_PAGES = 500
+
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_generation(session, flush_context):
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(getattr(obj, "__tablename__", None) in WATCHED_TABLES for obj in changed):
+        table = ContentGeneration.__table__
+        session.connection().execute(update(table).where(table.c.id == 1).values(value=table.c.value + 1))
+
+
+def current_generation() -> int | None:
+    return db.session.scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1))
+
+
+class PageStore:
+    """The cached pages of one app (one per worker process), least recently used dropped first."""
+
+    def __init__(self, size: int = MAX_PAGES):
+        self.size = size
+        self.pages: OrderedDict[tuple, tuple[int, str]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key, generation: int) -> str | None:
+        with self.lock:
+            hit = self.pages.get(key)
+        return hit[1] if hit is not None and hit[0] == generation else None
+
+    def put(self, key, generation: int, html: str) -> None:
+        with self.lock:
+            self.pages[key] = (generation, html)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+def _store() -> PageStore:
+    store = current_app.extensions.get("wt_page_cache")
+    if store is None:
+        store = current_app.extensions["wt_page_cache"] = PageStore()
+    return store
+
+
+def cached_for_anonymous(view):
+    """Serve the page from the cache for anonymous visitors while nothing it shows has changed."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if (not current_app.config.get("PAGE_CACHE", True) or current_user.is_authenticated
+                or session.get("_flashes")):
+            return view(*args, **kwargs)
+        from flask_babel import get_locale
+
+        generation = current_generation()
+        key = (request.endpoint, request.full_path, str(get_locale()))
+        store = _store()
+        html = store.get(key, generation) if generation is not None else None
+        if html is not None:
+            return current_app.response_class(html.replace(CSRF_MARKER, generate_csrf()), mimetype="text/html")
+        response = current_app.make_response(view(*args, **kwargs))
+        if response.status_code == 200 and response.mimetype == "text/html" and generation is not None:
+            store.put(key, generation, response.get_data(as_text=True).replace(generate_csrf(), CSRF_MARKER))
+        return response
+
+    wrapped.access = getattr(view, "access", None)
+    return wrapped
