@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from ..textfiles import decode_text
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 # An XLSX file is a zip archive: refuse one that unpacks to more than this (a zip bomb).
@@ -97,11 +99,7 @@ def read_table(raw: bytes, filename: str = "", known=None) -> Table:
 def decode(raw: bytes) -> tuple[str, str]:
     """(text, encoding): UTF-8 (a BOM is dropped), or Windows-1252 only when the bytes are not valid UTF-8."""
     try:
-        return raw.decode("utf-8-sig"), "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
+        return decode_text(raw)
     except UnicodeDecodeError as error:
         _fail(_l("The file is neither UTF-8 nor Windows-1252 text (byte %(n)s cannot be read). Save it as "
                  "“CSV UTF-8” and try again.", n=error.start + 1))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..schools.models import School
+from ..textfiles import decode_text
 
 MAX_BYTES = 50 * 1024 * 1024
 BRIN_COLUMNS = ("INSTELLINGSCODE", "BRIN NUMMER", "BRINNUMMER", "BRIN")
@@ -61,14 +62,9 @@ class DuoReport:
 
 def decode(raw: bytes) -> tuple[str, str]:
     """UTF-8 with BOM, UTF-8, or else Windows-1252 (DUO's older files)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "UTF-8 (BOM)"
     try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "Windows-1252"
+        text, codec = decode_text(raw)
+        return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp1252": "Windows-1252"}[codec]
     except UnicodeDecodeError as error:
         raise DuoFileRefused([f"The file is neither UTF-8 nor Windows-1252 text (byte {error.start})."]) from None
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..core.services import record_audit
 from ..errors import ValidationError
+from ..textfiles import decode_text
 from .models import Network, School
 from .services import NetworkData, SchoolData, clean_network_data, clean_school_data
 
@@ -64,11 +65,7 @@ class ImportPreview:
 def decode(raw: bytes) -> str:
     """UTF-8 (a BOM is dropped) or else Windows-1252."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
+        return decode_text(raw)[0]
     except UnicodeDecodeError:
         raise ValidationError(_l("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV and try "
                                  "again.")) from None
