@@ -177,7 +177,10 @@ def generate(session: Session, scale: float = 1.0, seed: int = 2026) -> Generate
         select(School.id).where(School.network_id.in_(list(network_ids.values()))).order_by(School.id)))
     plan_rows = _write_plans(session, rng, school_ids, published_by_groep, now)
     session.flush()
-    session.execute(text("ANALYZE"))  # give the query planner statistics for the new shape
+    # Give the query planner statistics for the new shape. Name the tables: a bare ANALYZE on PostgreSQL
+    # would visit every schema of the database, other users' too.
+    for table in ("network", "school", "goal", "lesson_package", "alignment", "plan_entry"):
+        session.execute(text(f"ANALYZE {table}"))
     return GenerateReport(scale, len(network_rows), len(school_rows), goals_added, len(package_rows), alignments,
                           plan_rows, time.perf_counter() - started)
 
