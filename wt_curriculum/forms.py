@@ -3,6 +3,25 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+NOT_SAVED = object()
+
+
+def save_or_show_errors(form: FlaskForm, change):
+    """One unit of work for a validated form: run `change()` (a service call), commit, and return what it
+    returned; on a ValidationError roll back, show the message at its field (what was typed stays in the
+    form) and return NOT_SAVED."""
+    from .errors import ValidationError
+    from .extensions import db
+
+    try:
+        result = change()
+    except ValidationError as error:
+        db.session.rollback()
+        apply_domain_error(form, error)
+        return NOT_SAVED
+    db.session.commit()
+    return result
+
 
 def apply_domain_error(form: FlaskForm, error) -> None:
     """Show a service's ValidationError at its field, or at the top of the form."""

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..errors import ValidationError
 from ..extensions import db
-from ..forms import apply_domain_error
+from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
 from ..schools import services as schools
 from . import services
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, UserForm
@@ -100,13 +100,9 @@ def users():
 def new_user():
     form = _user_form()
     if form.validate_on_submit():
-        try:
-            user = services.create_user(db.session, _user_data(form), form.password.data or "", current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        user = save_or_show_errors(form, lambda: services.create_user(
+            db.session, _user_data(form), form.password.data or "", current_user))
+        if user is not NOT_SAVED:
             flash(_l("Account %(email)s has been created.", email=user.email), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None)
@@ -117,16 +113,11 @@ def new_user():
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            services.update_user(db.session, user, _user_data(form), current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Account %(email)s has been saved.", email=user.email), "success")
-            return redirect(url_for("auth.users"))
+    if form.validate_on_submit() and save_or_show_errors(
+            form, lambda: services.update_user(db.session, user, _user_data(form), current_user)
+    ) is not NOT_SAVED:
+        flash(_l("Account %(email)s has been saved.", email=user.email), "success")
+        return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
 
 

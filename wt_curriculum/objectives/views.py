@@ -12,7 +12,7 @@ from ..auth.permissions import is_editor, public, roles_required
 from ..core.page_cache import cached_for_anonymous
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
-from ..forms import apply_domain_error
+from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
 from ..groepen import label as groepen_label
 from . import services
 from .forms import (
@@ -124,13 +124,9 @@ def new_goal():
             strand = None
     form = _goal_form(domain_id=strand.domain_id if strand else None, strand_id=strand.id if strand else None)
     if form.validate_on_submit():
-        try:
-            goal = services.create_goal(db.session, form.data_for_service(), _editor(), form.note.data)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        goal = save_or_show_errors(
+            form, lambda: services.create_goal(db.session, form.data_for_service(), _editor(), form.note.data))
+        if goal is not NOT_SAVED:
             flash(_l("Goal %(code)s has been saved as a draft.", code=goal.code), "success")
             return redirect(url_for("objectives.goal", code=goal.code))
     return render_template("objectives/goal_form.html", form=form, goal=None, conflict=None)
@@ -295,17 +291,10 @@ def _domain_page(domain: Domain | None):
     form = DomainForm(obj=domain)
     if form.validate_on_submit():
         data = services.DomainData(form.code.data, form.title.data, form.description.data or "")
-        try:
-            if domain is None:
-                domain = services.create_domain(db.session, data, _editor())
-            else:
-                services.update_domain(db.session, domain, data, _editor())
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Domain %(code)s has been saved.", code=domain.code), "success")
+        saved = save_or_show_errors(form, lambda: services.create_domain(db.session, data, _editor())
+                                    if domain is None else services.update_domain(db.session, domain, data, _editor()))
+        if saved is not NOT_SAVED:
+            flash(_l("Domain %(code)s has been saved.", code=saved.code), "success")
             return redirect(url_for("objectives.editor"))
     return render_template("objectives/domain_form.html", form=form, domain=domain)
 
@@ -328,17 +317,10 @@ def _strand_page(strand: Strand | None):
     if form.validate_on_submit():
         data = services.StrandData(form.code.data, form.domain_id.data, form.title.data,
                                    form.description.data or "", form.source_code.data or "")
-        try:
-            if strand is None:
-                strand = services.create_strand(db.session, data, _editor())
-            else:
-                services.update_strand(db.session, strand, data, _editor())
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Strand %(code)s has been saved.", code=strand.code), "success")
+        saved = save_or_show_errors(form, lambda: services.create_strand(db.session, data, _editor())
+                                    if strand is None else services.update_strand(db.session, strand, data, _editor()))
+        if saved is not NOT_SAVED:
+            flash(_l("Strand %(code)s has been saved.", code=saved.code), "success")
             return redirect(url_for("objectives.editor"))
     return render_template("objectives/strand_form.html", form=form, strand=strand)
 

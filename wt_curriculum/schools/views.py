@@ -13,7 +13,7 @@ from ..auth.permissions import can_edit_school_plan, can_see_network, can_see_sc
 from ..auth.views import safe_next
 from ..errors import Conflict, DomainError, Forbidden, ValidationError
 from ..extensions import db
-from ..forms import apply_domain_error
+from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
 from ..groepen import ALL_GROEPEN
 from ..groepen import label as groepen_label
 from . import coverage, imports, services
@@ -327,13 +327,9 @@ def _school_data(form) -> services.SchoolData:
 def new_network():
     form = NetworkForm()
     if form.validate_on_submit():
-        try:
-            network = services.create_network(db.session, _network_data(form), current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        network = save_or_show_errors(
+            form, lambda: services.create_network(db.session, _network_data(form), current_user))
+        if network is not NOT_SAVED:
             flash(_l("Network %(name)s has been created.", name=network.name), "success")
             return redirect(url_for(".schools"))
     return render_template("schools/network_form.html", form=form, network=None)
@@ -344,16 +340,11 @@ def new_network():
 def edit_network(network_id: int):
     network = services.get_network(db.session, network_id)
     form = NetworkForm(obj=network)
-    if form.validate_on_submit():
-        try:
-            services.update_network(db.session, network, _network_data(form), current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Network %(name)s has been saved.", name=network.name), "success")
-            return redirect(url_for(".schools"))
+    if form.validate_on_submit() and save_or_show_errors(
+            form, lambda: services.update_network(db.session, network, _network_data(form), current_user)
+    ) is not NOT_SAVED:
+        flash(_l("Network %(name)s has been saved.", name=network.name), "success")
+        return redirect(url_for(".schools"))
     return render_template("schools/network_form.html", form=form, network=network)
 
 
@@ -390,13 +381,9 @@ def delete_network(network_id: int):
 def new_school():
     form = _school_form()
     if form.validate_on_submit():
-        try:
-            school = services.create_school(db.session, _school_data(form), current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        school = save_or_show_errors(
+            form, lambda: services.create_school(db.session, _school_data(form), current_user))
+        if school is not NOT_SAVED:
             flash(_l("School %(name)s has been created.", name=school.name), "success")
             return redirect(url_for(".schools"))
     return render_template("schools/school_form.html", form=form, school=None)
@@ -407,16 +394,11 @@ def new_school():
 def edit_school(school_id: int):
     school = services.get_school(db.session, school_id)
     form = _school_form(school)
-    if form.validate_on_submit():
-        try:
-            services.update_school(db.session, school, _school_data(form), current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("School %(name)s has been saved.", name=school.name), "success")
-            return redirect(url_for(".schools"))
+    if form.validate_on_submit() and save_or_show_errors(
+            form, lambda: services.update_school(db.session, school, _school_data(form), current_user)
+    ) is not NOT_SAVED:
+        flash(_l("School %(name)s has been saved.", name=school.name), "success")
+        return redirect(url_for(".schools"))
     return render_template("schools/school_form.html", form=form, school=school)
 
 
