@@ -28,6 +28,8 @@ BASE_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing; production keeps scrypt
     "SERVER_NAME": None,
+    # Tasks run where they are sent; tests about the queue itself use real consumers (tests/core/queue_fixtures.py).
+    "QUEUE_IMMEDIATE": True,
 }
 
 
@@ -103,6 +105,8 @@ def app(database_template, tmp_path):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "IMPORT_FOLDER": str(tmp_path / "imports"),
         "REPORTS_FOLDER": str(tmp_path / "reports"),
+        "FILE_STORE_FOLDER": str(tmp_path / "files"),
+        "BACKUP_FOLDER": str(tmp_path / "backups"),
     })
     yield app
     with app.app_context():

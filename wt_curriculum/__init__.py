@@ -35,9 +35,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import i18n, models  # noqa: F401  (models: register every table)
+    from . import i18n, models, tasks  # noqa: F401  (models: register every table; tasks: every queue task)
+    from .core import queue
 
     i18n.init_app(app)
+    queue.init_app(app)
 
     from .api.account import bp as api_tokens_bp
     from .api.views import bp as api_bp
