@@ -43,7 +43,8 @@ def _world_app(url: str, folder: Path):
     from wt_curriculum import create_app
 
     return create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(folder / "uploads"),
-                       "IMPORT_FOLDER": str(folder / "imports"), "REPORTS_FOLDER": str(folder / "reports")})
+                       "IMPORT_FOLDER": str(folder / "imports"), "REPORTS_FOLDER": str(folder / "reports"),
+                       "FILE_STORE_FOLDER": str(folder / "files"), "BACKUP_FOLDER": str(folder / "backups")})
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +74,7 @@ def access_world(database_template, world_template, tmp_path):
     if world_template is not None:
         path = tmp_path / "world.sqlite"
         shutil.copyfile(world_template["path"], path)
-        for sub in ("uploads", "imports", "reports"):
+        for sub in ("uploads", "imports", "reports", "files"):
             if (world_template["folder"] / sub).exists():
                 shutil.copytree(world_template["folder"] / sub, tmp_path / sub)
         app = _world_app(f"sqlite:///{path}", tmp_path)

@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .case.views import bp as case_bp
     from .core.views import bp as core_bp
     from .interchange.views import bp as interchange_bp
+    from .jobs.views import bp as jobs_bp
     from .lessons.views import bp as lessons_bp
     from .objectives.views import bp as objectives_bp
     from .references.views import bp as references_bp
@@ -54,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .schools.views import bp as schools_bp
 
     for blueprint in (core_bp, auth_bp, objectives_bp, lessons_bp, schools_bp, references_bp,
-                      reports_bp, api_bp, api_tokens_bp, case_bp, interchange_bp):
+                      reports_bp, api_bp, api_tokens_bp, case_bp, interchange_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
     from . import auth, cli, errors, security
