@@ -48,12 +48,14 @@ class AuditEvent(db.Model):
 
 
 class ContentGeneration(db.Model):
-    """One row: raised by every change to what public pages show, so cached pages know they are stale."""
+    """One row: raised by every change to what public pages show, so cached pages know they are stale;
+    `plans` by every change to a year plan, so cached reports (which show plans too) know it as well."""
 
     __tablename__ = "content_generation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
+    plans: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Job(db.Model):
