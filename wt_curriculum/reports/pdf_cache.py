@@ -27,6 +27,10 @@ def cached_pdf(key: str) -> bytes | None:
     return file_store.get(key)
 
 
+def store_pdf(key: str, data: bytes) -> None:
+    file_store.put(key, data)
+
+
 def remember_pages(report: str, params: dict, pages: int) -> None:
     file_store.put("pages-" + _digest(report, params), str(pages).encode())
 
