@@ -168,8 +168,9 @@ def _forget_after_rollback(session: Session) -> None:
 class JobContext:
     """What the work sees of its job: its id and parameters, and `progress()` to report how far it is."""
 
-    def __init__(self, job_id: int, attempt: int, kind: str, params: dict, language: str):
+    def __init__(self, job_id: int, attempt: int, kind: str, params: dict, language: str, user_id: int | None = None):
         self.id, self.attempt, self.kind, self.params, self.language = job_id, attempt, kind, params, language
+        self.user_id = user_id  # who started it (None for shared and system jobs)
         self.done, self.total, self.unit = 0, None, ""
         self.cancelled = self.lost = False
         self.changed = True
@@ -247,6 +248,7 @@ class _Claim:
     params: dict
     language: str
     attempt: int
+    user_id: int | None
 
 
 def claim(session: Session, job_id: int) -> _Claim | None:
@@ -256,12 +258,13 @@ def claim(session: Session, job_id: int) -> _Claim | None:
         update(Job).where(Job.id == job_id, Job.state == QUEUED)
         .values(state=RUNNING, attempts=Job.attempts + 1, worker=worker_name()[:200], started_at=now,
                 heartbeat_at=now, progress_done=0)
-        .returning(Job.kind, Job.params, Job.language, Job.attempts),
+        .returning(Job.kind, Job.params, Job.language, Job.attempts, Job.user_id),
         execution_options={"synchronize_session": False}).first()
     session.commit()
     if result is None:
         return None
-    return _Claim(job_id, result.kind, json.loads(result.params or "{}"), result.language, result.attempts)
+    return _Claim(job_id, result.kind, json.loads(result.params or "{}"), result.language, result.attempts,
+                  result.user_id)
 
 
 def run_job(job_id: int) -> None:
@@ -273,7 +276,7 @@ def run_job(job_id: int) -> None:
         logger.info("job %s is not queued (done, cancelled or taken by another consumer): skipped", job_id)
         return
     kind = KINDS.get(taken.kind)
-    context = JobContext(taken.id, taken.attempt, taken.kind, taken.params, taken.language)
+    context = JobContext(taken.id, taken.attempt, taken.kind, taken.params, taken.language, taken.user_id)
     heartbeat = Heartbeat(db.engine, context, float(app.config["JOBS_HEARTBEAT_SECONDS"]))
     heartbeat.start()
     try:
