@@ -12,7 +12,7 @@ import json
 
 from ..core import file_store
 from ..core.page_cache import current_generations
-from .rendering import today
+from . import rendering
 
 
 def _digest(*parts) -> str:
@@ -20,7 +20,7 @@ def _digest(*parts) -> str:
 
 
 def pdf_key(report: str, params: dict, language: str) -> str:
-    return "pdf-" + _digest(report, params, language, today().isoformat(), current_generations())
+    return "pdf-" + _digest(report, params, language, rendering.today().isoformat(), current_generations())
 
 
 def cached_pdf(key: str) -> bytes | None:
