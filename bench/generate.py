@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from wt_curriculum.groepen import PHASES, to_mask
 from wt_curriculum.lessons.models import Alignment, LessonPackage, PackageStatus
 from wt_curriculum.objectives.models import Goal, GoalStatus, Strand
-from wt_curriculum.schools.models import Network, PlanEntry, School
+from wt_curriculum.organisations.models import Network, School
+from wt_curriculum.planning.models import PlanEntry
 
 NAMESPACE = uuid.UUID("0b6f5a43-5f7c-4c50-9d8e-7d3c1c2b9a10")
 NATIONAL = {"schools": 7000, "networks": 70, "packages": 5000, "goals": 500, "years": 10, "rows_per_year": 60}

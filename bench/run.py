@@ -68,7 +68,8 @@ def pick_subjects(app) -> dict:
     from bench.generate import BENCH_NETWORK_CODE
     from wt_curriculum.extensions import db
     from wt_curriculum.objectives.models import Goal
-    from wt_curriculum.schools.models import Network, PlanEntry, School
+    from wt_curriculum.organisations.models import Network, School
+    from wt_curriculum.planning.models import PlanEntry
 
     with app.app_context():
         network_id = db.session.scalar(select(Network.id).where(Network.code == BENCH_NETWORK_CODE))
@@ -100,8 +101,8 @@ def pages(s: dict) -> list[tuple[str, str]]:
 
 def reports(s: dict) -> list[tuple[str, str]]:
     return [
-        ("school report PDF", f"/reports/schools/{s['school_id']}/coverage.pdf?year={s['year']}"),
-        ("network report PDF (200 schools)", f"/reports/networks/{s['network_id']}/coverage.pdf?year={s['year']}"),
+        ("school report PDF", f"/rapporten/scholen/{s['school_id']}/dekking.pdf?year={s['year']}"),
+        ("network report PDF (200 schools)", f"/rapporten/netwerken/{s['network_id']}/dekking.pdf?year={s['year']}"),
     ]
 
 

@@ -83,8 +83,9 @@ def prepare(env: dict, school_users: int, fresh: bool) -> Fixture:
     from wt_curriculum.extensions import db
     from wt_curriculum.lessons.models import LessonPackage, PackageStatus
     from wt_curriculum.objectives.models import Goal, GoalStatus
-    from wt_curriculum.schools.models import Network, PlanEntry, School
-    from wt_curriculum.schools.services import current_school_year
+    from wt_curriculum.organisations.models import Network, School
+    from wt_curriculum.planning.models import PlanEntry
+    from wt_curriculum.schoolyears import current_school_year
 
     app = create_app()
     with app.app_context():
@@ -228,10 +229,10 @@ class User:
         return status, text, location
 
     def login(self, email: str, password: str) -> None:
-        status, page, _ = self.request("login", "/login", count=False)
+        status, page, _ = self.request("login", "/inloggen", count=False)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
         data = {"csrf_token": token.group(1) or token.group(2), "email": email, "password": password}
-        status, page, _ = self.request("login", "/login", data, count=False)
+        status, page, _ = self.request("login", "/inloggen", data, count=False)
         if status != 302:
             raise SystemExit(f"login of {email} answered {status}")
 
@@ -365,7 +366,7 @@ def lost_writes(env: dict, stats: Stats) -> list:
 
     from wt_curriculum import create_app
     from wt_curriculum.extensions import db
-    from wt_curriculum.schools.models import PlanEntry
+    from wt_curriculum.planning.models import PlanEntry
 
     os.environ.update(env)
     app = create_app()

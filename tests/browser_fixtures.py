@@ -66,7 +66,7 @@ def page(browser, request):
 
 def browser_login(page, base_url: str, user) -> None:
     """Log in through the real login form."""
-    page.goto(f"{base_url}/login")
+    page.goto(f"{base_url}/inloggen")
     page.get_by_label("E-mailadres").fill(user.email)
     page.get_by_label("Wachtwoord").fill(user.password)
     page.get_by_role("button", name="Inloggen").click()

@@ -145,7 +145,7 @@ class Factory:
         return self._counter
 
     def network(self, code=None, name=None, region="Utrecht") -> int:
-        from wt_curriculum.schools.models import Network
+        from wt_curriculum.organisations.models import Network
 
         n = self._next()
         with self.app.app_context():
@@ -155,7 +155,7 @@ class Factory:
             return network.id
 
     def school(self, network_id=None, name=None, brin=None, vestiging="00", place="Utrecht") -> int:
-        from wt_curriculum.schools.models import School
+        from wt_curriculum.organisations.models import School
 
         n = self._next()
         with self.app.app_context():

@@ -20,7 +20,7 @@ def check(app, users, values, rule) -> list[str]:
         response = client.open(path, method=rule.method, data=rule.data)
         if response.status_code != rule.expect[role]:
             problems.append(f"{role} {rule.method} {path}: {response.status_code}, expected {rule.expect[role]}")
-        elif role == ANONYMOUS and rule.login_redirect and "/login" not in response.headers["Location"]:
+        elif role == ANONYMOUS and rule.login_redirect and "/inloggen" not in response.headers["Location"]:
             problems.append(f"{role} {rule.method} {path}: redirected to {response.headers['Location']}")
     return problems
 

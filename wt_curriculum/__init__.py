@@ -41,22 +41,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     queue.init_app(app)
 
+    # The areas, lowest layer first (docs/DEVELOPING.md, "Layers"); tests/test_layers.py keeps the order.
+    from .admin.views import bp as admin_bp
     from .api.account import bp as api_tokens_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .case.views import bp as case_bp
-    from .core.views import bp as core_bp
     from .interchange.views import bp as interchange_bp
     from .jobs.views import bp as jobs_bp
     from .lessons.views import bp as lessons_bp
     from .objectives.views import bp as objectives_bp
+    from .organisations.views import bp as organisations_bp
+    from .planning.views import bp as planning_bp
     from .references.views import bp as references_bp
     from .reports.views import bp as reports_bp
-    from .schools.views import bp as schools_bp
+    from .site.old_paths import add_old_paths
+    from .site.views import bp as site_bp
 
-    for blueprint in (core_bp, auth_bp, objectives_bp, lessons_bp, schools_bp, references_bp,
-                      reports_bp, api_bp, api_tokens_bp, case_bp, interchange_bp, jobs_bp):
+    for blueprint in (auth_bp, organisations_bp, objectives_bp, references_bp, lessons_bp, planning_bp,
+                      reports_bp, interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, site_bp):
         app.register_blueprint(blueprint)
+    add_old_paths(app)
 
     from . import auth, cli, errors, security
 

@@ -34,7 +34,7 @@ def create_user_command(email, role, name, school_code, network_code):
     """Create an account; the password is asked twice (or read as two lines from standard input)."""
     from .auth import services
     from .errors import ValidationError
-    from .schools import services as schools
+    from .organisations import services as schools
 
     school = schools.school_by_code(db.session, school_code) if school_code else None
     network = schools.network_by_code(db.session, network_code) if network_code else None
@@ -174,7 +174,12 @@ def translate_compile():
 
 
 def init_app(app: Flask) -> None:
+    from .organisations.cli import schools_cli
+    from .references.cli import reference_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(reference_cli)
+    app.cli.add_command(schools_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(backup_command)

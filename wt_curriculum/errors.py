@@ -1,5 +1,5 @@
 """Domain errors raised by services, and friendly error pages in the user's language."""
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -63,10 +63,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/ims/")
 
 
+def error_response(status: int, message: str, **details):
+    """The one error shape of the JSON API and the CASE binding: {"error": {"status": 404, "message": "..."}}."""
+    body = {"error": {"status": status, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    return jsonify(body), status
+
+
 def render_error(status: int, message=None):
     if wants_json():
-        from .api.errors import error_response
-
         return error_response(status, str(message or TITLES.get(status, TITLES[500])))
     return (
         render_template(

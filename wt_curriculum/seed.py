@@ -24,7 +24,8 @@ def seed_all(session: Session, seeds_dir: Path, demo: bool = False) -> list[str]
     report.append(load_seed_crosswalk(session, framework))
     if demo:
         from .lessons.seed import load_demo_packages
-        from .schools.seed import load_demo_plans, load_demo_schools, load_demo_users
+        from .organisations.seed import load_demo_schools, load_demo_users
+        from .planning.seed import load_demo_plans
 
         data = read_yaml(seeds_dir / "demo.yaml")
         report.append(load_demo_schools(session, data))

@@ -45,7 +45,7 @@ RULES = [
     coverage("api.network", "/api/v1/networks/{api_other_network_id}/coverage", EDITORS),
     public("api.openapi", "/api/v1/openapi.json"),
     public("api.docs", "/api/v1/docs"),
-    logged_in("api_tokens.token_list", "/account/tokens"),
-    logged_in("api_tokens.create", "/account/tokens", method="POST", data={"name": "Mijn script"}),
-    only("api_tokens.revoke", "/account/tokens/987654/revoke", ROLES, ok=404, method="POST"),
+    logged_in("api_tokens.token_list", "/account/api-sleutels"),
+    logged_in("api_tokens.create", "/account/api-sleutels", method="POST", data={"name": "Mijn script"}),
+    only("api_tokens.revoke", "/account/api-sleutels/987654/intrekken", ROLES, ok=404, method="POST"),
 ]

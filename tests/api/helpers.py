@@ -59,7 +59,7 @@ def make_package(app, network_id: int, goal_codes, title="Robots bouwen", status
 
 
 def plan(app, school_id: int, package_id: int, year: int, groep: int, taught: bool = False) -> None:
-    from wt_curriculum.schools.models import PlanEntry
+    from wt_curriculum.planning.models import PlanEntry
 
     with app.app_context():
         db.session.add(PlanEntry(school_id=school_id, school_year=year, groep=groep, package_id=package_id,

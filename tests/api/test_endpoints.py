@@ -187,7 +187,7 @@ def test_no_cors_on_coverage_or_token_pages(client, factory, login):
     assert "Access-Control-Allow-Origin" not in client.get(f"/api/v1/schools/{school_id}/coverage").headers
     login("beheerder")
     assert "Access-Control-Allow-Origin" not in client.get(f"/api/v1/schools/{school_id}/coverage").headers
-    assert "Access-Control-Allow-Origin" not in client.get("/account/tokens").headers
+    assert "Access-Control-Allow-Origin" not in client.get("/account/api-sleutels").headers
 
 
 def test_school_coverage(app, client, factory, login):
@@ -258,9 +258,9 @@ def test_token_sees_drafts_for_an_editor(app, client, factory):
 
 def test_token_only_counts_on_api_paths(app, client, factory):
     secret = make_token(app, factory.user("beheerder").id)
-    response = client.get("/admin/users", headers=bearer(secret))
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert client.get("/account/tokens", headers=bearer(secret)).status_code == 302
+    response = client.get("/beheer/gebruikers", headers=bearer(secret))
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+    assert client.get("/account/api-sleutels", headers=bearer(secret)).status_code == 302
 
 
 def test_docs_page_lists_every_endpoint(client):

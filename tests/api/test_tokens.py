@@ -1,4 +1,4 @@
-"""Personal API tokens: made on /account/tokens (secret shown once, only its hash stored), used, revoked."""
+"""Personal API tokens: made on /account/api-sleutels (secret shown once, only its hash stored), used, revoked."""
 import hashlib
 import re
 
@@ -18,7 +18,7 @@ def tokens_in_db(app):
 
 def test_make_a_token_shows_the_secret_once_and_stores_only_its_hash(app, client, login):
     user = login("coordinator")
-    page = client.post("/account/tokens", data={"name": "Rooster-script"})
+    page = client.post("/account/api-sleutels", data={"name": "Rooster-script"})
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     secret = re.search(r'value="(wtc_[A-Za-z0-9_\-]+)"', page.get_data(as_text=True)).group(1)
     [(user_id, name, token_hash, prefix, last_used, revoked)] = tokens_in_db(app)
@@ -32,7 +32,7 @@ def test_make_a_token_shows_the_secret_once_and_stores_only_its_hash(app, client
         row = db.session.execute(select(ApiToken.__table__)).one()
     assert secret not in [str(v) for v in row] and "secret" not in columns
     # The list shows the prefix, never the secret again.
-    listing = client.get("/account/tokens").get_data(as_text=True)
+    listing = client.get("/account/api-sleutels").get_data(as_text=True)
     assert prefix in listing and secret not in listing and "Rooster-script" in listing
 
 
@@ -55,12 +55,12 @@ def test_revoking_stops_the_token(app, client, login):
 
     with app.app_context():
         token_id = db.session.scalar(select(ApiToken.id))
-    response = client.post(f"/account/tokens/{token_id}/revoke")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/account/tokens")
+    response = client.post(f"/account/api-sleutels/{token_id}/intrekken")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/api-sleutels")
     assert tokens_in_db(app)[0][5] is not None
     assert api.get(path, headers=bearer(secret)).status_code == 401
-    assert "revoked" in client.get("/account/tokens", headers={"Accept-Language": "en"}).get_data(as_text=True) \
-        or "ingetrokken" in client.get("/account/tokens").get_data(as_text=True)
+    assert "revoked" in client.get("/account/api-sleutels", headers={"Accept-Language": "en"}).get_data(as_text=True) \
+        or "ingetrokken" in client.get("/account/api-sleutels").get_data(as_text=True)
 
 
 def test_nobody_revokes_someone_elses_token(app, client, factory, login):
@@ -71,7 +71,7 @@ def test_nobody_revokes_someone_elses_token(app, client, factory, login):
     with app.app_context():
         token_id = db.session.scalar(select(ApiToken.id))
     login("beheerder")
-    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 404
+    assert client.post(f"/account/api-sleutels/{token_id}/intrekken").status_code == 404
     assert tokens_in_db(app)[0][5] is None
 
 
@@ -92,9 +92,9 @@ def test_a_disabled_users_tokens_stop_working(app, factory):
 
 def test_a_name_is_required(client, login):
     login("leraar")
-    response = client.post("/account/tokens", data={"name": "  "})
+    response = client.post("/account/api-sleutels", data={"name": "  "})
     assert response.status_code == 400
-    assert client.post("/account/tokens", data={"name": "x" * 101}).status_code == 400
+    assert client.post("/account/api-sleutels", data={"name": "x" * 101}).status_code == 400
 
 
 def test_the_token_forms_are_csrf_protected(app, factory):
@@ -103,16 +103,16 @@ def test_the_token_forms_are_csrf_protected(app, factory):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
     login_as(client, app, factory.user("leraar"))
-    assert client.post("/account/tokens", data={"name": "script"}).status_code == 400
-    assert client.post("/account/tokens/1/revoke").status_code == 400
+    assert client.post("/account/api-sleutels", data={"name": "script"}).status_code == 400
+    assert client.post("/account/api-sleutels/1/intrekken").status_code == 400
     assert tokens_in_db(app) == []
-    page = client.get("/account/tokens").get_data(as_text=True)
+    page = client.get("/account/api-sleutels").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
         re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert client.post("/account/tokens", data={"name": "script", "csrf_token": csrf.group(1)}).status_code == 200
+    assert client.post("/account/api-sleutels", data={"name": "script", "csrf_token": csrf.group(1)}).status_code == 200
     assert len(tokens_in_db(app)) == 1
 
 
 def test_anonymous_visitors_are_sent_to_login(client):
-    response = client.get("/account/tokens")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    response = client.get("/account/api-sleutels")
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]

@@ -8,7 +8,7 @@ NEUTRAL = "Het e-mailadres of wachtwoord klopt niet."
 
 
 def post_login(client, email, password, next_url=None):
-    url = "/login" + (f"?next={next_url}" if next_url else "")
+    url = "/inloggen" + (f"?next={next_url}" if next_url else "")
     return client.post(url, data={"email": email, "password": password})
 
 
@@ -70,42 +70,42 @@ def test_login_never_redirects_to_another_site(client, factory):
     user = factory.user("leraar")
     response = post_login(client, user.email, PASSWORD, next_url="https://evil.example/")
     assert response.headers["Location"] == "/"
-    client.post("/logout")
+    client.post("/uitloggen")
     response = post_login(client, user.email, PASSWORD, next_url="//evil.example/x")
     assert response.headers["Location"] == "/"
-    client.post("/logout")
-    response = post_login(client, user.email, PASSWORD, next_url="/account/password")
-    assert response.headers["Location"] == "/account/password"
+    client.post("/uitloggen")
+    response = post_login(client, user.email, PASSWORD, next_url="/account/wachtwoord")
+    assert response.headers["Location"] == "/account/wachtwoord"
 
 
 def test_logout_ends_the_session(client, login):
     login("leraar")
-    assert client.get("/account/password").status_code == 200
-    assert client.get("/logout").status_code == 405  # only by POST, from the form
-    assert client.post("/logout").status_code == 302
-    assert client.get("/account/password").status_code == 302
+    assert client.get("/account/wachtwoord").status_code == 200
+    assert client.get("/uitloggen").status_code == 405  # only by POST, from the form
+    assert client.post("/uitloggen").status_code == 302
+    assert client.get("/account/wachtwoord").status_code == 302
 
 
 def test_empty_login_form_shows_field_errors_in_dutch(client):
-    body = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    body = client.post("/inloggen", data={"email": "", "password": ""}).get_data(as_text=True)
     assert "Controleer het formulier" in body
     assert 'aria-invalid="true"' in body
 
 
 def test_change_password(client, app, login):
     user = login("leraar")
-    wrong = client.post("/account/password", data={
+    wrong = client.post("/account/wachtwoord", data={
         "current_password": "not-it", "new_password": "nieuw-en-lang-genoeg", "confirm": "nieuw-en-lang-genoeg"})
     assert "Uw huidige wachtwoord klopt niet." in wrong.get_data(as_text=True)
-    weak = client.post("/account/password", data={
+    weak = client.post("/account/wachtwoord", data={
         "current_password": PASSWORD, "new_password": "kort", "confirm": "kort"})
     assert "Gebruik minstens 10 tekens." in weak.get_data(as_text=True)
-    mismatch = client.post("/account/password", data={
+    mismatch = client.post("/account/wachtwoord", data={
         "current_password": PASSWORD, "new_password": "nieuw-en-lang-genoeg", "confirm": "iets-anders-lang"})
     assert "De twee wachtwoorden zijn niet gelijk." in mismatch.get_data(as_text=True)
     with app.app_context():
         old_token = db.session.get(User, user.id).session_token
-    ok = client.post("/account/password", data={
+    ok = client.post("/account/wachtwoord", data={
         "current_password": PASSWORD, "new_password": "nieuw-en-lang-genoeg", "confirm": "nieuw-en-lang-genoeg"})
     assert ok.status_code == 302
     with app.app_context():
@@ -113,11 +113,11 @@ def test_change_password(client, app, login):
         assert stored.check_password("nieuw-en-lang-genoeg")
         assert stored.session_token != old_token
     # This session goes on; a session opened with the old token does not.
-    assert client.get("/account/password").status_code == 200
+    assert client.get("/account/wachtwoord").status_code == 200
     stale = app.test_client()
     with stale.session_transaction() as session:
         session["_user_id"] = f"{user.id}:{old_token}"
-    assert stale.get("/account/password").status_code == 302
+    assert stale.get("/account/wachtwoord").status_code == 302
 
 
 def test_a_disabled_user_is_logged_out(client, app, factory):
@@ -125,4 +125,4 @@ def test_a_disabled_user_is_logged_out(client, app, factory):
     with app.app_context():
         db.session.get(User, user.id).active = False
         db.session.commit()
-    assert client.get("/account/password").status_code == 302
+    assert client.get("/account/wachtwoord").status_code == 302

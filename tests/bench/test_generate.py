@@ -8,7 +8,8 @@ from wt_curriculum.extensions import db
 def counts(app):
     from wt_curriculum.lessons.models import Alignment, LessonPackage
     from wt_curriculum.objectives.models import Goal
-    from wt_curriculum.schools.models import Network, PlanEntry, School
+    from wt_curriculum.organisations.models import Network, School
+    from wt_curriculum.planning.models import PlanEntry
 
     with app.app_context():
         result = {m.__name__: db.session.scalar(select(func.count()).select_from(m))

@@ -23,7 +23,7 @@ def test_log_in_switch_language_and_back(live_server, page, factory):
 
 def test_login_page_is_accessible_and_keyboard_usable(live_server, page, factory):
     user = factory.user("leraar")
-    page.goto(live_server + "/login")
+    page.goto(live_server + "/inloggen")
     assert axe_violations(page) == []
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Naar de inhoud")
@@ -39,5 +39,5 @@ def test_login_page_is_accessible_and_keyboard_usable(live_server, page, factory
 
 def test_phone_width_has_no_horizontal_scroll(live_server, page):
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(live_server + "/login")
+    page.goto(live_server + "/inloggen")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, UserRef
 from tests.core.test_gunicorn import free_port
-from tests.schools.builders import Builder
+from tests.planning.builders import Builder
 from wt_curriculum.core.models import Revision
 from wt_curriculum.extensions import db
 
@@ -145,8 +145,8 @@ class Visitor:
         return body
 
     def login(self, user: UserRef) -> "Visitor":
-        fields = form_with(self.get("/login"), "csrf_token")
-        status, body, _ = self.open("/login", fill(fields, email=user.email, password=PASSWORD))
+        fields = form_with(self.get("/inloggen"), "csrf_token")
+        status, body, _ = self.open("/inloggen", fill(fields, email=user.email, password=PASSWORD))
         assert status == 302, (status, body[:2000])
         return self
 
@@ -196,7 +196,7 @@ class World:
 @pytest.fixture
 def world(app, factory) -> World:
     from wt_curriculum.objectives import services as objectives
-    from wt_curriculum.schools.services import current_school_year
+    from wt_curriculum.schoolyears import current_school_year
 
     year = current_school_year()
     with app.app_context():
@@ -333,8 +333,8 @@ def test_two_authors_save_the_same_package_at_once_one_wins(app, world, server):
 
 def test_many_plan_writes_at_once_are_all_stored(app, world, server):
     """8 users add packages to groepen 3-5 of one school while 8 others change their own entries, all at once."""
-    from wt_curriculum.schools.models import PlanEntry
-    from wt_curriculum.schools.services import format_school_year
+    from wt_curriculum.planning.models import PlanEntry
+    from wt_curriculum.schoolyears import format_school_year
 
     label = format_school_year(world.year)
     visitors = [Visitor(server).login(world.planners[i % len(world.planners)]) for i in range(16)]
@@ -386,7 +386,7 @@ def test_many_plan_writes_at_once_are_all_stored(app, world, server):
 
 
 def test_two_users_change_the_same_plan_entry_at_once_one_wins(app, world, server):
-    from wt_curriculum.schools.models import PlanEntry
+    from wt_curriculum.planning.models import PlanEntry
 
     planners = [Visitor(server).login(user) for user in world.planners[:2]]
     path = f"/plan/{world.race_entry}"
@@ -401,8 +401,8 @@ def test_two_users_change_the_same_plan_entry_at_once_one_wins(app, world, serve
 
 def test_two_users_add_the_same_package_at_once_one_is_told_it_is_there(app, world, server):
     """The unique (school, year, groep, package) is checked before the INSERT; two adds can pass that check at once."""
-    from wt_curriculum.schools.models import PlanEntry
-    from wt_curriculum.schools.services import format_school_year
+    from wt_curriculum.planning.models import PlanEntry
+    from wt_curriculum.schoolyears import format_school_year
 
     planners = [Visitor(server).login(user) for user in world.planners[:2]]
     tokens = [field(form_with(v.get(f"/scholen/{world.school_id}/plan/groep/2"), "csrf_token"), "csrf_token")

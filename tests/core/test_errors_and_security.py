@@ -36,16 +36,16 @@ def csrf_client(database_template, tmp_path):
 
 
 def test_forms_without_a_csrf_token_are_refused(csrf_client):
-    response = csrf_client.post("/login", data={"email": "a@example.org", "password": "x"})
+    response = csrf_client.post("/inloggen", data={"email": "a@example.org", "password": "x"})
     assert response.status_code == 400
     assert "Het formulier was verlopen" in response.get_data(as_text=True)
-    response = csrf_client.post("/language", data={"lang": "en"})
+    response = csrf_client.post("/taal", data={"lang": "en"})
     assert response.status_code == 400
     assert "Het formulier was verlopen" in response.get_data(as_text=True)
 
 
 def test_every_form_page_carries_a_csrf_token(csrf_client):
-    body = csrf_client.get("/login").get_data(as_text=True)
+    body = csrf_client.get("/inloggen").get_data(as_text=True)
     assert body.count('name="csrf_token"') == 2  # the login form and the language switch
 
 
@@ -62,11 +62,11 @@ def test_session_cookie_is_httponly_and_samesite_and_secure_when_configured(app,
     from tests.conftest import PASSWORD
 
     user = factory.user("leraar")
-    response = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})
+    response = app.test_client().post("/inloggen", data={"email": user.email, "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     app.config["SESSION_COOKIE_SECURE"] = True
-    response = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})
+    response = app.test_client().post("/inloggen", data={"email": user.email, "password": PASSWORD})
     assert "Secure" in response.headers["Set-Cookie"]
 
 
@@ -77,7 +77,7 @@ def test_healthz_reports_database_and_migrations(client):
 
 
 def test_nul_characters_are_refused_up_front(client):
-    response = client.post("/login", data={"email": "a\x00@example.org", "password": "x"})
+    response = client.post("/inloggen", data={"email": "a\x00@example.org", "password": "x"})
     assert response.status_code == 400
     assert client.get("/?q=a%00b").status_code == 400
 

@@ -78,15 +78,15 @@ def test_gunicorn_serves_login_and_pages(gunicorn_server):
     base, user = gunicorn_server
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    login_page = opener.open(base + "/login", timeout=30).read().decode()
+    login_page = opener.open(base + "/inloggen", timeout=30).read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', login_page)
     csrf = token.group(1) or token.group(2)
     data = urllib.parse.urlencode({"csrf_token": csrf, "email": user.email, "password": PASSWORD}).encode()
-    home = opener.open(base + "/login", data=data, timeout=30).read().decode()
+    home = opener.open(base + "/inloggen", data=data, timeout=30).read().decode()
     assert "Uitloggen" in home
-    for path in ("/", "/account/password", "/healthz"):
+    for path in ("/", "/account/wachtwoord", "/healthz"):
         with opener.open(base + path, timeout=30) as response:
             assert response.status == 200
     with pytest.raises(urllib.error.HTTPError) as error:
-        opener.open(base + "/admin/users", timeout=30)
+        opener.open(base + "/beheer/gebruikers", timeout=30)
     assert error.value.code == 403

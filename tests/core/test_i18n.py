@@ -13,25 +13,25 @@ def test_accept_language_decides_when_nothing_was_chosen(client):
 
 
 def test_the_chosen_language_is_remembered_over_accept_language(client):
-    response = client.post("/language", data={"lang": "en", "next": "/login"})
-    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    response = client.post("/taal", data={"lang": "en", "next": "/inloggen"})
+    assert response.status_code == 302 and response.headers["Location"] == "/inloggen"
     cookie = response.headers["Set-Cookie"]
     assert "lang=en" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    body = client.get("/login", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    body = client.get("/inloggen", headers={"Accept-Language": "nl"}).get_data(as_text=True)
     assert "E-mail address" in body and '<html lang="en">' in body
-    client.post("/language", data={"lang": "nl", "next": "/"})
-    assert "E-mailadres" in client.get("/login").get_data(as_text=True)
+    client.post("/taal", data={"lang": "nl", "next": "/"})
+    assert "E-mailadres" in client.get("/inloggen").get_data(as_text=True)
 
 
 def test_unknown_language_and_foreign_next_are_ignored(client):
-    response = client.post("/language", data={"lang": "xx", "next": "https://evil.example/"})
+    response = client.post("/taal", data={"lang": "xx", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
     assert "Set-Cookie" not in response.headers
 
 
 def test_form_errors_follow_the_language(client):
-    client.post("/language", data={"lang": "en"})
-    body = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    client.post("/taal", data={"lang": "en"})
+    body = client.post("/inloggen", data={"email": "", "password": ""}).get_data(as_text=True)
     assert "Please check the form" in body and "This field is required." in body
 
 

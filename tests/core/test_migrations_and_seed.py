@@ -44,7 +44,8 @@ def test_seed_loads_the_framework_and_demo_data_once(runner, app):
     from wt_curriculum.auth.models import User
     from wt_curriculum.lessons.models import LessonPackage
     from wt_curriculum.objectives.models import Domain, Goal, Strand
-    from wt_curriculum.schools.models import Network, PlanEntry, School
+    from wt_curriculum.organisations.models import Network, School
+    from wt_curriculum.planning.models import PlanEntry
 
     first = runner.invoke(args=["seed", "--demo"])
     assert first.exit_code == 0, first.output

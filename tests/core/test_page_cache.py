@@ -52,7 +52,7 @@ def test_each_visitor_gets_their_own_csrf_token(database_template, tmp_path, fra
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         tokens.append(token)
         # The language switch on the (cached) page works for this visitor.
-        response = visitor.post("/language", data={"csrf_token": token, "lang": "en", "next": "/doelen"})
+        response = visitor.post("/taal", data={"csrf_token": token, "lang": "en", "next": "/doelen"})
         assert response.status_code == 302
     assert tokens[0] != tokens[1]
     with csrf_app.app_context():
@@ -64,7 +64,7 @@ def test_logged_in_users_and_pending_messages_are_never_served_from_the_cache(cl
     user = login("redacteur")
     page = client.get("/doelen").get_data(as_text=True)
     assert "Uitloggen" in page and "Redacteur" in page
-    client.post("/logout")  # flashes "You have been logged out."
+    client.post("/uitloggen")  # flashes "You have been logged out."
     page = client.get("/doelen").get_data(as_text=True)
     assert "U bent uitgelogd." in page
     assert user.email not in page

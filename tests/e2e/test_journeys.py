@@ -17,7 +17,7 @@ def demo(app, factory):
 
     from wt_curriculum.lessons.models import LessonPackage, PackageStatus
     from wt_curriculum.objectives.models import Goal
-    from wt_curriculum.schools.models import School
+    from wt_curriculum.organisations.models import School
     from wt_curriculum.seed import seed_all
 
     with app.app_context():
@@ -63,7 +63,7 @@ def main_pages(d) -> list[tuple[str, str]]:
         ("netwerkcoordinator", f"/netwerken/{d['network_id']}/dekking?jaar=2026-2027"),
         ("netwerkcoordinator", "/lespakketten/nieuw"),
         ("beheerder", "/dekking/landelijk?jaar=2026-2027"),
-        ("beheerder", "/admin/users/new"),
+        ("beheerder", "/beheer/gebruikers/nieuw"),
     ]
 
 

@@ -52,7 +52,7 @@ def counts(app) -> dict[str, int]:
     from wt_curriculum.core.models import AuditEvent, Revision
     from wt_curriculum.lessons.models import Alignment, LessonPackage
     from wt_curriculum.objectives.models import Goal
-    from wt_curriculum.schools.models import PlanEntry
+    from wt_curriculum.planning.models import PlanEntry
 
     with app.app_context():
         return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))

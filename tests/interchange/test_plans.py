@@ -15,7 +15,7 @@ def test_plan_rows_are_added_with_their_taught_dates(app, client, login, world):
     assert confirm(client, "plans", token_of(response)).status_code == 302
     assert counts(app)["plan_entry"] == before["plan_entry"] + 2
     with app.app_context():
-        from wt_curriculum.schools.models import PlanEntry
+        from wt_curriculum.planning.models import PlanEntry
 
         entries = db.session.scalars(select(PlanEntry).order_by(PlanEntry.groep)).all()
         assert [(e.school_year, e.groep, e.period, e.taught_on) for e in entries] == [
@@ -52,7 +52,7 @@ def test_a_change_of_period_and_date_is_previewed_and_applied(app, client, login
     assert confirm(client, "plans", token_of(response)).status_code == 302
     assert counts(app)["plan_entry"] == before["plan_entry"]
     with app.app_context():
-        from wt_curriculum.schools.models import PlanEntry
+        from wt_curriculum.planning.models import PlanEntry
 
         entry = db.session.scalar(select(PlanEntry).where(PlanEntry.groep == 6))
         assert entry.period == "week 14" and entry.taught_on == date(2025, 12, 1)

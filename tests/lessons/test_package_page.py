@@ -10,7 +10,7 @@ from wt_curriculum.auth.permissions import roles_required
 from wt_curriculum.core.models import Revision
 from wt_curriculum.extensions import db
 from wt_curriculum.lessons.models import LessonPackage
-from wt_curriculum.schools.services import current_school_year, format_school_year
+from wt_curriculum.schoolyears import current_school_year, format_school_year
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,8 +33,8 @@ def published(app, factory):
 
 def ensure_plan_endpoint(app):
     """The schools area builds schools.add_plan_entry; stand in for it when it is not there yet."""
-    if "schools.add_plan_entry" not in app.view_functions:
-        app.add_url_rule("/test-plan", "schools.add_plan_entry", roles_required()(lambda: ""), methods=["POST"])
+    if "planning.add_plan_entry" not in app.view_functions:
+        app.add_url_rule("/test-plan", "planning.add_plan_entry", roles_required()(lambda: ""), methods=["POST"])
 
 
 def test_package_page_shows_everything(client, published):

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from wt_curriculum.groepen import to_mask
 from wt_curriculum.lessons.models import Alignment, LessonPackage
 from wt_curriculum.objectives.models import Domain, Goal, GoalStatus, Strand
+from wt_curriculum.planning.models import PlanEntry
 from wt_curriculum.references.models import ReferenceFramework, ReferenceNode
-from wt_curriculum.schools.models import PlanEntry
 
 
 def make_goal(session, code: str, status=GoalStatus.PUBLISHED, groepen=range(1, 9)) -> Goal:

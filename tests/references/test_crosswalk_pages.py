@@ -122,12 +122,16 @@ def test_deprecated_node_proposes_its_replacement_for_an_editor_to_confirm(app, 
     assert "bestaat niet (meer)" in page
 
 
-def test_fragment_shows_links_grouped_by_framework_in_one_query(app, references, count_queries):
-    with app.app_context():
-        goal = db.session.scalar(select(Goal).where(Goal.code == "MN.1.1"))
+def test_goal_page_section_shows_links_grouped_by_framework_in_one_query(app, references, count_queries):
+    from wt_curriculum.objectives.services import goal_page_sections
+    from wt_curriculum.references.views import _crosswalk_section
+
+    assert _crosswalk_section in goal_page_sections._functions  # the goal page shows it
     with app.test_request_context("/"):
+        goal = db.session.scalar(select(Goal).where(Goal.code == "MN.1.1"))
         with count_queries() as counter:
-            html = render_template_string('{% include "references/_goal_crosswalk.html" %}', goal=goal)
+            section = _crosswalk_section(db.session, goal, None)
+            html = render_template_string("{% include section.template %}", section=section, goal=goal)
         assert counter.count == 1
     assert html.index("Kerndoelen primair onderwijs 2006") < html.index("KD2006-PO-42")
     assert html.index("Kerndoelen primair onderwijs (herzien, 2025)") < html.index("KD2025-PO-29A")

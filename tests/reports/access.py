@@ -11,8 +11,8 @@ def prepare(factory, values):
     kerndoelen sets kd2006-po and kd2025-po (unless another area's prepare made them already)."""
     from sqlalchemy import select
 
+    from tests.planning.builders import Builder
     from tests.references.helpers import make_reference
-    from tests.schools.builders import Builder
     from wt_curriculum.extensions import db
     from wt_curriculum.references.models import ReferenceFramework
 
@@ -57,29 +57,29 @@ KERNDOELEN = "set=kd2025-po&year=2026-2027"
 
 
 RULES = [
-    public("reports.framework", "/reports/framework"),
-    public("reports.framework", "/reports/framework.pdf"),
-    *_school_rules("/reports/schools/{school_id}/coverage?year=2026-2027", "reports.school_coverage"),
-    *_school_rules("/reports/schools/{school_id}/coverage.pdf?year=2026-2027", "reports.school_coverage"),
-    *_school_rules("/reports/schools/{school_id}/coverage.csv?year=2026-2027", "reports.school_coverage"),
-    *_school_rules("/reports/schools/{school_id}/coverage.xlsx?year=2026-2027", "reports.school_coverage"),
-    *_school_rules("/reports/schools/{school_id}/cohort?start=2023-2024", "reports.cohort"),
-    *_school_rules("/reports/schools/{school_id}/cohort.pdf?start=2023-2024", "reports.cohort"),
-    *_network_rules("/reports/networks/{network_id}/coverage?year=2026-2027"),
-    *_network_rules("/reports/networks/{network_id}/coverage.pdf?year=2026-2027"),
-    *_network_rules("/reports/networks/{network_id}/coverage.csv?year=2026-2027"),
-    *_network_rules("/reports/networks/{network_id}/coverage.xlsx?year=2026-2027"),
+    public("reports.framework", "/rapporten/leerdoelenkader"),
+    public("reports.framework", "/rapporten/leerdoelenkader.pdf"),
+    *_school_rules("/rapporten/scholen/{school_id}/dekking?year=2026-2027", "reports.school_coverage"),
+    *_school_rules("/rapporten/scholen/{school_id}/dekking.pdf?year=2026-2027", "reports.school_coverage"),
+    *_school_rules("/rapporten/scholen/{school_id}/dekking.csv?year=2026-2027", "reports.school_coverage"),
+    *_school_rules("/rapporten/scholen/{school_id}/dekking.xlsx?year=2026-2027", "reports.school_coverage"),
+    *_school_rules("/rapporten/scholen/{school_id}/cohort?start=2023-2024", "reports.cohort"),
+    *_school_rules("/rapporten/scholen/{school_id}/cohort.pdf?start=2023-2024", "reports.cohort"),
+    *_network_rules("/rapporten/netwerken/{network_id}/dekking?year=2026-2027"),
+    *_network_rules("/rapporten/netwerken/{network_id}/dekking.pdf?year=2026-2027"),
+    *_network_rules("/rapporten/netwerken/{network_id}/dekking.csv?year=2026-2027"),
+    *_network_rules("/rapporten/netwerken/{network_id}/dekking.xlsx?year=2026-2027"),
     # Coverage per kerndoel / doelzin: as the coverage reports; a bad set is a 400 for those who may look.
     *[rule for fmt in ("", ".pdf", ".csv", ".xlsx") for rule in _school_rules(
-        f"/reports/schools/{{school_id}}/kerndoelen{fmt}?{KERNDOELEN}", "reports.school_kerndoelen")],
-    *_school_rules("/reports/schools/{school_id}/kerndoelen.pdf?set=kd2006-po&year=2026-2027",
+        f"/rapporten/scholen/{{school_id}}/kerndoelen{fmt}?{KERNDOELEN}", "reports.school_kerndoelen")],
+    *_school_rules("/rapporten/scholen/{school_id}/kerndoelen.pdf?set=kd2006-po&year=2026-2027",
                    "reports.school_kerndoelen"),
-    logged_in("reports.school_kerndoelen", "/reports/schools/{school_id}/kerndoelen?set=onzin", ok=400),
+    logged_in("reports.school_kerndoelen", "/rapporten/scholen/{school_id}/kerndoelen?set=onzin", ok=400),
     *[rule for fmt in ("", ".pdf", ".csv", ".xlsx") for rule in _network_rules(
-        f"/reports/networks/{{network_id}}/kerndoelen{fmt}?{KERNDOELEN}", "reports.network_kerndoelen")],
-    only("reports.network_kerndoelen", "/reports/networks/{network_id}/kerndoelen.csv?set=kd2025-po&year=2026",
+        f"/rapporten/netwerken/{{network_id}}/kerndoelen{fmt}?{KERNDOELEN}", "reports.network_kerndoelen")],
+    only("reports.network_kerndoelen", "/rapporten/netwerken/{network_id}/kerndoelen.csv?set=kd2025-po&year=2026",
          NETWORK_VIEWERS, ok=400),
     # A job belongs to the user who started it (tests/reports/test_jobs.py); an unknown token is not found.
-    logged_in("reports.job", f"/reports/jobs/{NO_JOB}", ok=404),
-    logged_in("reports.job_file", f"/reports/jobs/{NO_JOB}.pdf", ok=404),
+    logged_in("reports.job", f"/rapporten/taken/{NO_JOB}", ok=404),
+    logged_in("reports.job_file", f"/rapporten/taken/{NO_JOB}.pdf", ok=404),
 ]

@@ -5,7 +5,7 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from tests.schools.builders import Builder, base_framework
+from tests.planning.builders import Builder, base_framework
 from wt_curriculum.extensions import db
 
 YEAR = 2026
@@ -38,7 +38,7 @@ def build_network(app, schools: int = 2, network_name: str = "Netwerk Utrecht-Oo
     with app.app_context():
         b = Builder(db.session)
         network_id = b.network(f"UO{schools}")
-        from wt_curriculum.schools.models import Network
+        from wt_curriculum.organisations.models import Network
 
         db.session.get(Network, network_id).name = network_name
         if framework:

@@ -1,11 +1,11 @@
 """coverage_batch gives each school of a network exactly what school_coverage gives; queries do not grow."""
 from datetime import date
 
+from tests.planning.builders import Builder
 from tests.reports.helpers import YEAR, YEAR_LABEL, build_network, existing_packages
-from tests.schools.builders import Builder
 from wt_curriculum.extensions import db
-from wt_curriculum.schools.coverage import school_coverage
-from wt_curriculum.schools.coverage_batch import network_school_coverages
+from wt_curriculum.planning.coverage import school_coverage
+from wt_curriculum.planning.coverage_batch import network_school_coverages
 
 
 def test_batch_equals_school_coverage_for_every_school(app):
@@ -38,9 +38,9 @@ def test_network_report_runs_as_many_queries_for_12_schools_as_for_3(app, client
     for n in (3, 12):
         w = build_network(app, n, network_name=f"Netwerk {n}", framework=n == 3)
         login("beheerder")
-        client.get(f"/reports/networks/{w.network_id}/coverage?year={YEAR_LABEL}")  # warm up
+        client.get(f"/rapporten/netwerken/{w.network_id}/dekking?year={YEAR_LABEL}")  # warm up
         with count_queries() as counter:
-            response = client.get(f"/reports/networks/{w.network_id}/coverage?year={YEAR_LABEL}")
+            response = client.get(f"/rapporten/netwerken/{w.network_id}/dekking?year={YEAR_LABEL}")
         assert response.status_code == 200
         assert response.text.count('class="page-break school-page"') == n + 1
         counts.append(counter.count)

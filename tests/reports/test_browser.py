@@ -11,7 +11,7 @@ def test_network_coordinator_downloads_the_network_pdf(app, live_server, page, f
     user = factory.user("netwerkcoordinator", network_id=w.network_id)
     browser_login(page, live_server, user)
 
-    page.goto(f"{live_server}/reports/networks/{w.network_id}/coverage?year={YEAR_LABEL}")
+    page.goto(f"{live_server}/rapporten/netwerken/{w.network_id}/dekking?year={YEAR_LABEL}")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Netwerkdekking 2026-2027")
     assert axe_violations(page) == []
 
@@ -25,7 +25,7 @@ def test_network_coordinator_downloads_the_network_pdf(app, live_server, page, f
     response = page.request.get(live_server + link.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
 
-    for path in (f"/reports/schools/{w.school_ids[0]}/coverage?year={YEAR_LABEL}",
-                 f"/reports/schools/{w.school_ids[0]}/cohort?start=2026-2027", "/reports/framework"):
+    for path in (f"/rapporten/scholen/{w.school_ids[0]}/dekking?year={YEAR_LABEL}",
+                 f"/rapporten/scholen/{w.school_ids[0]}/cohort?start=2026-2027", "/rapporten/leerdoelenkader"):
         page.goto(f"{live_server}{path}")
         assert axe_violations(page) == [], path

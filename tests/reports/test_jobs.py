@@ -35,10 +35,10 @@ def test_a_big_network_report_is_made_in_the_background_for_its_owner_only(app, 
     os.utime(old, (time.time() - 2 * 86400,) * 2)
     owner = login_as(client, app, factory.user("netwerkcoordinator", network_id=world.network_id))
 
-    response = client.get(f"/reports/networks/{world.network_id}/coverage.pdf?year={YEAR_LABEL}")
+    response = client.get(f"/rapporten/netwerken/{world.network_id}/dekking.pdf?year={YEAR_LABEL}")
     assert response.status_code == 303
     location = response.headers["Location"]
-    assert location.startswith("/reports/jobs/")
+    assert location.startswith("/rapporten/taken/")
     assert not old.exists()  # files older than a day go when a new job starts
 
     page = wait_until_done(client, location)
@@ -60,7 +60,7 @@ def test_a_big_network_report_is_made_in_the_background_for_its_owner_only(app, 
         assert other.get(location).status_code == 404
         assert other.get(f"{location}.pdf").status_code == 404
     anonymous = app.test_client().get(f"{location}.pdf")
-    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert anonymous.status_code == 302 and "/inloggen" in anonymous.headers["Location"]
 
 
 def test_a_running_job_page_refreshes_itself(app, client, login, world, tmp_path):
@@ -70,11 +70,11 @@ def test_a_running_job_page_refreshes_itself(app, client, login, world, tmp_path
     token = "r" * 32
     (folder / f"{token}.json").write_text(json.dumps(
         {"user_id": user.id, "title": "Netwerkdekking", "filename": "x.pdf", "state": "running"}))
-    response = client.get(f"/reports/jobs/{token}")
+    response = client.get(f"/rapporten/taken/{token}")
     assert response.status_code == 202
     assert '<meta http-equiv="refresh" content="3">' in response.text
     assert "Het rapport wordt voorbereid" in response.text
-    assert client.get(f"/reports/jobs/{token}.pdf").status_code == 404  # not ready yet
+    assert client.get(f"/rapporten/taken/{token}.pdf").status_code == 404  # not ready yet
 
 
 def test_a_failed_job_says_so(app, client, login, world, monkeypatch):
@@ -86,7 +86,7 @@ def test_a_failed_job_says_so(app, client, login, world, monkeypatch):
     monkeypatch.setattr("wt_curriculum.reports.views.render_pdf", broken)
     app.logger.disabled = True
     try:
-        response = client.get(f"/reports/networks/{world.network_id}/coverage.pdf?year={YEAR_LABEL}")
+        response = client.get(f"/rapporten/netwerken/{world.network_id}/dekking.pdf?year={YEAR_LABEL}")
         location = response.headers["Location"]
         page = wait_until_done(client, location)
     finally:
@@ -97,4 +97,4 @@ def test_a_failed_job_says_so(app, client, login, world, monkeypatch):
 @pytest.mark.parametrize("token", ["../../etc/passwd", "short", "x" * 31 + "/"])
 def test_malformed_tokens_are_not_found(client, login, world, token):
     login("beheerder")
-    assert client.get(f"/reports/jobs/{token}").status_code == 404
+    assert client.get(f"/rapporten/taken/{token}").status_code == 404

@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.references.kerndoel_world import build
+from tests.planning.kerndoel_world import build
 from tests.reports.helpers import fix_date, pdf_text, use_language
 from wt_curriculum.extensions import db
 
@@ -49,7 +49,7 @@ def _row(page: str, code: str) -> str:
 # --- One school --------------------------------------------------------------------------------
 def test_school_pdf_per_doelzin_in_dutch(client, login, world):
     login("coordinator", school_id=world["alfa"])
-    response = get_pdf(client, f"/reports/schools/{world['alfa']}/kerndoelen.pdf?set=kd2025-po&year={YEAR}")
+    response = get_pdf(client, f"/rapporten/scholen/{world['alfa']}/kerndoelen.pdf?set=kd2025-po&year={YEAR}")
     assert 'filename="kerndoelen-' in response.headers["Content-Disposition"]
     assert "kd2025-po-2026-2027.pdf" in response.headers["Content-Disposition"]
     pages, texts = pdf_text(response.data)
@@ -69,7 +69,7 @@ def test_school_pdf_per_doelzin_in_dutch(client, login, world):
 def test_school_pdf_per_kerndoel_2006_in_english(client, login, world):
     login("beheerder")
     use_language(client, "en")
-    path = f"/reports/schools/{world['bravo']}/kerndoelen.pdf?set=kd2006-po&year={YEAR}"
+    path = f"/rapporten/scholen/{world['bravo']}/kerndoelen.pdf?set=kd2006-po&year={YEAR}"
     _, texts = pdf_text(get_pdf(client, path).data)
     text = "\n".join(texts)
     assert "Coverage per kerndoel 2006, 2026-2027: Bravo" in text
@@ -83,10 +83,10 @@ def test_school_pdf_per_kerndoel_2006_in_english(client, login, world):
 
 def test_school_html_is_the_same_report_with_download_links(client, login, world):
     login("leraar", school_id=world["alfa"])
-    page = client.get(f"/reports/schools/{world['alfa']}/kerndoelen?set=kd2025-po&year={YEAR}").text
+    page = client.get(f"/rapporten/scholen/{world['alfa']}/kerndoelen?set=kd2025-po&year={YEAR}").text
     assert "Dekking per doelzin 2025, 2026-2027: Alfa" in page
     for fmt in ("pdf", "csv", "xlsx"):
-        assert f"/reports/schools/{world['alfa']}/kerndoelen.{fmt}?set=kd2025-po&amp;year={YEAR}" in page
+        assert f"/rapporten/scholen/{world['alfa']}/kerndoelen.{fmt}?set=kd2025-po&amp;year={YEAR}" in page
     assert _row(page, "KD2025-PO-29A") == "↳ KD2025-PO-29A Knoop KD2025-PO-29A ✔ ja 3-4 Plantenpakket (3-4) K.S.A"
     assert _row(page, "KD2025-PO-29") == ("KD2025-PO-29 Knoop KD2025-PO-29 2 van 2 doelzinnen 3-4, 7 "
                                           "Plantenpakket (3-4); Proefjespakket (7) K.S.A, K.S.B")
@@ -97,7 +97,7 @@ def test_school_html_is_the_same_report_with_download_links(client, login, world
 
 def test_a_school_without_plan_says_so(client, login, world):
     login("beheerder")
-    path = f"/reports/schools/{world['charlie']}/kerndoelen"
+    path = f"/rapporten/scholen/{world['charlie']}/kerndoelen"
     sentence = "Charlie heeft geen jaarplanning voor 2026-2027, dus er is nog geen kerndoel gedekt"
     assert sentence in text_of(client.get(f"{path}?set=kd2025-po&year={YEAR}").text)
     pages, texts = pdf_text(get_pdf(client, f"{path}.pdf?set=kd2025-po&year={YEAR}").data)
@@ -110,7 +110,7 @@ def test_a_school_without_plan_says_so(client, login, world):
 
 def test_school_csv_per_doelzin(client, login, world):
     login("coordinator", school_id=world["alfa"])
-    rows = read_csv(client.get(f"/reports/schools/{world['alfa']}/kerndoelen.csv?set=kd2025-po&year={YEAR}"))
+    rows = read_csv(client.get(f"/rapporten/scholen/{world['alfa']}/kerndoelen.csv?set=kd2025-po&year={YEAR}"))
     assert rows == [
         ["Kerndoel", "Code", "Soort", "Titel", "Gedekt", "Groepen", "Lespakketten (groepen)", "Onze leerdoelen"],
         ["KD2025-PO-29", "KD2025-PO-29", "kerndoel", "Knoop KD2025-PO-29", "ja", "3-4, 7",
@@ -126,7 +126,7 @@ def test_school_csv_per_doelzin(client, login, world):
 def test_school_xlsx_per_kerndoel_2006_in_english(client, login, world):
     login("beheerder")
     use_language(client, "en")
-    response = client.get(f"/reports/schools/{world['bravo']}/kerndoelen.xlsx?set=kd2006-po&year={YEAR}")
+    response = client.get(f"/rapporten/scholen/{world['bravo']}/kerndoelen.xlsx?set=kd2006-po&year={YEAR}")
     assert response.status_code == 200 and response.data.startswith(b"PK")
     assert response.headers["Content-Disposition"].endswith('kd2006-po-2026-2027.xlsx"')
     sheet = load_workbook(io.BytesIO(response.data)).active
@@ -141,7 +141,7 @@ def test_school_xlsx_per_kerndoel_2006_in_english(client, login, world):
 # --- One network -------------------------------------------------------------------------------
 def test_network_pdf_per_doelzin(client, login, world):
     login("netwerkcoordinator", network_id=world["network"])
-    response = get_pdf(client, f"/reports/networks/{world['network']}/kerndoelen.pdf?set=kd2025-po&year={YEAR}")
+    response = get_pdf(client, f"/rapporten/netwerken/{world['network']}/kerndoelen.pdf?set=kd2025-po&year={YEAR}")
     _, texts = pdf_text(response.data)
     text = "\n".join(texts)
     flat = text.replace("-\n", "-").replace("\n", " ")
@@ -157,17 +157,17 @@ def test_network_pdf_per_doelzin(client, login, world):
 
 def test_network_html_rows(client, login, world):
     login("redacteur")
-    page = client.get(f"/reports/networks/{world['network']}/kerndoelen?set=kd2025-po&year={YEAR}").text
+    page = client.get(f"/rapporten/netwerken/{world['network']}/kerndoelen?set=kd2025-po&year={YEAR}").text
     assert _row(page, "KD2025-PO-29B").startswith("↳ KD2025-PO-29B Knoop KD2025-PO-29B 50% (1 van 2) ✔ gedekt –")
     assert "100% (2 van 2) ✔ gedekt ✔ gedekt" in _row(page, "KD2025-PO-29A")
     assert "0% (0 van 2)" in _row(page, "KD2025-PO-30A")  # Bravo's Buitenpakket covers nothing
     for fmt in ("pdf", "csv", "xlsx"):
-        assert f"/reports/networks/{world['network']}/kerndoelen.{fmt}?set=kd2025-po&amp;year={YEAR}" in page
+        assert f"/rapporten/netwerken/{world['network']}/kerndoelen.{fmt}?set=kd2025-po&amp;year={YEAR}" in page
 
 
 def test_network_csv_and_xlsx(client, login, world):
     login("beheerder")
-    base = f"/reports/networks/{world['network']}/kerndoelen"
+    base = f"/rapporten/netwerken/{world['network']}/kerndoelen"
     rows = read_csv(client.get(f"{base}.csv?set=kd2006-po&year={YEAR}"))
     assert rows == [
         ["Kerndoel", "Code", "Soort", "Titel", "Scholen die het dekken", "Scholen met een planning", "Aandeel",
@@ -187,7 +187,7 @@ def test_network_csv_and_xlsx(client, login, world):
 
 def test_network_without_plans_says_so(client, login, world):
     login("beheerder")
-    page = text_of(client.get(f"/reports/networks/{world['network']}/kerndoelen?set=kd2025-po&year=2030-2031").text)
+    page = text_of(client.get(f"/rapporten/netwerken/{world['network']}/kerndoelen?set=kd2025-po&year=2030-2031").text)
     assert "Geen enkele school van dit netwerk heeft een jaarplanning voor 2030-2031, dus er is geen dekking" in page
     assert "Alfa" in page and "Charlie" in page  # listed as schools without a plan
 
@@ -195,10 +195,11 @@ def test_network_without_plans_says_so(client, login, world):
 # --- Bad requests, unknown schools and networks ------------------------------------------------
 @pytest.mark.parametrize("query", ["set=kd2099-po&year=2026-2027", "set=KD2025-PO", "set=kd2025-po&year=2026",
                                    "set=kd2025-po&year=2026-2028", "year=twintig"])
-@pytest.mark.parametrize("path", ["/reports/schools/{school}/kerndoelen", "/reports/schools/{school}/kerndoelen.pdf",
-                                  "/reports/schools/{school}/kerndoelen.csv",
-                                  "/reports/networks/{network}/kerndoelen.xlsx",
-                                  "/reports/networks/{network}/kerndoelen"])
+@pytest.mark.parametrize("path", ["/rapporten/scholen/{school}/kerndoelen",
+                                  "/rapporten/scholen/{school}/kerndoelen.pdf",
+                                  "/rapporten/scholen/{school}/kerndoelen.csv",
+                                  "/rapporten/netwerken/{network}/kerndoelen.xlsx",
+                                  "/rapporten/netwerken/{network}/kerndoelen"])
 def test_a_bad_set_or_year_is_a_friendly_400(client, login, world, path, query):
     login("beheerder")
     response = client.get(path.format(school=world["alfa"], network=world["network"]) + "?" + query)
@@ -208,10 +209,10 @@ def test_a_bad_set_or_year_is_a_friendly_400(client, login, world, path, query):
     assert "Kies een van de sets kerndoelen" in text or "Een schooljaar schrijft u als 2026-2027" in text
 
 
-@pytest.mark.parametrize("path", ["/reports/schools/999999/kerndoelen", "/reports/schools/999999/kerndoelen.pdf",
-                                  "/reports/schools/999999/kerndoelen.csv", "/reports/networks/999999/kerndoelen",
-                                  "/reports/networks/999999/kerndoelen.xlsx",
-                                  "/reports/schools/{school}/kerndoelen.doc"])
+@pytest.mark.parametrize("path", ["/rapporten/scholen/999999/kerndoelen", "/rapporten/scholen/999999/kerndoelen.pdf",
+                                  "/rapporten/scholen/999999/kerndoelen.csv", "/rapporten/netwerken/999999/kerndoelen",
+                                  "/rapporten/netwerken/999999/kerndoelen.xlsx",
+                                  "/rapporten/scholen/{school}/kerndoelen.doc"])
 def test_unknown_school_or_network_is_404(client, login, world, path):
     login("beheerder")
     assert client.get(path.format(school=world["alfa"]) + f"?set=kd2025-po&year={YEAR}").status_code == 404
@@ -220,29 +221,29 @@ def test_unknown_school_or_network_is_404(client, login, world, path):
 def test_reference_data_not_loaded_is_404(client, login, factory):
     school = factory.school()
     login("beheerder")
-    assert client.get(f"/reports/schools/{school}/kerndoelen.pdf?set=kd2006-po&year={YEAR}").status_code == 404
+    assert client.get(f"/rapporten/scholen/{school}/kerndoelen.pdf?set=kd2006-po&year={YEAR}").status_code == 404
 
 
 def test_other_schools_are_forbidden_before_the_request_is_checked(client, login, world):
     login("coordinator", school_id=world["alfa"])
-    assert client.get(f"/reports/schools/{world['bravo']}/kerndoelen.pdf?set=onzin").status_code == 403
-    assert client.get(f"/reports/networks/{world['network']}/kerndoelen?set=kd2025-po").status_code == 403
+    assert client.get(f"/rapporten/scholen/{world['bravo']}/kerndoelen.pdf?set=onzin").status_code == 403
+    assert client.get(f"/rapporten/netwerken/{world['network']}/kerndoelen?set=kd2025-po").status_code == 403
 
 
 # --- Links from the per-kerndoel pages ---------------------------------------------------------
 def test_per_kerndoel_pages_link_to_their_print_report(client, login, world):
     login("beheerder")
     page = client.get(f"/scholen/{world['alfa']}/kerndoelen?set=kd2006-po&jaar={YEAR}").text
-    assert (f'href="/reports/schools/{world["alfa"]}/kerndoelen?set=kd2006-po&amp;year={YEAR}">'
+    assert (f'href="/rapporten/scholen/{world["alfa"]}/kerndoelen?set=kd2006-po&amp;year={YEAR}">'
             "Rapport afdrukken (PDF, spreadsheet)</a>") in page
     page = client.get(f"/netwerken/{world['network']}/kerndoelen?set=kd2025-po&jaar={YEAR}").text
-    assert (f'href="/reports/networks/{world["network"]}/kerndoelen?set=kd2025-po&amp;year={YEAR}">'
+    assert (f'href="/rapporten/netwerken/{world["network"]}/kerndoelen?set=kd2025-po&amp;year={YEAR}">'
             "Rapport afdrukken (PDF, spreadsheet)</a>") in page
 
 
 # --- A fixed number of queries -----------------------------------------------------------------
 def test_reports_run_a_fixed_number_of_queries(app, count_queries):
-    from tests.references.test_kerndoel_views import _second_network
+    from tests.planning.test_kerndoel_views import _second_network
     from wt_curriculum.reports.kerndoelen import network_kerndoel_report, school_kerndoel_report
 
     small = build(app, extra_schools=2)

@@ -23,7 +23,7 @@ def get_pdf(client, path):
 
 
 def test_framework_pdf_in_dutch_has_contents_header_footer_and_three_pages(client, world):
-    pages, texts = pdf_text(get_pdf(client, "/reports/framework.pdf").data)
+    pages, texts = pdf_text(get_pdf(client, "/rapporten/leerdoelenkader.pdf").data)
     assert pages == 3  # contents; domain T; domain U (each domain starts a page)
     first = texts[0]
     assert "Leerdoelen wetenschap & technologie" in first
@@ -41,7 +41,7 @@ def test_framework_pdf_in_dutch_has_contents_header_footer_and_three_pages(clien
 
 def test_framework_pdf_in_english(client, world):
     use_language(client, "en")
-    _, texts = pdf_text(get_pdf(client, "/reports/framework.pdf").data)
+    _, texts = pdf_text(get_pdf(client, "/rapporten/leerdoelenkader.pdf").data)
     assert "Learning goals for science & technology" in texts[0]
     assert "Printed on November 25, 2026" in texts[0]
     assert "page 1 of 3" in texts[0]
@@ -50,7 +50,7 @@ def test_framework_pdf_in_english(client, world):
 def test_school_pdf_has_summary_matrix_and_gaps_with_suggestions(client, login, world):
     login("beheerder")
     school = world.school_ids[0]
-    response = get_pdf(client, f"/reports/schools/{school}/coverage.pdf?year={YEAR_LABEL}")
+    response = get_pdf(client, f"/rapporten/scholen/{school}/dekking.pdf?year={YEAR_LABEL}")
     assert "dekking-" in response.headers["Content-Disposition"]
     pages, texts = pdf_text(response.data)
     text = "\n".join(texts)
@@ -68,10 +68,10 @@ def test_school_pdf_has_summary_matrix_and_gaps_with_suggestions(client, login, 
 def test_school_html_is_the_same_report_with_download_links(client, login, world):
     login("beheerder")
     school = world.school_ids[0]
-    html = client.get(f"/reports/schools/{school}/coverage?year={YEAR_LABEL}").text
+    html = client.get(f"/rapporten/scholen/{school}/dekking?year={YEAR_LABEL}").text
     assert "Dekking 2026-2027: School A" in html
-    assert f"/reports/schools/{school}/coverage.pdf?year={YEAR_LABEL}" in html
-    assert f"/reports/schools/{school}/coverage.csv?year={YEAR_LABEL}" in html
+    assert f"/rapporten/scholen/{school}/dekking.pdf?year={YEAR_LABEL}" in html
+    assert f"/rapporten/scholen/{school}/dekking.csv?year={YEAR_LABEL}" in html
     assert '<svg role="img"' in html and "<title id=\"strands-title\">" in html  # the chart, with its text
     assert 'href="/static/css/print.css"' in html
     assert "<style" not in html  # the CSP forbids inline styles
@@ -79,7 +79,7 @@ def test_school_html_is_the_same_report_with_download_links(client, login, world
 
 def test_a_school_without_plans_says_so(client, login, world):
     login("beheerder")
-    path = f"/reports/schools/{world.empty_school_id}/coverage"
+    path = f"/rapporten/scholen/{world.empty_school_id}/dekking"
     assert "Zonder Plan heeft geen jaarplanning voor 2026-2027" in client.get(f"{path}?year={YEAR_LABEL}").text
     pages, texts = pdf_text(get_pdf(client, f"{path}.pdf?year={YEAR_LABEL}").data)
     assert pages == 1
@@ -89,7 +89,7 @@ def test_a_school_without_plans_says_so(client, login, world):
 
 def test_network_pdf_has_summary_table_gaps_and_a_page_per_school(client, login, world):
     login("netwerkcoordinator", network_id=world.network_id)
-    response = get_pdf(client, f"/reports/networks/{world.network_id}/coverage.pdf?year={YEAR_LABEL}")
+    response = get_pdf(client, f"/rapporten/netwerken/{world.network_id}/dekking.pdf?year={YEAR_LABEL}")
     reader = PdfReader(io.BytesIO(response.data))
     texts = [p.extract_text() for p in reader.pages]
     text = "\n".join(texts)
@@ -110,7 +110,7 @@ def test_network_pdf_has_summary_table_gaps_and_a_page_per_school(client, login,
 
 def test_cohort_pdf(client, login, world):
     login("beheerder")
-    response = get_pdf(client, f"/reports/schools/{world.school_ids[0]}/cohort.pdf?start=2026-2027")
+    response = get_pdf(client, f"/rapporten/scholen/{world.school_ids[0]}/cohort.pdf?start=2026-2027")
     _, texts = pdf_text(response.data)
     text = "\n".join(texts)
     assert "Cohort dat begint in 2026-2027: School A" in text
@@ -120,14 +120,14 @@ def test_cohort_pdf(client, login, world):
 
 def test_cohort_without_any_plan_says_so(client, login, world):
     login("beheerder")
-    html = client.get(f"/reports/schools/{world.school_ids[0]}/cohort?start=2010-2011").text
+    html = client.get(f"/rapporten/scholen/{world.school_ids[0]}/cohort?start=2010-2011").text
     assert "heeft in geen van de schooljaren van dit cohort een jaarplanning" in html
 
 
 @pytest.mark.parametrize("path", [
-    "/reports/schools/9999/coverage?year=2026-2027", "/reports/schools/9999/coverage.pdf?year=2026-2027",
-    "/reports/schools/9999/cohort.pdf?start=2026-2027", "/reports/networks/9999/coverage.pdf?year=2026-2027",
-    "/reports/networks/9999/coverage.csv?year=2026-2027", "/reports/schools/1/coverage.doc?year=2026-2027",
+    "/rapporten/scholen/9999/dekking?year=2026-2027", "/rapporten/scholen/9999/dekking.pdf?year=2026-2027",
+    "/rapporten/scholen/9999/cohort.pdf?start=2026-2027", "/rapporten/netwerken/9999/dekking.pdf?year=2026-2027",
+    "/rapporten/netwerken/9999/dekking.csv?year=2026-2027", "/rapporten/scholen/1/dekking.doc?year=2026-2027",
 ])
 def test_unknown_school_or_network_is_404(client, login, world, path):
     login("beheerder")
@@ -137,8 +137,8 @@ def test_unknown_school_or_network_is_404(client, login, world, path):
 @pytest.mark.parametrize("query", ["year=2026", "year=2026-2028", "year=volgend+jaar", "start=26-27"])
 def test_a_malformed_year_is_a_friendly_400_in_the_users_language(client, login, world, query):
     login("beheerder")
-    kind = "cohort" if query.startswith("start") else "coverage"
-    path = f"/reports/schools/{world.school_ids[0]}/{kind}.pdf?{query}"
+    kind = "cohort" if query.startswith("start") else "dekking"
+    path = f"/rapporten/scholen/{world.school_ids[0]}/{kind}.pdf?{query}"
     response = client.get(path)
     assert response.status_code == 400
     assert response.mimetype == "text/html"

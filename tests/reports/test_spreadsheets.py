@@ -23,7 +23,7 @@ def read_csv(response, delimiter=";"):
 
 
 def test_school_csv_in_dutch_with_semicolons(client, world):
-    rows = read_csv(client.get(f"/reports/schools/{world.school_ids[0]}/coverage.csv?year={YEAR_LABEL}"))
+    rows = read_csv(client.get(f"/rapporten/scholen/{world.school_ids[0]}/dekking.csv?year={YEAR_LABEL}"))
     assert rows[0][:4] == ["Domein", "Leerlijn", "Leerdoelcode", "Leerdoel"]
     assert rows[0][6:15] == [f"Groep {g}" for g in range(1, 9)] + ["Gedekt"]
     by_code = {r[2]: r for r in rows[1:]}
@@ -36,7 +36,7 @@ def test_school_csv_in_dutch_with_semicolons(client, world):
 
 def test_school_csv_with_commas_and_in_english(client, world):
     use_language(client, "en")
-    response = client.get(f"/reports/schools/{world.school_ids[0]}/coverage.csv?year={YEAR_LABEL}&delimiter=,")
+    response = client.get(f"/rapporten/scholen/{world.school_ids[0]}/dekking.csv?year={YEAR_LABEL}&delimiter=,")
     rows = read_csv(response, ",")
     assert rows[0][:3] == ["Domain", "Strand", "Goal code"]
     assert {r[2]: r for r in rows[1:]}["T.A.1"][6] == "taught (kern)"
@@ -44,11 +44,11 @@ def test_school_csv_with_commas_and_in_english(client, world):
 
 
 def test_an_unknown_delimiter_is_a_400(client, world):
-    assert client.get(f"/reports/schools/{world.school_ids[0]}/coverage.csv?delimiter=|").status_code == 400
+    assert client.get(f"/rapporten/scholen/{world.school_ids[0]}/dekking.csv?delimiter=|").status_code == 400
 
 
 def test_network_csv_has_a_row_per_school(client, world):
-    rows = read_csv(client.get(f"/reports/networks/{world.network_id}/coverage.csv?year={YEAR_LABEL}"))
+    rows = read_csv(client.get(f"/rapporten/netwerken/{world.network_id}/dekking.csv?year={YEAR_LABEL}"))
     assert rows[0][:5] == ["School", "Code", "Jaarplanning", "T.A", "U.B"]
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["School A"][2:5] == ["ja", "50", "0"]  # shares in percent, Dutch decimal comma when needed
@@ -57,14 +57,14 @@ def test_network_csv_has_a_row_per_school(client, world):
 
 
 def test_school_and_network_xlsx(client, world):
-    response = client.get(f"/reports/schools/{world.school_ids[0]}/coverage.xlsx?year={YEAR_LABEL}")
+    response = client.get(f"/rapporten/scholen/{world.school_ids[0]}/dekking.xlsx?year={YEAR_LABEL}")
     assert response.status_code == 200 and response.data.startswith(b"PK")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.values)
     assert rows[0][2] == "Leerdoelcode"
     assert {r[2]: r for r in rows[1:]}["T.A.1"][6] == "gegeven (kern)"
 
-    response = client.get(f"/reports/networks/{world.network_id}/coverage.xlsx?year={YEAR_LABEL}")
+    response = client.get(f"/rapporten/netwerken/{world.network_id}/dekking.xlsx?year={YEAR_LABEL}")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.values)
     assert rows[0][:4] == ("School", "Code", "Jaarplanning", "T.A")
@@ -75,14 +75,14 @@ def test_school_and_network_xlsx(client, world):
 
 def test_text_that_looks_like_a_formula_stays_text(app, client, world):
     from wt_curriculum.extensions import db
-    from wt_curriculum.schools.models import School
+    from wt_curriculum.organisations.models import School
 
     with app.app_context():
         db.session.get(School, world.school_ids[1]).name = "=HYPERLINK(\"http://x\")"
         db.session.commit()
-    rows = read_csv(client.get(f"/reports/networks/{world.network_id}/coverage.csv?year={YEAR_LABEL}"))
+    rows = read_csv(client.get(f"/rapporten/netwerken/{world.network_id}/dekking.csv?year={YEAR_LABEL}"))
     assert "'=HYPERLINK(\"http://x\")" in [r[0] for r in rows]
-    response = client.get(f"/reports/networks/{world.network_id}/coverage.xlsx?year={YEAR_LABEL}")
+    response = client.get(f"/rapporten/netwerken/{world.network_id}/dekking.xlsx?year={YEAR_LABEL}")
     sheet = load_workbook(io.BytesIO(response.data)).active
     names = [c.value for c in sheet["A"]]
     assert "'=HYPERLINK(\"http://x\")" in names

@@ -1,4 +1,4 @@
-"""/account/tokens: a logged-in user makes, lists and revokes personal API tokens (HTML pages).
+"""/account/api-sleutels: a logged-in user makes, lists and revokes personal API tokens (HTML pages).
 
 These pages live outside /api/v1, on a blueprint of their own that the api
 blueprint registers along with itself.
@@ -22,13 +22,13 @@ def _page(form: NewTokenForm, secret: str | None = None, status: int = 200):
                            tokens=tokens.tokens_of(db.session, current_user)), status
 
 
-@bp.route("/account/tokens")
+@bp.route("/account/api-sleutels")
 @login_required
 def token_list():
     return _page(NewTokenForm())
 
 
-@bp.route("/account/tokens", methods=["POST"])
+@bp.route("/account/api-sleutels", methods=["POST"])
 @login_required
 def create():
     form = NewTokenForm()
@@ -46,7 +46,7 @@ def create():
     return page, status, {"Cache-Control": "no-store"}
 
 
-@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/account/api-sleutels/<int:token_id>/intrekken", methods=["POST"])
 @login_required
 def revoke(token_id: int):
     form = RevokeTokenForm()

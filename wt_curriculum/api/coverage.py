@@ -10,11 +10,12 @@ from flask_login import current_user
 from ..auth.permissions import can_see_network, can_see_school, login_required
 from ..errors import Forbidden
 from ..extensions import db
-from ..schools import services as schools
-from ..schools.coverage import network_coverage, school_coverage
+from ..organisations import services as organisations
+from ..planning.coverage import network_coverage, school_coverage
+from ..schoolyears import current_school_year, parse_school_year
 from . import schemas
+from .blueprint import bp
 from .spec import Param, operation, parse_query
-from .views import bp
 
 YEAR = Param("year", {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{4}$"},
              _l("The school year, e.g. 2026-2027 (default: the current one)."), example="2026-2027")
@@ -26,8 +27,8 @@ NETWORK_ID = Param("network_id", {"type": "integer", "minimum": 1, "maximum": 2_
 
 def _year(args) -> int:
     if args["year"] is None:
-        return schools.current_school_year()
-    return schools.parse_school_year(args["year"])
+        return current_school_year()
+    return parse_school_year(args["year"])
 
 
 def _share(x) -> dict:
@@ -44,7 +45,7 @@ def _share(x) -> dict:
 def school(school_id: int):
     args = parse_query(school.operation)
     year = _year(args)
-    target = schools.get_school(db.session, school_id)
+    target = organisations.get_school(db.session, school_id)
     if not can_see_school(current_user, target):
         raise Forbidden(_l("You cannot see the coverage of this school."))
     c = school_coverage(db.session, school_id, year)
@@ -76,7 +77,7 @@ def school(school_id: int):
 def network(network_id: int):
     args = parse_query(network.operation)
     year = _year(args)
-    target = schools.get_network(db.session, network_id)
+    target = organisations.get_network(db.session, network_id)
     if not can_see_network(current_user, target):
         raise Forbidden(_l("You cannot see the coverage of this network."))
     c = network_coverage(db.session, network_id, year)

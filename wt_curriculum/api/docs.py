@@ -5,9 +5,9 @@ from flask import jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
 from ..auth.permissions import public
+from .blueprint import bp
 from .openapi import build_document, example_of, operations
 from .spec import operation, parse_query
-from .views import bp
 
 
 @bp.route("/openapi.json")

@@ -6,13 +6,14 @@ from flask_login import current_user
 from ..auth.permissions import is_editor, public
 from ..errors import Forbidden
 from ..extensions import db
+from ..lessons import services as lessons
 from ..objectives import services as objectives
 from ..objectives.models import GoalStatus
 from . import schemas
+from .blueprint import bp
 from .responses import conditional, page_of
 from .services import framework_last_modified
 from .spec import GROEP, PAGING, Param, Q, operation, parse_query
-from .views import bp
 
 DOMAIN = Param("domain", {"type": "string", "pattern": r"^[A-Z]{2,4}$"}, _l("Only goals of this domain (code)."),
                example="DG")
@@ -87,7 +88,7 @@ def goal(code: str):
         "replaced_by": page.replaced_by.code if page.replaced_by else None,
         "published_at": _iso(g.published_at), "retired_at": _iso(g.retired_at), "updated_at": _iso(g.updated_at),
         "packages": [{"id": p.id, "title": p.title, "summary": p.summary, "groepen": p.groepen,
-                      "relation": p.relation} for p in page.packages],
+                      "relation": p.relation} for p in lessons.packages_for_goal(db.session, g.id)],
     }
     # ETag only: the aligned packages can change while the goal itself does not.
     return conditional(jsonify(body), None)

@@ -146,7 +146,7 @@ def build_document() -> dict:
             "schemas": schemas.SCHEMAS,
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer",
-                               "description": _("A personal API token, made at /account/tokens.")},
+                               "description": _("A personal API token, made at /account/api-sleutels.")},
                 "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
                                "description": _("The session of a logged-in user (same site only).")},
             },

@@ -8,10 +8,10 @@ from ..extensions import db
 from ..lessons import services as lessons
 from ..lessons.search import SearchFilters, search_packages
 from . import schemas
+from .blueprint import bp
 from .responses import paged
 from .services import package_facts
 from .spec import GROEP, PAGING, Param, Q, operation, parse_query
-from .views import bp
 
 GOAL = Param("goal", {"type": "string", "pattern": r"^[A-Z]{2,4}\.[1-9][0-9]{0,2}\.[1-9][0-9]{0,2}$"},
              _l("Only packages aligned to this goal (code)."), example="DG.2.1")

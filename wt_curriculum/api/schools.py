@@ -3,12 +3,12 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.permissions import public
 from ..extensions import db
-from ..schools import services as schools
+from ..organisations import services as organisations
 from . import schemas
+from .blueprint import bp
 from .responses import page_of, paged
 from .services import schools_page
 from .spec import PAGING, Param, operation, parse_query
-from .views import bp
 
 NETWORK = Param("network", {"type": "integer", "minimum": 1, "maximum": 2_000_000_000},
                 _l("Only schools of this network (id)."), example=1)
@@ -21,7 +21,7 @@ NETWORK = Param("network", {"type": "integer", "minimum": 1, "maximum": 2_000_00
 def networks():
     args = parse_query(networks.operation)
     items = [{"id": n.id, "code": n.code, "name": n.name, "region": n.region}
-             for n in schools.list_networks(db.session)]
+             for n in organisations.list_networks(db.session)]
     return page_of(items, args["page"], args["per_page"])
 
 

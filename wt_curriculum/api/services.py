@@ -6,12 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..groepen import from_mask
+from ..lessons.models import LessonPackage
+from ..objectives.models import Domain, Goal, Strand
+from ..organisations.models import Network, School
 
 
 def framework_last_modified(session: Session) -> datetime | None:
     """When a domain, strand or goal last changed (for Last-Modified on the framework endpoints)."""
-    from ..objectives.models import Domain, Goal, Strand
-
     row = session.execute(select(*(select(func.max(m.updated_at)).scalar_subquery() for m in (Domain, Strand, Goal))))
     found = [at for at in row.one() if at is not None]
     return max(found) if found else None
@@ -27,9 +28,6 @@ class PackageFacts:
 
 def package_facts(session: Session, package_ids: list[int]) -> dict[int, PackageFacts]:
     """Machine-readable facts of search hits (groepen as numbers, licence code, network), for one page."""
-    from ..lessons.models import LessonPackage
-    from ..schools.models import Network
-
     if not package_ids:
         return {}
     rows = session.execute(
@@ -51,8 +49,6 @@ class SchoolItem:
 
 def schools_page(session: Session, network_id: int | None, page: int, per_page: int) -> tuple[list[SchoolItem], int]:
     """One page of the schools that are not archived (optionally of one network), by name: two queries."""
-    from ..schools.models import Network, School
-
     query = select(School.id, School.brin, School.vestiging, School.name, School.place, Network.id, Network.code,
                    Network.name).outerjoin(Network, Network.id == School.network_id) \
         .where(School.archived.is_(False))

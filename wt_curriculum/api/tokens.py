@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..auth.models import User
 from ..core.services import record_audit
 from ..errors import NotFound, ValidationError
 from .models import ApiToken
@@ -79,8 +80,6 @@ def user_for_secret(session: Session, secret: str):
 
     Marks the token as used (at most once a minute); the caller commits.
     """
-    from ..auth.models import User
-
     if not secret or not secret.startswith(SECRET_PREFIX) or len(secret) > 200:
         return None
     row = session.execute(

@@ -1,4 +1,4 @@
-"""Accounts and roles: login, logout, own password, user administration."""
+"""Accounts and roles: login, logout, own password, permission decorators (user administration: admin/)."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 

@@ -1,33 +1,22 @@
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import ValidationError
 from ..extensions import db
-from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
-from ..schools import services as schools
+from ..forms import apply_domain_error
+from ..redirects import safe_next
 from . import services
-from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, UserForm
-from .models import Role, User
-from .permissions import login_required, public, roles_required
+from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm
+from .models import Role
+from .permissions import login_required, public
 
 bp = Blueprint("auth", __name__)
 
 NEUTRAL_LOGIN_ERROR = _l("The e-mail address or password is not correct.")
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another host after login."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("core.home")
-
-
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/inloggen", methods=["GET", "POST"])
 @public
 def login():
     if current_user.is_authenticated:
@@ -49,15 +38,15 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-@bp.route("/logout", methods=["POST"])
+@bp.route("/uitloggen", methods=["POST"])
 @login_required
 def logout():
     logout_user()
     flash(_l("You have been logged out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -71,54 +60,8 @@ def change_password():
             db.session.commit()
             login_user(current_user)  # the session token changed: keep this session
             flash(_l("Your password has been changed."), "success")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("site.home"))
     return render_template("auth/password.html", form=form)
-
-
-def _user_form(user: User | None = None) -> UserForm:
-    form = UserForm(obj=user)
-    form.school_id.choices = [(None, "—")] + [(s.id, f"{s.name} ({s.code})") for s in schools.list_schools(db.session)]
-    form.network_id.choices = [(None, "—")] + [(n.id, n.name) for n in schools.list_networks(db.session)]
-    return form
-
-
-def _user_data(form: UserForm) -> services.UserData:
-    return services.UserData(
-        email=form.email.data, name=form.name.data, role=form.role.data,
-        school_id=form.school_id.data, network_id=form.network_id.data, active=form.active.data,
-    )
-
-
-@bp.route("/admin/users")
-@roles_required(Role.ADMIN)
-def users():
-    return render_template("auth/users.html", users=services.list_users(db.session), role_labels=ROLE_LABELS)
-
-
-@bp.route("/admin/users/new", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def new_user():
-    form = _user_form()
-    if form.validate_on_submit():
-        user = save_or_show_errors(form, lambda: services.create_user(
-            db.session, _user_data(form), form.password.data or "", current_user))
-        if user is not NOT_SAVED:
-            flash(_l("Account %(email)s has been created.", email=user.email), "success")
-            return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None)
-
-
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def edit_user(user_id: int):
-    user = db.get_or_404(User, user_id)
-    form = _user_form(user)
-    if form.validate_on_submit() and save_or_show_errors(
-            form, lambda: services.update_user(db.session, user, _user_data(form), current_user)
-    ) is not NOT_SAVED:
-        flash(_l("Account %(email)s has been saved.", email=user.email), "success")
-        return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user)
 
 
 @bp.app_context_processor

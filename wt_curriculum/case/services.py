@@ -23,7 +23,10 @@ from sqlalchemy.orm import Session, aliased
 
 from ..errors import DomainError, ValidationError
 from ..groepen import ALL_GROEPEN, from_mask
+from ..objectives import services as objectives
 from ..objectives.models import Domain, FrameworkRelease, Goal, GoalStatus, Strand
+from ..references import services as references
+from ..references.models import CrosswalkLink, ReferenceFramework, ReferenceNode
 
 # Fixed namespace of every identifier this app derives (document, associations). Never change it:
 # other systems keep these identifiers.
@@ -112,11 +115,7 @@ def _link(title: str, identifier: str, uri: str) -> dict:
 
 
 def _crosswalk_rows(session: Session, goal_ids: list[int]) -> list:
-    """(goal_id, relation, node uuid, node code, node title) of the goals' crosswalk links; [] without that area."""
-    try:
-        from ..references.models import CrosswalkLink, ReferenceNode
-    except ImportError:  # the references area is optional for the interchange
-        return []
+    """(goal_id, relation, node uuid, node code, node title) of the goals' crosswalk links."""
     if not goal_ids:
         return []
     return list(session.execute(
@@ -552,8 +551,6 @@ class _Importer:
     # -- writing --
 
     def _write(self, placed: list[_Node], nodes: dict[str, _Node], document: dict) -> None:
-        from ..objectives import services as objectives
-
         session = self.session
         self.domains = {d.uuid: d for d in session.scalars(select(Domain))}
         self.strands = {s.uuid: s for s in session.scalars(select(Strand))}
@@ -834,12 +831,6 @@ class _Importer:
 
     def _crosswalk(self, record: dict) -> None:
         if not self.crosswalk:
-            return
-        try:
-            from ..references import services as references
-            from ..references.models import CrosswalkLink, ReferenceFramework, ReferenceNode
-        except ImportError:
-            self.counts["ignored crosswalk associations (no reference frameworks here)"] += len(self.crosswalk)
             return
         nodes = {uuid_: (node_id, key, retired) for uuid_, node_id, key, retired in self.session.execute(
             select(ReferenceNode.uuid, ReferenceNode.id, ReferenceFramework.key, ReferenceFramework.retired)

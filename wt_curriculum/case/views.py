@@ -7,8 +7,11 @@ import click
 from flask import Blueprint, Response, request
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from ..auth.models import User
 from ..auth.permissions import public
+from ..errors import DomainError
 from ..extensions import db
 from . import services
 
@@ -169,11 +172,6 @@ def export_command(path, base_url):
 @click.option("--editor", "editor_email", default=None, help="E-mail of the account the revisions are credited to.")
 def import_command(path, editor_email):
     """Create or update the framework from a CASE 1.0 or 1.1 CFPackage; all or nothing."""
-    from sqlalchemy import select
-
-    from ..auth.models import User
-    from ..errors import DomainError
-
     editor = None
     if editor_email:
         editor = db.session.scalar(select(User).where(User.email == editor_email))

@@ -2,11 +2,13 @@
 import hashlib
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from ..errors import DomainError
 from ..groepen import ALL_GROEPEN
 from .readers import LineError, ReadError, Table
 
@@ -239,3 +241,20 @@ def check_duplicates(preview: Preview, rows: list[tuple[int, object]], describe)
         else:
             first_line[key] = line
     return bad
+
+
+class ApplyError(Exception):
+    """A service refused a row while the import was applied: the whole import is rolled back."""
+
+    def __init__(self, line: int, message):
+        super().__init__(f"{line}: {message}")
+        self.line = line
+        self.message = str(message)
+
+
+@contextmanager
+def at_line(line: int):
+    try:
+        yield
+    except DomainError as error:
+        raise ApplyError(line, error.message) from error

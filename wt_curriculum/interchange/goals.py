@@ -19,6 +19,7 @@ from .base import (
     Preview,
     RowError,
     RowPlan,
+    at_line,
     check_duplicates,
     diff,
     limited,
@@ -178,7 +179,6 @@ def plan_row(line: int, row: GoalRow, plan: GoalPlan, goal: Goal | None, strand_
 
 def apply(session: Session, result: Preview, user) -> None:
     """Write the previewed goals through the objectives services; a DomainError names its line (see services)."""
-    from .services import at_line
 
     for row_plan in result.rows:
         plan: GoalPlan = row_plan.data

@@ -16,7 +16,7 @@ from ..groepen import label
 from ..lessons import services as lessons
 from ..lessons.models import LessonPackage, Licence, PackageStatus, Relation
 from ..objectives.models import Goal, GoalStatus
-from ..schools.models import Network
+from ..organisations.models import Network
 from .base import (
     ADD,
     CHANGE,
@@ -26,6 +26,7 @@ from .base import (
     Preview,
     RowError,
     RowPlan,
+    at_line,
     check_duplicates,
     diff,
     limited,
@@ -308,7 +309,6 @@ def _plan(line: int, row: PackageRow, package: LessonPackage | None, world: _Wor
 
 def apply(session: Session, result: Preview, user) -> None:
     """Write the previewed packages through the lessons services."""
-    from .services import at_line
 
     for row_plan in result.rows:
         plan: PackagePlan = row_plan.data

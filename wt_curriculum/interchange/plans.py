@@ -1,7 +1,7 @@
 """Year plans: one row per package planned in a groep of a school in a school year.
 
 A row is matched by school, school year, groep and package; rows that are not in the file are
-left as they are (an import never removes plan entries). Writes go through the schools services.
+left as they are (an import never removes plan entries). Writes go through the planning services.
 """
 import re
 from dataclasses import dataclass
@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 from ..auth.permissions import can_edit_school_plan
 from ..errors import Forbidden, ValidationError
 from ..lessons.models import LessonPackage, PackageStatus
-from ..schools import services as schools
-from ..schools.models import PlanEntry, School
+from ..organisations import services as organisations
+from ..organisations.models import School
+from ..planning import services as planning
+from ..planning.models import PlanEntry
+from ..schoolyears import format_school_year, parse_school_year
 from .base import (
     ADD,
     CHANGE,
@@ -25,6 +28,7 @@ from .base import (
     Preview,
     RowError,
     RowPlan,
+    at_line,
     check_duplicates,
     diff,
     limited,
@@ -124,8 +128,8 @@ def _parse(record, user, schools_by_code, by_uuid, by_title) -> PlanRowData:
     if not can_edit_school_plan(user, school):
         raise RowError(_l("You can only import the year plan of your own school, not of %(code)s.", code=school.code))
     try:
-        year = schools.parse_school_year(record["school_year"])
-        groep = schools.parse_groep(record["groep"])
+        year = parse_school_year(record["school_year"])
+        groep = planning.parse_groep(record["groep"])
     except ValidationError as error:
         raise RowError(error.message) from None
     if not record["package"]:
@@ -152,11 +156,11 @@ def preview(session: Session, table: Table, user) -> Preview:
     bad = check_duplicates(
         result, [(line, (r.school.id, r.year, r.groep, r.package.id)) for line, r in parsed],
         lambda key: _l("the package in groep %(groep)s of %(year)s", groep=key[2],
-                       year=schools.format_school_year(key[1])))
+                       year=format_school_year(key[1])))
     for line, row in parsed:
         if line in bad:
             continue
-        key = f"{row.school.code} {schools.format_school_year(row.year)} groep {row.groep}"
+        key = f"{row.school.code} {format_school_year(row.year)} groep {row.groep}"
         entry = entries.get((row.school.id, row.year, row.groep, row.package.id))
         if entry is None:
             if row.package.status != PackageStatus.PUBLISHED:
@@ -175,8 +179,7 @@ def preview(session: Session, table: Table, user) -> Preview:
 
 
 def apply(session: Session, result: Preview, user) -> None:
-    """Write the previewed plan rows through the schools services."""
-    from .services import at_line
+    """Write the previewed plan rows through the planning services."""
 
     for row_plan in result.rows:
         plan: PlanPlan = row_plan.data
@@ -185,13 +188,13 @@ def apply(session: Session, result: Preview, user) -> None:
             continue
         with at_line(row_plan.line):
             if plan.entry_id is None:
-                entry = schools.add_plan_entry(session, row.school, row.package.id, row.year, row.groep, row.period,
+                entry = planning.add_plan_entry(session, row.school, row.package.id, row.year, row.groep, row.period,
                                                user).entry
                 if row.taught_on is None:
                     continue
             else:
-                entry = schools.get_plan_entry(session, plan.entry_id)
-            schools.update_plan_entry(session, entry, entry.version, row.period, row.taught_on, user)
+                entry = planning.get_plan_entry(session, plan.entry_id)
+            planning.update_plan_entry(session, entry, entry.version, row.period, row.taught_on, user)
 
 
 def export(session: Session, user, school_id: int | None, year: int | None) -> tuple[list[str], list[list[str]]]:
@@ -200,7 +203,7 @@ def export(session: Session, user, school_id: int | None, year: int | None) -> t
         school_id = getattr(user, "school_id", None)
         if school_id is None:
             raise ValidationError(_l("Choose a school."))
-    school = schools.get_school(session, school_id)
+    school = organisations.get_school(session, school_id)
     if not can_edit_school_plan(user, school):
         raise Forbidden(_l("You can only export the year plan of your own school."))
     query = (
@@ -211,7 +214,7 @@ def export(session: Session, user, school_id: int | None, year: int | None) -> t
     )
     if year is not None:
         query = query.where(PlanEntry.school_year == year)
-    rows = [[school.code, schools.format_school_year(e.school_year), str(e.groep), package_uuid, e.period or "",
+    rows = [[school.code, format_school_year(e.school_year), str(e.groep), package_uuid, e.period or "",
              e.taught_on.isoformat() if e.taught_on else "", title]
             for e, package_uuid, title in session.execute(query)]
     return COLUMNS.names, rows

@@ -4,7 +4,6 @@ An import reads the whole file and checks every row before anything is written; 
 without problems is applied, row by row through the owning areas' services, in the caller's one
 transaction. These functions flush and never commit.
 """
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,33 +11,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from ..core.services import record_audit
-from ..errors import DomainError, ValidationError
+from ..errors import ValidationError
 from . import goals, packages, plans
-from .base import Preview
+from .base import ApplyError, Preview  # noqa: F401  (ApplyError: raised by apply, caught by the views)
 from .readers import LineError, ReadError, read_table, write_csv, write_xlsx
 
+# The registry of import kinds. Each kind module knows only .base and .readers, never this module.
 KINDS = {"goals": goals, "packages": packages, "plans": plans}
 # The kinds as they appear in addresses, and back.
 SLUGS = {"goals": "leerdoelen", "packages": "lespakketten", "plans": "jaarplanningen"}
 FORMATS = ("csv", "xlsx")
 DELIMITERS = {";": ";", ",": ",", "semicolon": ";", "comma": ",", "puntkomma": ";", "komma": ",", "tab": "\t"}
-
-
-class ApplyError(Exception):
-    """A service refused a row while the import was applied: the whole import is rolled back."""
-
-    def __init__(self, line: int, message):
-        super().__init__(f"{line}: {message}")
-        self.line = line
-        self.message = str(message)
-
-
-@contextmanager
-def at_line(line: int):
-    try:
-        yield
-    except DomainError as error:
-        raise ApplyError(line, error.message) from error
 
 
 def columns(kind: str):

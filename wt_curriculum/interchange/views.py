@@ -7,6 +7,8 @@ from ..auth.models import Role
 from ..auth.permissions import public, roles_required
 from ..errors import NotFound, ValidationError
 from ..extensions import db
+from ..organisations import services as organisations
+from ..schoolyears import parse_school_year
 from . import services, storage
 from .base import Preview
 from .forms import ConfirmForm, UploadForm
@@ -31,9 +33,7 @@ def overview():
     can_import = {kind: role in roles for kind, roles in IMPORT_ROLES.items()}
     network_code = None
     if role == Role.NETWORK and current_user.network_id:
-        from ..schools.services import get_network
-
-        network_code = get_network(db.session, current_user.network_id).code
+        network_code = organisations.get_network(db.session, current_user.network_id).code
     return render_template("interchange/overview.html", can_import=can_import, network_code=network_code,
                            slugs=services.SLUGS,
                            school_id=current_user.school_id if role == Role.COORDINATOR else None)
@@ -159,20 +159,18 @@ def export_packages():
 @roles_required(Role.ADMIN, Role.COORDINATOR)
 def export_plans():
     """One school's year plan: a coordinator's own school, any school for an administrator."""
-    from ..schools import services as schools
-
     school_id = None
     school = request.args.get("school", "").strip()
     if school:
         if school.isdigit() and len(school) < 10:
             school_id = int(school)
         else:
-            found = schools.school_by_code(db.session, school[:6])
+            found = organisations.school_by_code(db.session, school[:6])
             if found is None:
                 raise NotFound(_l("This school does not exist."))
             school_id = found.id
     year_text = request.args.get("jaar", "").strip()
-    year = schools.parse_school_year(year_text) if year_text else None
+    year = parse_school_year(year_text) if year_text else None
     if school_id is None and current_user.role != Role.COORDINATOR:
         raise ValidationError(_l("Choose a school."))
     return _send("plans", school_id=school_id, year=year)

@@ -13,6 +13,8 @@ from sqlalchemy import bindparam, exists, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from ..groepen import ALL_GROEPEN, bit, label
+from ..objectives.models import Domain, Goal, Strand
+from ..organisations.models import Network
 from .models import Alignment, LessonPackage, Licence, PackageStatus
 from .services import LICENCE_LABELS, AlignedGoal, aligned_goals
 
@@ -123,8 +125,6 @@ def _text_matches(session: Session, terms: list[str]):
 
 def _goal_conditions(filters: SearchFilters):
     """Conditions on Goal (joined with Strand and Domain) for the goal, strand and domain filters."""
-    from ..objectives.models import Domain, Goal, Strand
-
     conditions = []
     if filters.goal:
         conditions.append(Goal.code == filters.goal)
@@ -141,9 +141,6 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
 
     Runs three queries whatever the page size: the count, the page, and the goals of the page.
     """
-    from ..objectives.models import Domain, Goal, Strand
-    from ..schools.models import Network
-
     filters = filters or SearchFilters()
     terms = search_terms(query)
     statement = (
@@ -219,9 +216,6 @@ class FilterOptions:
 
 def filter_options(session: Session) -> FilterOptions:
     """The choices of the search filters (three queries)."""
-    from ..objectives.models import Domain, Strand
-    from ..schools.models import Network
-
     domains = [(code, f"{code} {title}") for code, title in
                session.execute(select(Domain.code, Domain.title).order_by(Domain.position, Domain.code))]
     strands = [(code, f"{code} {title}") for code, title in session.execute(

@@ -7,17 +7,16 @@ from sqlalchemy.orm import Session
 
 from ..core.services import record_revision
 from ..groepen import to_mask
+from ..objectives.models import Goal
+from ..organisations.models import Network
 from .models import Alignment, LessonPackage, PackageStatus
+from .services import package_snapshot
 
 DEMO_NAMESPACE = uuid.UUID("6f1c3a52-3f57-4d0e-9a51-0b7d2f4f9c11")
 
 
 def load_demo_packages(session: Session, data: dict) -> str:
     """Add the demo packages that are not there yet, each with a first ("create") revision."""
-    from ..objectives.models import Goal
-    from ..schools.models import Network
-    from .services import package_snapshot
-
     networks = {n.code: n.id for n in session.scalars(select(Network))}
     goals = {code: gid for gid, code in session.execute(select(Goal.id, Goal.code))}
     existing = set(session.scalars(select(LessonPackage.uuid)))

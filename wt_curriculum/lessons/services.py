@@ -9,9 +9,14 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..auth.models import Role
+from ..core.hooks import Section
 from ..core.services import FieldDiff, diff_snapshots, record_audit, record_revision, revisions_for
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..groepen import ALL_GROEPEN, label, to_mask
+from ..objectives import services as objectives
+from ..objectives.models import Domain, Goal, GoalStatus, Strand
+from ..organisations import services as organisations
+from ..organisations.models import Network
 from . import attachments as files
 from .markdown import render_markdown
 from .models import Alignment, Attachment, LessonPackage, Licence, PackageStatus, Relation
@@ -72,8 +77,6 @@ class AlignedGoal:
 
     @property
     def retired(self) -> bool:
-        from ..objectives.models import GoalStatus
-
         return self.status == GoalStatus.RETIRED
 
 
@@ -120,8 +123,6 @@ def split_list(text: str, separator: str) -> list[str]:
 
 def aligned_goals(session: Session, package_ids: list[int]) -> dict[int, list[AlignedGoal]]:
     """Every package's goals (kern first, then by code), for many packages in one query."""
-    from ..objectives.models import Goal
-
     result: dict[int, list[AlignedGoal]] = {pid: [] for pid in package_ids}
     if not package_ids:
         return result
@@ -138,8 +139,6 @@ def aligned_goals(session: Session, package_ids: list[int]) -> dict[int, list[Al
 
 def package_detail(session: Session, package_id: int, user) -> PackageDetail:
     """Everything the package page shows; NotFound when it does not exist or the user may not see it."""
-    from ..schools.models import Network
-
     row = session.execute(
         select(LessonPackage, Network.name).join(Network, Network.id == LessonPackage.network_id)
         .where(LessonPackage.id == package_id)
@@ -189,8 +188,6 @@ class PackageList:
 
 def packages_for_author(session: Session, user, page: int = 1, per_page: int = 25) -> PackageList:
     """The packages the user may edit, all statuses, newest change first (for the authoring list)."""
-    from ..schools.models import Network
-
     query = select(LessonPackage, Network.name).join(Network, Network.id == LessonPackage.network_id)
     if user.role == Role.NETWORK:
         query = query.where(LessonPackage.network_id == user.network_id)
@@ -219,8 +216,6 @@ class GoalChoice:
 
 def find_goals(session: Session, text: str, exclude_ids=(), limit: int = 25) -> list[GoalChoice]:
     """Published goals whose code starts with, or whose title/keywords/description hold, every word typed."""
-    from ..objectives.models import Domain, Goal, GoalStatus, Strand
-
     words = (text or "").split()[:8]
     if not words:
         return []
@@ -245,8 +240,6 @@ def find_goals(session: Session, text: str, exclude_ids=(), limit: int = 25) -> 
 
 
 def goals_by_id(session: Session, goal_ids) -> dict[int, GoalChoice]:
-    from ..objectives.models import Goal
-
     ids = list({int(i) for i in goal_ids})
     if not ids:
         return {}
@@ -294,9 +287,6 @@ def _clean_list(text: str, separator: str) -> str:
 
 
 def _validate(session: Session, data: PackageData, user, existing_goal_ids=frozenset()) -> None:
-    from ..objectives.models import GoalStatus
-    from ..schools.models import Network
-
     if not (data.title or "").strip():
         raise ValidationError(_l("Give the package a title."), field="title")
     if not data.groepen or any(g not in ALL_GROEPEN for g in data.groepen):
@@ -354,8 +344,6 @@ def _apply(package: LessonPackage, data: PackageData) -> None:
 
 def package_snapshot(session: Session, package: LessonPackage) -> dict:
     """The fields of a package that its revisions keep and compare."""
-    from ..schools.models import Network
-
     codes = goals_by_id(session, [a.goal_id for a in package.alignments])
     goals = sorted(f"{codes[a.goal_id].code} ({a.relation})" for a in package.alignments if a.goal_id in codes)
     return {
@@ -407,8 +395,6 @@ def update_package(session: Session, package: LessonPackage, data: PackageData, 
 
 def publish_package(session: Session, package: LessonPackage, user, note: str = "") -> bool:
     """Make the package visible to everyone; False when it already was."""
-    from ..objectives.models import GoalStatus
-
     if not can_edit_network_packages(user, package.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
     if package.status == PackageStatus.PUBLISHED:
@@ -531,3 +517,17 @@ def packages_for_goal(session: Session, goal_id: int, include_unpublished: bool 
         PackageForGoal(p.id, p.title, p.summary, p.groepen, relation, p.status)
         for p, relation in session.execute(query)
     ]
+
+
+@objectives.goal_page_sections.register
+def _packages_section(session: Session, goal: Goal, viewer) -> Section:
+    """The goal page lists the published packages aligned to the goal."""
+    return Section("lessons/_goal_packages.html", {"packages": packages_for_goal(session, goal.id)}, order=100)
+
+
+@organisations.network_in_use.register
+def _network_has_packages(session: Session, network: Network):
+    if session.scalar(select(LessonPackage.id).where(LessonPackage.network_id == network.id).limit(1)) is not None:
+        return _l("%(name)s still has schools, lesson packages or accounts and cannot be deleted: "
+                  "archive it instead.", name=network.name)
+    return None

@@ -11,7 +11,8 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
 from ..groepen import ALL_GROEPEN
-from ..schools import services as schools
+from ..organisations import services as organisations
+from ..schoolyears import current_school_year, format_school_year, school_year_choices
 from . import attachments as files
 from . import services
 from .forms import AttachmentForm, PackageForm, StatusForm
@@ -45,8 +46,8 @@ def package(package_id: int):
                 and detail.status == "gepubliceerd")
     return render_template(
         "lessons/package.html", package=detail, can_plan=can_plan, groepen=ALL_GROEPEN,
-        school_years=schools.school_year_choices(),
-        current_year=schools.format_school_year(schools.current_school_year()),
+        school_years=school_year_choices(),
+        current_year=format_school_year(current_school_year()),
         status_form=StatusForm(), relation_labels=services.RELATION_LABELS,
     )
 
@@ -82,7 +83,7 @@ def _package_form(package=None) -> PackageForm:
     if current_user.role == Role.NETWORK:
         del form.network_id
     else:
-        form.network_id.choices = [(n.id, n.name) for n in schools.list_networks(db.session)]
+        form.network_id.choices = [(n.id, n.name) for n in organisations.list_networks(db.session)]
     return form
 
 
@@ -106,7 +107,7 @@ def _render_form(form, chosen, package=None, goal_errors=(), status=200):
     network_name = None
     if "network_id" not in form:
         network_id = package.network_id if package else current_user.network_id
-        network_name = next((n.name for n in schools.list_networks(db.session, include_archived=True)
+        network_name = next((n.name for n in organisations.list_networks(db.session, include_archived=True)
                              if n.id == network_id), "")
     return render_template(
         "lessons/form.html", form=form, package=package, network_name=network_name,

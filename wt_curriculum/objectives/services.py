@@ -12,10 +12,13 @@ from datetime import UTC, date, datetime
 
 # Lazy: messages are rendered in the request's language, and services also run without a request.
 from flask_babel import lazy_gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..auth.permissions import is_editor
+from ..core.hooks import Hook
+from ..core.models import Revision
 from ..core.services import FieldDiff, RevisionView, diff_snapshots, record_audit, record_revision, revisions_for
 from ..errors import Conflict, NotFound, ValidationError
 from ..groepen import ALL_GROEPEN, bit, from_mask, to_mask
@@ -30,6 +33,11 @@ MAX_DESCRIPTION = 5000
 MAX_KEYWORDS = 500
 MAX_SOURCE = 20
 MAX_NOTE = 500
+# What other areas add to a goal's pages, each function taking (session, goal, viewer) and returning a
+# core.hooks.Section or None: the packages aligned to it (lessons), the kerndoelen it serves (references),
+# and on the retire page what retiring it affects (planning).
+goal_page_sections = Hook("objectives.goal_page_sections")
+goal_retire_sections = Hook("objectives.goal_retire_sections")
 # Snapshot keys that are bookkeeping, not content: never shown in a diff, never restored.
 BOOKKEEPING = ("version",)
 # The snapshot fields a restore brings back; code, strand and status keep their current values.
@@ -377,8 +385,6 @@ def restore_goal_revision(session: Session, goal: Goal, number: int, editor, not
 
     History is never rewritten: the restore is one more revision on top.
     """
-    from ..core.models import Revision
-
     if expected_version is not None:
         check_version(goal, expected_version)
     note = _check_note(note)
@@ -517,8 +523,6 @@ class FrameworkTree:
 
 
 def _is_editor(viewer) -> bool:
-    from ..auth.permissions import is_editor
-
     return viewer is not None and is_editor(viewer)
 
 
@@ -580,7 +584,6 @@ class GoalPage:
     strand: Strand
     domain: Domain
     replaced_by: Goal | None
-    packages: list  # lessons.services.PackageForGoal
 
 
 def goal_page(session: Session, code: str, viewer) -> GoalPage:
@@ -589,8 +592,6 @@ def goal_page(session: Session, code: str, viewer) -> GoalPage:
     A draft exists only for editors: everyone else gets NotFound. A retired goal is
     shown to all (the page marks it).
     """
-    from ..lessons.services import packages_for_goal
-
     replacement = aliased(Goal)
     row = session.execute(
         select(Goal, Strand, Domain, replacement)
@@ -602,7 +603,7 @@ def goal_page(session: Session, code: str, viewer) -> GoalPage:
     if row is None or (row[0].status == GoalStatus.DRAFT and not _is_editor(viewer)):
         raise NotFound(_("There is no goal with code %(code)s.", code=code))
     goal, strand, domain, replaced_by = row
-    return GoalPage(goal, strand, domain, replaced_by, packages_for_goal(session, goal.id))
+    return GoalPage(goal, strand, domain, replaced_by)
 
 
 def framework_counts(session: Session) -> dict[str, int]:
@@ -614,31 +615,6 @@ def framework_counts(session: Session) -> dict[str, int]:
 
 
 # --- Impact and releases ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class GoalImpact:
-    packages: list  # lessons.services.PackageForGoal, every status
-    school_count: int  # schools with a plan entry for one of those packages
-    plan_entry_count: int
-
-    @property
-    def affects_anything(self) -> bool:
-        return bool(self.packages or self.school_count)
-
-
-def goal_impact(session: Session, goal_id: int) -> GoalImpact:
-    """What retiring or changing a goal touches: aligned packages and the schools planning them (two queries)."""
-    from ..lessons.models import Alignment
-    from ..lessons.services import packages_for_goal
-    from ..schools.models import PlanEntry
-
-    packages = packages_for_goal(session, goal_id, include_unpublished=True)
-    schools, entries = session.execute(
-        select(func.count(func.distinct(PlanEntry.school_id)), func.count(PlanEntry.id))
-        .join(Alignment, and_(Alignment.package_id == PlanEntry.package_id, Alignment.goal_id == goal_id))
-    ).one()
-    return GoalImpact(packages, schools or 0, entries or 0)
 
 
 def list_releases(session: Session) -> list[FrameworkRelease]:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import is_editor, public, roles_required
+from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -101,7 +102,8 @@ def framework():
 @cached_for_anonymous
 def goal(code: str):
     page = services.goal_page(db.session, code, current_user)
-    return render_template("objectives/goal.html", page=page, goal=page.goal, editor=is_editor(current_user))
+    return render_template("objectives/goal.html", page=page, goal=page.goal, editor=is_editor(current_user),
+                           sections=sections(services.goal_page_sections, db.session, page.goal, current_user))
 
 
 # --- Editing goals ---------------------------------------------------------------------------------------------
@@ -210,7 +212,7 @@ def retire_goal(code: str):
                                                 _int(form.version.data)),
         lambda goal: _l("Goal %(code)s has been retired.", code=goal.code),
         GoalStatus.PUBLISHED,
-        extra=lambda goal: {"impact": services.goal_impact(db.session, goal.id)})
+        extra=lambda goal: {"sections": sections(services.goal_retire_sections, db.session, goal, current_user)})
 
 
 @bp.route("/doelen/<code>/verplaatsen", methods=["POST"])

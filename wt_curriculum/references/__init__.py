@@ -1,1 +1,1 @@
-"""Reference frameworks (SLO kerndoelen, curriculum.nu bouwstenen), the crosswalk to our goals, and DUO imports."""
+"""Reference frameworks (SLO kerndoelen, curriculum.nu bouwstenen), their import, and the crosswalk to our goals."""

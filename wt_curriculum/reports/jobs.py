@@ -80,7 +80,7 @@ def start_job(user_id: int, title: str, filename: str, make_pdf: Callable[[], by
 def _run(app: Flask, folder: Path, token: str, status: dict, language: str, make_pdf) -> None:
     started = time.monotonic()
     try:
-        with app.test_request_context("/reports/"), force_locale(language):
+        with app.test_request_context("/rapporten/"), force_locale(language):
             pdf = make_pdf()
         tmp = folder / f"{token}.pdf.tmp"
         tmp.write_bytes(pdf)

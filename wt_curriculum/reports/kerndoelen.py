@@ -1,8 +1,8 @@
-"""Coverage per kerndoel / doelzin as print reports: the data (from the references area's read services) and
+"""Coverage per kerndoel / doelzin as print reports: the data (from the planning area's read services) and
 the spreadsheets. The HTML page and the PDF share one template each (reports/school_kerndoelen.html,
 reports/network_kerndoelen.html).
 
-Covered means what it means on the per-kerndoel pages (wt_curriculum.references.services.kerndoel_coverage):
+Covered means what it means on the per-kerndoel pages (wt_curriculum.planning.kerndoelen.kerndoel_coverage):
 a published goal linked to the node through the crosswalk is planned in one of the groepen it is meant for.
 """
 from dataclasses import dataclass
@@ -11,15 +11,16 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from ..groepen import label as groepen_label
-from ..references.labels import KIND_LABELS
-from ..references.services import (
+from ..organisations.services import get_school
+from ..planning.kerndoelen import (
     KD2025,
     NetworkKerndoelCoverage,
     SchoolKerndoelCoverage,
     network_kerndoel_coverage,
     school_kerndoel_coverage,
 )
-from ..schools.services import format_school_year, get_school
+from ..references.labels import KIND_LABELS
+from ..schoolyears import format_school_year
 from .spreadsheets import Share, Sheet
 
 

@@ -20,7 +20,7 @@ from werkzeug.security import safe_join
 
 from ..groepen import ALL_GROEPEN
 from ..groepen import label as groepen_label
-from ..schools.services import format_school_year
+from ..schoolyears import format_school_year
 
 # Relative links in a report (url_for gives /static/...) resolve against this address, which exists only
 # for the url_fetcher below.

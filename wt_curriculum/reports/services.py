@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from ..groepen import ALL_GROEPEN
 from ..objectives.services import FrameworkFilters, FrameworkTree, framework_tree
-from ..schools.coverage import (
+from ..planning.coverage import (
     CohortCoverage,
     GapReport,
     NetworkCoverage,
@@ -15,7 +15,7 @@ from ..schools.coverage import (
     network_coverage,
     school_coverage,
 )
-from ..schools.coverage_batch import network_school_coverages
+from ..planning.coverage_batch import network_school_coverages
 
 
 @dataclass

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from ..groepen import ALL_GROEPEN
 from ..groepen import label as groepen_label
-from ..schools.coverage import PLANNED, TAUGHT, UNKNOWN, NetworkCoverage, SchoolCoverage
+from ..planning.coverage import PLANNED, TAUGHT, UNKNOWN, NetworkCoverage, SchoolCoverage
 
 DELIMITERS = (";", ",")
 

@@ -2,7 +2,7 @@
 kerndoel / doelzin) also as CSV and XLSX.
 
 The path without a suffix is the HTML page; `.pdf`, `.csv` and `.xlsx` give the other forms. Who may see
-a report is decided as for the coverage pages (schools area).
+a report is decided as for the coverage pages (planning area).
 """
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -13,12 +13,13 @@ from ..auth.models import Role
 from ..auth.permissions import can_see_network, can_see_school, login_required, public, roles_required
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
-from ..references.services import coverage_set
-from ..schools import services as schools
+from ..organisations import services as organisations
+from ..planning.kerndoelen import coverage_set
+from ..schoolyears import current_school_year, format_school_year, parse_school_year
 from . import jobs, kerndoelen, services, spreadsheets
 from .rendering import render_html, render_pdf
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp = Blueprint("reports", __name__, url_prefix="/rapporten")
 
 ALL = tuple(Role)
 NETWORK_VIEWERS = (Role.ADMIN, Role.EDITOR, Role.NETWORK)
@@ -30,8 +31,8 @@ def _year(arg: str = "year", default: int | None = None) -> int:
     """A school year like 2026-2027 from the query string (a 400 with a message when it is malformed)."""
     text = request.args.get(arg, "")
     if not text:
-        return default if default is not None else schools.current_school_year()
-    return schools.parse_school_year(text)
+        return default if default is not None else current_school_year()
+    return parse_school_year(text)
 
 
 def _delimiter() -> str:
@@ -42,14 +43,14 @@ def _delimiter() -> str:
 
 
 def _school(school_id: int):
-    school = schools.get_school(db.session, school_id)
+    school = organisations.get_school(db.session, school_id)
     if not can_see_school(current_user, school):
         raise Forbidden(_l("You may not see the reports of this school."))
     return school
 
 
 def _network(network_id: int):
-    network = schools.get_network(db.session, network_id)
+    network = organisations.get_network(db.session, network_id)
     if not can_see_network(current_user, network):
         raise Forbidden(_l("You may not see the reports of this network."))
     return network
@@ -69,8 +70,8 @@ def _spreadsheet(sheet, fmt: str, name: str) -> Response:
 
 
 # --- The framework (public) --------------------------------------------------------------------
-@bp.route("/framework", defaults={"fmt": "html"})
-@bp.route("/framework.pdf", defaults={"fmt": "pdf"})
+@bp.route("/leerdoelenkader", defaults={"fmt": "html"})
+@bp.route("/leerdoelenkader.pdf", defaults={"fmt": "pdf"})
 @public
 def framework(fmt: str):
     tree = services.framework_report(db.session)
@@ -80,13 +81,13 @@ def framework(fmt: str):
 
 
 # --- One school --------------------------------------------------------------------------------
-@bp.route("/schools/<int:school_id>/coverage", defaults={"fmt": "html"})
-@bp.route("/schools/<int:school_id>/coverage.<any(pdf, csv, xlsx):fmt>")
+@bp.route("/scholen/<int:school_id>/dekking", defaults={"fmt": "html"})
+@bp.route("/scholen/<int:school_id>/dekking.<any(pdf, csv, xlsx):fmt>")
 @roles_required(*ALL)
 def school_coverage(school_id: int, fmt: str):
     school = _school(school_id)
     year = _year()
-    name = f"dekking-{school.code}-{schools.format_school_year(year)}"
+    name = f"dekking-{school.code}-{format_school_year(year)}"
     if fmt in ("csv", "xlsx"):
         data = services.school_coverage(db.session, school.id, year)
         return _spreadsheet(spreadsheets.school_sheet(data), fmt, name)
@@ -96,12 +97,12 @@ def school_coverage(school_id: int, fmt: str):
     return render_html("reports/school.html", report=report, data=report.coverage)
 
 
-@bp.route("/schools/<int:school_id>/cohort", defaults={"fmt": "html"})
-@bp.route("/schools/<int:school_id>/cohort.pdf", defaults={"fmt": "pdf"})
+@bp.route("/scholen/<int:school_id>/cohort", defaults={"fmt": "html"})
+@bp.route("/scholen/<int:school_id>/cohort.pdf", defaults={"fmt": "pdf"})
 @roles_required(*ALL)
 def cohort(school_id: int, fmt: str):
     school = _school(school_id)
-    start = _year("start", default=schools.current_school_year() - 7)
+    start = _year("start", default=current_school_year() - 7)
     data = services.cohort_report(db.session, school.id, start)
     if fmt == "pdf":
         return _download(render_pdf("reports/cohort.html", data=data), PDF,
@@ -110,23 +111,23 @@ def cohort(school_id: int, fmt: str):
 
 
 # --- One network -------------------------------------------------------------------------------
-@bp.route("/networks/<int:network_id>/coverage", defaults={"fmt": "html"})
-@bp.route("/networks/<int:network_id>/coverage.<any(pdf, csv, xlsx):fmt>")
+@bp.route("/netwerken/<int:network_id>/dekking", defaults={"fmt": "html"})
+@bp.route("/netwerken/<int:network_id>/dekking.<any(pdf, csv, xlsx):fmt>")
 @roles_required(*NETWORK_VIEWERS)
 def network_coverage(network_id: int, fmt: str):
     network = _network(network_id)
     year = _year()
-    name = f"dekking-{network.code}-{schools.format_school_year(year)}"
+    name = f"dekking-{network.code}-{format_school_year(year)}"
     if fmt in ("csv", "xlsx"):
         data = services.network_coverage(db.session, network.id, year)
         return _spreadsheet(spreadsheets.network_sheet(data), fmt, name)
     if fmt == "pdf":
         threshold = current_app.config.get("REPORTS_BACKGROUND_SCHOOLS", 60)
-        if len(schools.list_schools(db.session, network.id)) > threshold:
+        if len(organisations.list_schools(db.session, network.id)) > threshold:
             # A big network takes longer than a request should: make it in the background.
             network_id = network.id
             token = jobs.start_job(
-                current_user.id, _("Network coverage %(year)s", year=schools.format_school_year(year)), f"{name}.pdf",
+                current_user.id, _("Network coverage %(year)s", year=format_school_year(year)), f"{name}.pdf",
                 lambda: _network_pdf(network_id, year))
             return redirect(url_for(".job", token=token), code=303)
         return _download(_network_pdf(network.id, year), PDF, f"{name}.pdf")
@@ -141,11 +142,11 @@ def _network_pdf(network_id: int, year: int) -> bytes:
 
 # --- Coverage per kerndoel / doelzin (reference sets kd2006-po, kd2025-po) ---------------------------
 def _kerndoel_name(code: str, key: str, year: int) -> str:
-    return f"kerndoelen-{code}-{key}-{schools.format_school_year(year)}"
+    return f"kerndoelen-{code}-{key}-{format_school_year(year)}"
 
 
-@bp.route("/schools/<int:school_id>/kerndoelen", defaults={"fmt": "html"})
-@bp.route("/schools/<int:school_id>/kerndoelen.<any(pdf, csv, xlsx):fmt>")
+@bp.route("/scholen/<int:school_id>/kerndoelen", defaults={"fmt": "html"})
+@bp.route("/scholen/<int:school_id>/kerndoelen.<any(pdf, csv, xlsx):fmt>")
 @roles_required(*ALL)
 def school_kerndoelen(school_id: int, fmt: str):
     school = _school(school_id)  # who may see the school is checked before the request is
@@ -160,8 +161,8 @@ def school_kerndoelen(school_id: int, fmt: str):
     return render_html("reports/school_kerndoelen.html", report=report, data=report.data)
 
 
-@bp.route("/networks/<int:network_id>/kerndoelen", defaults={"fmt": "html"})
-@bp.route("/networks/<int:network_id>/kerndoelen.<any(pdf, csv, xlsx):fmt>")
+@bp.route("/netwerken/<int:network_id>/kerndoelen", defaults={"fmt": "html"})
+@bp.route("/netwerken/<int:network_id>/kerndoelen.<any(pdf, csv, xlsx):fmt>")
 @roles_required(*NETWORK_VIEWERS)
 def network_kerndoelen(network_id: int, fmt: str):
     network = _network(network_id)
@@ -184,7 +185,7 @@ def _own_job(token: str) -> dict:
     return status
 
 
-@bp.route("/jobs/<token>")
+@bp.route("/taken/<token>")
 @login_required
 def job(token: str):
     status = _own_job(token)
@@ -192,7 +193,7 @@ def job(token: str):
     return render_template("reports/job.html", status=status, token=token), code
 
 
-@bp.route("/jobs/<token>.pdf")
+@bp.route("/taken/<token>.pdf")
 @login_required
 def job_file(token: str):
     status = _own_job(token)

@@ -1,0 +1,146 @@
+"""Administration of networks and schools, and their CSV import (preview, all-or-nothing, idempotent)."""
+import base64
+import io
+
+import pytest
+from sqlalchemy import select
+
+from wt_curriculum.extensions import db
+from wt_curriculum.organisations.models import Network, School
+from wt_curriculum.planning.models import PlanEntry
+
+
+def snapshot(app):
+    with app.app_context():
+        networks = sorted((n.code, n.name, n.region) for n in db.session.scalars(select(Network)))
+        schools = sorted((s.code, s.name, s.place, s.network_id) for s in db.session.scalars(select(School)))
+        return networks, schools
+
+
+def upload(client, kind, raw: bytes):
+    return client.post(f"/beheer/import/{kind}", data={"file": (io.BytesIO(raw), "import.csv")},
+                       content_type="multipart/form-data")
+
+
+def apply(client, kind, raw: bytes):
+    return client.post(f"/beheer/import/{kind}", data={"apply": "1", "content": base64.b64encode(raw).decode()})
+
+
+NETWORKS = "code;naam;regio\nWT-UTR;W&T Utrecht;Utrecht\nWT-GRO;Techniek Groningen;Groningen\n"
+SCHOOLS = "brin,vestiging,name,place,network\n12AB,00,OBS De Regenboog,Houten,WT-UTR\n27KL,1,CBS Één,Bunnik,WT-GRO\n"
+
+
+def test_import_networks_then_schools_preview_apply_and_reimport_changes_nothing(app, client, login):
+    login("beheerder")
+    preview = upload(client, "netwerken", NETWORKS.encode("utf-8"))
+    assert preview.status_code == 200
+    assert "2 toe te voegen, 0 te wijzigen, 0 ongewijzigd" in preview.get_data(as_text=True)
+    assert snapshot(app) == ([], [])  # the preview writes nothing
+    assert apply(client, "netwerken", NETWORKS.encode("utf-8")).status_code == 302
+    raw = SCHOOLS.encode("utf-8-sig")  # with a BOM
+    assert "2 toe te voegen" in upload(client, "scholen", raw).get_data(as_text=True)
+    apply(client, "scholen", raw)
+    networks, schools = snapshot(app)
+    assert [n[0] for n in networks] == ["WT-GRO", "WT-UTR"]
+    assert [(s[0], s[1]) for s in schools] == [("12AB00", "OBS De Regenboog"), ("27KL01", "CBS Één")]
+    before = snapshot(app)
+    again = upload(client, "scholen", raw).get_data(as_text=True)
+    assert "0 toe te voegen, 0 te wijzigen, 2 ongewijzigd" in again
+    apply(client, "scholen", raw)
+    apply(client, "netwerken", NETWORKS.encode("utf-8"))
+    assert snapshot(app) == before
+
+
+def test_windows_1252_file_and_a_change_shown_in_the_preview(app, client, login, factory):
+    login("beheerder")
+    factory.network(code="WT-UTR")
+    factory.school(brin="12AB", name="OBS Oud")
+    raw = "brin;naam;plaats;netwerk\n12AB;Basisschool Café Ünal;Utrecht;WT-UTR\n".encode("cp1252")
+    page = upload(client, "scholen", raw).get_data(as_text=True)
+    assert "1 te wijzigen" in page and "OBS Oud → Basisschool Café Ünal" in page
+    apply(client, "scholen", raw)
+    assert snapshot(app)[1][0][1] == "Basisschool Café Ünal"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b"", ["Regel 1: Het bestand is leeg."]),
+    (b"naam;plaats\nX;Y\n", ["Regel 1: De kopregel moet de kolommen"]),
+    (b"brin;naam\n", ["Regel 2: Het bestand heeft een kopregel maar geen regels."]),
+    (b"brin;naam;netwerk\n12AB;Goed;\n1X;Fout\n34CD;;\n45EF;Zonder netwerk;NOPE\n12AB;Dubbel;\n",
+     ["Regel 3: Een BRIN-code", "Regel 4: Geef de school een naam", "Regel 5: Er is geen netwerk met code NOPE",
+      "Regel 6: 12AB00 staat al op regel 2"]),
+    (b"brin;naam\n12AB;Een;twee;drie\n", ["Regel 2: Deze regel heeft 4 velden, de kopregel 2."]),
+    (b"brin;naam\n12AB;\x00\x81\x8d\n", ["Regel 1:"]),
+])
+def test_broken_school_files_are_reported_by_line_and_nothing_is_written(app, client, login, raw, expected):
+    login("beheerder")
+    page = upload(client, "scholen", raw).get_data(as_text=True)
+    for text in expected:
+        assert text in page
+    assert "er wordt niets geïmporteerd" in page
+    if raw:
+        response = apply(client, "scholen", raw)
+        assert response.status_code == 200 and "er is niets geïmporteerd" in response.get_data(as_text=True)
+    assert snapshot(app) == ([], [])
+
+
+def test_network_crud_archive_and_delete_refused_when_it_has_plans(app, client, login, factory):
+    login("beheerder")
+    created = client.post("/beheer/netwerken/nieuw", data={"code": "wt-x", "name": "Netwerk X", "region": ""})
+    assert created.status_code == 302
+    bad = client.post("/beheer/netwerken/nieuw", data={"code": "WT-X", "name": "Dubbel", "region": ""})
+    assert bad.status_code == 200 and "Er is al een netwerk met code WT-X" in bad.get_data(as_text=True)
+    with app.app_context():
+        network_id = db.session.scalar(select(Network.id).where(Network.code == "WT-X"))
+    school_id = factory.school(network_id=network_id, brin="55PP")
+    with app.app_context():
+        from tests.planning.builders import Builder
+
+        b = Builder(db.session)
+        b.domain("Z")
+        b.strand("Z.S", "Z")
+        b.goal("Z.S.1", "Z.S", [1])
+        b.package("Pakket", [1], {"Z.S.1": "kern"}, network_id)
+        b.plan(school_id, 2026, 1, "Pakket")
+        db.session.commit()
+    refused = client.post(f"/beheer/netwerken/{network_id}/verwijderen", follow_redirects=True)
+    assert "archiveer het netwerk" in refused.get_data(as_text=True)
+    refused = client.post(f"/beheer/scholen/{school_id}/verwijderen", follow_redirects=True)
+    assert "heeft jaarplanningen" in refused.get_data(as_text=True)
+    client.post(f"/beheer/scholen/{school_id}/archiveren", data={"archived": "1"})
+    client.post(f"/beheer/netwerken/{network_id}/archiveren", data={"archived": "1"})
+    with app.app_context():
+        assert db.session.get(School, school_id).archived and db.session.get(Network, network_id).archived
+        assert db.session.scalar(select(PlanEntry.id)) is not None
+    client.post(f"/beheer/scholen/{school_id}/archiveren", data={"archived": "0"})
+    with app.app_context():
+        assert not db.session.get(School, school_id).archived
+
+
+def test_school_create_edit_and_delete(app, client, login, factory):
+    login("beheerder")
+    network_id = factory.network(code="NET-Q")
+    bad = client.post("/beheer/scholen/nieuw", data={"name": "X", "brin": "ABCD", "vestiging": "00", "place": ""})
+    assert "Een BRIN-code" in bad.get_data(as_text=True)
+    client.post("/beheer/scholen/nieuw", data={"name": "De Linde", "brin": "77ll", "vestiging": "", "place": "Ede",
+                                               "network_id": str(network_id)})
+    with app.app_context():
+        school = db.session.scalar(select(School).where(School.brin == "77LL"))
+        assert (school.vestiging, school.network_id) == ("00", network_id)
+        school_id = school.id
+    client.post(f"/beheer/scholen/{school_id}", data={"name": "De Linde 2", "brin": "77LL", "vestiging": "01",
+                                                      "place": "Ede", "network_id": ""})
+    with app.app_context():
+        school = db.session.get(School, school_id)
+        assert (school.name, school.code, school.network_id) == ("De Linde 2", "77LL01", None)
+    client.post(f"/beheer/scholen/{school_id}/verwijderen")
+    with app.app_context():
+        assert db.session.get(School, school_id) is None
+
+
+def test_schools_overview_lists_networks_and_schools_for_editors(app, client, login, factory):
+    network_id = factory.network(code="NET-L", name="Netwerk Lijst")
+    factory.school(network_id=network_id, name="School Lijst")
+    login("redacteur")
+    page = client.get("/scholen").get_data(as_text=True)
+    assert "Netwerk Lijst" in page and "School Lijst" in page and "/beheer/" not in page

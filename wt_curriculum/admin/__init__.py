@@ -1,0 +1,1 @@
+"""Administration pages: accounts (bound to a school or a network) and the audit log."""

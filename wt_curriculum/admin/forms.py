@@ -1,0 +1,18 @@
+"""The account form of the administrator, which picks the school or the network of an account."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..auth.forms import ROLE_LABELS
+from ..organisations.forms import optional_int
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    school_id = SelectField(_l("School (for coordinators and teachers)"), coerce=optional_int, validators=[Optional()])
+    network_id = SelectField(_l("Network (for network coordinators)"), coerce=optional_int, validators=[Optional()])
+    active = BooleanField(_l("Can log in"), default=True)
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])

@@ -1,0 +1,72 @@
+"""Accounts and the audit log, for administrators: parse the form, call a service, commit once, render."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth import services as accounts
+from ..auth.forms import ROLE_LABELS
+from ..auth.models import Role, User
+from ..auth.permissions import roles_required
+from ..core import services as audit
+from ..extensions import db
+from ..forms import NOT_SAVED, save_or_show_errors
+from ..organisations import services as organisations
+from .forms import UserForm
+
+bp = Blueprint("admin", __name__)
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    form.school_id.choices = [(None, "—")] + [
+        (s.id, f"{s.name} ({s.code})") for s in organisations.list_schools(db.session)]
+    form.network_id.choices = [(None, "—")] + [(n.id, n.name) for n in organisations.list_networks(db.session)]
+    return form
+
+
+def _user_data(form: UserForm) -> accounts.UserData:
+    return accounts.UserData(
+        email=form.email.data, name=form.name.data, role=form.role.data,
+        school_id=form.school_id.data, network_id=form.network_id.data, active=form.active.data,
+    )
+
+
+@bp.route("/beheer/gebruikers")
+@roles_required(Role.ADMIN)
+def users():
+    return render_template("admin/users.html", users=accounts.list_users(db.session), role_labels=ROLE_LABELS)
+
+
+@bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user():
+    form = _user_form()
+    if form.validate_on_submit():
+        user = save_or_show_errors(form, lambda: accounts.create_user(
+            db.session, _user_data(form), form.password.data or "", current_user))
+        if user is not NOT_SAVED:
+            flash(_l("Account %(email)s has been created.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = _user_form(user)
+    if form.validate_on_submit() and save_or_show_errors(
+            form, lambda: accounts.update_user(db.session, user, _user_data(form), current_user)
+    ) is not NOT_SAVED:
+        flash(_l("Account %(email)s has been saved.", email=user.email), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/beheer/logboek")
+@roles_required(Role.ADMIN)
+def audit_log():
+    """Who changed what: goals, packages, plans, users, imports."""
+    page = request.args.get("page", 1, type=int)
+    kind = request.args.get("kind", "")[:40]
+    return render_template("admin/audit.html", log=audit.audit_log(db.session, page, action_prefix=kind), kind=kind)

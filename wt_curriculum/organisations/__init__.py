@@ -1,0 +1,1 @@
+"""Networks and schools: administration, CSV and DUO imports."""

@@ -1,0 +1,45 @@
+"""Networks and schools: the organisations that plan, and own lesson packages."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import utcnow
+from ..extensions import db
+
+
+class Network(db.Model):
+    """A regional w&t network of schools."""
+
+    __tablename__ = "network"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class School(db.Model):
+    """A school location: BRIN code plus vestiging number."""
+
+    __tablename__ = "school"
+    __table_args__ = (UniqueConstraint("brin", "vestiging"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brin: Mapped[str] = mapped_column(String(4))
+    vestiging: Mapped[str] = mapped_column(String(2), default="00")
+    place: Mapped[str] = mapped_column(String(100), default="")
+    network_id: Mapped[Optional[int]] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    network: Mapped[Optional[Network]] = relationship(lazy="raise_on_sql")
+
+    @property
+    def code(self) -> str:
+        """BRIN + vestiging, e.g. 12AB00: how schools are named in imports and commands."""
+        return f"{self.brin}{self.vestiging}"

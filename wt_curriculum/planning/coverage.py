@@ -1,0 +1,701 @@
+"""Coverage, derived from year plans: never stored, always computed with a fixed number of SQL queries.
+
+Definitions used by every view, report and the API:
+
+- A *cell* is one goal in one groep (in one school year). Its `state` is
+  `taught` when a package aligned to the goal is planned in that groep and has
+  a taught date, `planned` when such a package is only planned, `none`
+  otherwise. Its `relation` says how the best entry serves the goal: `kern`
+  when a kern-aligned package reaches that state, else `raakt` (so a cell with
+  a taught raakt package and a planned kern package is taught/raakt).
+- A goal is *covered* (in a school year) when at least one of the groepen it
+  is meant for (goal.groepen_mask) has a planned or taught cell. Cells outside
+  those groepen are shown but do not count.
+- Percentages are over published goals; retired goals still in a plan are
+  shown, flagged, and left out of the percentages.
+
+Each function runs a small fixed number of queries whatever the number of
+schools, goals or plan rows: the plan rows are aggregated in SQL, and only
+the needed columns are selected.
+"""
+import statistics
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from ..groepen import ALL_GROEPEN, bit, from_mask
+from ..lessons.models import Alignment, LessonPackage, PackageStatus, Relation
+from ..objectives.models import Domain, Goal, GoalStatus, Strand
+from ..organisations.models import Network, School
+from ..organisations.services import get_school
+from ..schoolyears import format_school_year
+from .models import PlanEntry
+
+NONE, PLANNED, TAUGHT, UNKNOWN = "none", "planned", "taught", "unknown"
+KERN, RAAKT = Relation.CORE.value, Relation.TOUCHES.value
+MET, NOT_MET = "met", "not_met"
+
+
+# --- Shared shapes -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    """One goal in one groep: state none/planned/taught (or unknown in a cohort), relation kern/raakt."""
+
+    state: str
+    relation: str | None = None
+    intended: bool = False  # the goal is meant for this groep
+
+    @property
+    def covered(self) -> bool:
+        return self.state in (PLANNED, TAUGHT)
+
+
+@dataclass
+class GoalRow:
+    id: int
+    code: str
+    title: str
+    status: str
+    groepen: list[int]
+    cells: dict[int, Cell] = field(default_factory=dict)
+
+    @property
+    def retired(self) -> bool:
+        return self.status == GoalStatus.RETIRED
+
+    @property
+    def covered(self) -> bool:
+        return any(self.cells[g].covered for g in self.groepen if g in self.cells)
+
+    @property
+    def covered_outside_only(self) -> bool:
+        """Planned, but only in groepen the goal is not meant for: worth a warning."""
+        return not self.covered and any(c.covered for c in self.cells.values())
+
+
+@dataclass
+class StrandCoverage:
+    id: int
+    code: str
+    title: str
+    goals: list[GoalRow]
+
+    @property
+    def counted(self) -> list[GoalRow]:
+        return [g for g in self.goals if not g.retired]
+
+    @property
+    def total(self) -> int:
+        return len(self.counted)
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for g in self.counted if g.covered)
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.total if self.total else 0.0
+
+
+@dataclass
+class DomainCoverage:
+    id: int
+    code: str
+    title: str
+    strands: list[StrandCoverage]
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.strands)
+
+    @property
+    def covered(self) -> int:
+        return sum(s.covered for s in self.strands)
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.total if self.total else 0.0
+
+
+@dataclass
+class SchoolCoverage:
+    school_id: int
+    school_name: str
+    school_code: str
+    year: int
+    domains: list[DomainCoverage]
+    has_plan: bool
+
+    @property
+    def year_label(self) -> str:
+        return format_school_year(self.year)
+
+    @property
+    def strands(self) -> list[StrandCoverage]:
+        return [s for d in self.domains for s in d.strands]
+
+    @property
+    def goals(self) -> list[GoalRow]:
+        return [g for s in self.strands for g in s.goals]
+
+    @property
+    def total(self) -> int:
+        return sum(d.total for d in self.domains)
+
+    @property
+    def covered(self) -> int:
+        return sum(d.covered for d in self.domains)
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.total if self.total else 0.0
+
+    def goal(self, code: str) -> GoalRow:
+        return next(g for g in self.goals if g.code == code)
+
+
+def _cell(taught: int, kern: int, taught_kern: int, intended: bool) -> Cell:
+    if taught:
+        return Cell(TAUGHT, KERN if taught_kern else RAAKT, intended)
+    return Cell(PLANNED, KERN if kern else RAAKT, intended)
+
+
+def _cell_aggregates(*where):
+    """Per goal and groep: whether any aligned entry is taught, any is kern, any is taught and kern."""
+    is_taught = PlanEntry.taught_on.is_not(None)
+    is_kern = Alignment.relation == KERN
+    return (
+        select(
+            Alignment.goal_id, PlanEntry.groep,
+            func.max(case((is_taught, 1), else_=0)).label("taught"),
+            func.max(case((is_kern, 1), else_=0)).label("kern"),
+            func.max(case((and_(is_taught, is_kern), 1), else_=0)).label("taught_kern"),
+        )
+        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
+        .where(*where)
+        .group_by(Alignment.goal_id, PlanEntry.groep)
+    )
+
+
+def _framework(session: Session, retired_if_planned=None):
+    """Published goals (plus retired ones when they appear in `retired_if_planned`, a subquery of goal ids),
+    with their strand and domain, in framework order: one query."""
+    condition = Goal.status == GoalStatus.PUBLISHED
+    if retired_if_planned is not None:
+        condition = or_(condition, and_(Goal.status == GoalStatus.RETIRED, Goal.id.in_(retired_if_planned)))
+    return session.execute(
+        select(Goal.id, Goal.code, Goal.title, Goal.status, Goal.groepen_mask,
+               Strand.id.label("strand_id"), Strand.code.label("strand_code"), Strand.title.label("strand_title"),
+               Domain.id.label("domain_id"), Domain.code.label("domain_code"), Domain.title.label("domain_title"))
+        .join(Strand, Strand.id == Goal.strand_id).join(Domain, Domain.id == Strand.domain_id)
+        .where(condition)
+        .order_by(Domain.position, Domain.code, Strand.position, Strand.code, Goal.position, Goal.code)
+    ).all()
+
+
+def _group(rows, make_goal) -> list[DomainCoverage]:
+    domains: dict[int, DomainCoverage] = {}
+    strands: dict[int, StrandCoverage] = {}
+    for r in rows:
+        if r.domain_id not in domains:
+            domains[r.domain_id] = DomainCoverage(r.domain_id, r.domain_code, r.domain_title, [])
+        if r.strand_id not in strands:
+            strands[r.strand_id] = StrandCoverage(r.strand_id, r.strand_code, r.strand_title, [])
+            domains[r.domain_id].strands.append(strands[r.strand_id])
+        strands[r.strand_id].goals.append(make_goal(r))
+    return list(domains.values())
+
+
+# --- One school --------------------------------------------------------------------------------
+def school_coverage(session: Session, school_id: int, year: int) -> SchoolCoverage:
+    """Goals (by domain and strand) x groepen 1-8 for one school year: three queries."""
+    school = get_school(session, school_id)
+    in_plan = (PlanEntry.school_id == school_id, PlanEntry.school_year == year)
+    cells: dict[int, dict[int, tuple]] = {}
+    for goal_id, groep, taught, kern, taught_kern in session.execute(_cell_aggregates(*in_plan)):
+        cells.setdefault(goal_id, {})[groep] = (taught, kern, taught_kern)
+    planned_goals = select(Alignment.goal_id).join(PlanEntry, PlanEntry.package_id == Alignment.package_id) \
+        .where(*in_plan)
+
+    def make_goal(r) -> GoalRow:
+        groepen = from_mask(r.groepen_mask)
+        found = cells.get(r.id, {})
+        row = GoalRow(r.id, r.code, r.title, r.status, groepen)
+        for g in ALL_GROEPEN:
+            row.cells[g] = _cell(*found[g], g in groepen) if g in found else Cell(NONE, None, g in groepen)
+        return row
+
+    domains = _group(_framework(session, planned_goals), make_goal)
+    has_plan = session.scalar(select(PlanEntry.id).where(*in_plan).limit(1)) is not None
+    return SchoolCoverage(school.id, school.name, school.code, year, domains, has_plan)
+
+
+# --- One network -------------------------------------------------------------------------------
+@dataclass
+class StrandInfo:
+    id: int
+    code: str
+    title: str
+    domain_code: str
+    total: int
+
+
+@dataclass
+class StrandShare:
+    covered: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.total if self.total else 0.0
+
+
+@dataclass
+class SchoolInNetwork:
+    id: int
+    name: str
+    code: str
+    has_plan: bool
+    strands: dict[int, StrandShare]
+    covered: int
+    total: int
+    median: float | None = None  # the network's median share, for comparison
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.total if self.total else 0.0
+
+    @property
+    def difference(self) -> float | None:
+        """This school's share minus the network median (None without a plan)."""
+        if not self.has_plan or self.median is None:
+            return None
+        return self.share - self.median
+
+
+@dataclass
+class MissedGoal:
+    id: int
+    code: str
+    title: str
+    strand_code: str
+    missing: int  # schools with a plan that do not cover the goal
+    of: int
+
+
+@dataclass
+class NetworkCoverage:
+    network_id: int
+    network_name: str
+    year: int
+    strands: list[StrandInfo]
+    schools: list[SchoolInNetwork]
+    median: float | None  # median share of the schools that have a plan for the year
+    most_missed: list[MissedGoal]
+
+    @property
+    def year_label(self) -> str:
+        return format_school_year(self.year)
+
+    @property
+    def schools_with_plan(self) -> list[SchoolInNetwork]:
+        return [s for s in self.schools if s.has_plan]
+
+
+def network_coverage(session: Session, network_id: int, year: int, most_missed: int = 10) -> NetworkCoverage:
+    """Schools x strands of one network (share of goals covered), the goals most schools miss, and each
+    school against the network median. Schools without any plan for the year are shown as such and left
+    out of the median and the counts. Six queries, whatever the size of the network."""
+    network = session.get(Network, network_id)
+    if network is None:
+        raise NotFound(_l("This network does not exist."))
+    schools = session.execute(
+        select(School.id, School.name, School.brin, School.vestiging)
+        .where(School.network_id == network_id, School.archived.is_(False)).order_by(School.name)
+    ).all()
+    goals = _framework(session)
+    strands: dict[int, StrandInfo] = {}
+    for r in goals:
+        info = strands.setdefault(r.strand_id, StrandInfo(r.strand_id, r.strand_code, r.strand_title,
+                                                           r.domain_code, 0))
+        info.total += 1
+
+    in_network = (School.network_id == network_id, School.archived.is_(False), PlanEntry.school_year == year)
+    planning = set(session.scalars(
+        select(distinct(PlanEntry.school_id)).join(School, School.id == PlanEntry.school_id).where(*in_network)
+    ))
+    # (school, goal) pairs where the goal is planned in one of the groepen it is meant for.
+    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
+    covered_pairs = (
+        select(PlanEntry.school_id.label("school_id"), Goal.id.label("goal_id"), Goal.strand_id.label("strand_id"))
+        .join(School, School.id == PlanEntry.school_id)
+        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
+        .join(Goal, Goal.id == Alignment.goal_id)
+        .where(*in_network, Goal.status == GoalStatus.PUBLISHED, Goal.groepen_mask.op("&")(groep_bit) != 0)
+        .distinct().subquery()
+    )
+    per_strand: dict[tuple[int, int], int] = {
+        (school_id, strand_id): n for school_id, strand_id, n in session.execute(
+            select(covered_pairs.c.school_id, covered_pairs.c.strand_id, func.count())
+            .group_by(covered_pairs.c.school_id, covered_pairs.c.strand_id))
+    }
+    per_goal: dict[int, int] = {goal_id: n for goal_id, n in session.execute(
+        select(covered_pairs.c.goal_id, func.count()).group_by(covered_pairs.c.goal_id))}
+
+    total = len(goals)
+    rows = []
+    for s in schools:
+        shares = {sid: StrandShare(per_strand.get((s.id, sid), 0), info.total) for sid, info in strands.items()}
+        rows.append(SchoolInNetwork(s.id, s.name, f"{s.brin}{s.vestiging}", s.id in planning, shares,
+                                    sum(x.covered for x in shares.values()), total))
+    with_plan = [r.share for r in rows if r.has_plan]
+    median = statistics.median(with_plan) if with_plan else None
+    for r in rows:
+        r.median = median
+    counted = len([r for r in rows if r.has_plan])
+    missed = [MissedGoal(r.id, r.code, r.title, r.strand_code, counted - per_goal.get(r.id, 0), counted)
+              for r in goals if counted - per_goal.get(r.id, 0) > 0]
+    missed.sort(key=lambda m: (-m.missing, m.code))
+    return NetworkCoverage(network.id, network.name, year, list(strands.values()), rows, median,
+                           missed[:most_missed])
+
+
+# --- One cohort --------------------------------------------------------------------------------
+@dataclass
+class CohortYear:
+    groep: int
+    year: int
+    known: bool  # the school has a plan (any entry) for that school year
+
+    @property
+    def year_label(self) -> str:
+        return format_school_year(self.year)
+
+
+@dataclass
+class CohortGoal:
+    id: int
+    code: str
+    title: str
+    status: str
+    groepen: list[int]
+    cells: dict[int, Cell]
+
+    @property
+    def met_in(self) -> list[int]:
+        """The groepen, among those the goal is meant for, in which the cohort meets it (as for a school)."""
+        return [g for g in self.groepen if self.cells[g].covered]
+
+    @property
+    def outcome(self) -> str:
+        """met (planned or taught in a groep the goal is meant for, in that groep's year), unknown (not met,
+        and a year in which the goal is meant to be learned has no plan at all), or not_met."""
+        if self.met_in:
+            return MET
+        if any(self.cells[g].state == UNKNOWN for g in self.groepen):
+            return UNKNOWN
+        return NOT_MET
+
+
+@dataclass
+class CohortStrand:
+    id: int
+    code: str
+    title: str
+    goals: list[CohortGoal]
+
+
+@dataclass
+class CohortCoverage:
+    school_id: int
+    school_name: str
+    start_year: int
+    years: list[CohortYear]
+    strands: list[CohortStrand]
+
+    @property
+    def start_label(self) -> str:
+        return format_school_year(self.start_year)
+
+    @property
+    def goals(self) -> list[CohortGoal]:
+        return [g for s in self.strands for g in s.goals if g.status == GoalStatus.PUBLISHED]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for g in self.goals if g.outcome == outcome)
+
+    @property
+    def unknown_years(self) -> list[CohortYear]:
+        return [y for y in self.years if not y.known]
+
+    def goal(self, code: str) -> CohortGoal:
+        return next(g for s in self.strands for g in s.goals if g.code == code)
+
+
+def cohort_coverage(session: Session, school_id: int, start_year: int) -> CohortCoverage:
+    """The pupils who start groep 1 in `start_year`: groep g falls in school year start_year + g - 1.
+    Which goals do they meet by groep 8? Years without any plan are unknown, not missing. Four queries."""
+    school = get_school(session, school_id)
+    years = {g: start_year + g - 1 for g in ALL_GROEPEN}
+    known = set(session.scalars(
+        select(distinct(PlanEntry.school_year))
+        .where(PlanEntry.school_id == school_id, PlanEntry.school_year.between(start_year, start_year + 7))
+    ))
+    on_path = (PlanEntry.school_id == school_id, PlanEntry.school_year - PlanEntry.groep == start_year - 1)
+    cells: dict[int, dict[int, tuple]] = {}
+    for goal_id, groep, taught, kern, taught_kern in session.execute(_cell_aggregates(*on_path)):
+        cells.setdefault(goal_id, {})[groep] = (taught, kern, taught_kern)
+    planned_goals = select(Alignment.goal_id).join(PlanEntry, PlanEntry.package_id == Alignment.package_id) \
+        .where(*on_path)
+
+    strands: dict[int, CohortStrand] = {}
+    for r in _framework(session, planned_goals):
+        groepen = from_mask(r.groepen_mask)
+        found = cells.get(r.id, {})
+        row_cells = {}
+        for g in ALL_GROEPEN:
+            if g in found:
+                row_cells[g] = _cell(*found[g], g in groepen)
+            else:
+                row_cells[g] = Cell(NONE if years[g] in known else UNKNOWN, None, g in groepen)
+        strand = strands.setdefault(r.strand_id, CohortStrand(r.strand_id, r.strand_code, r.strand_title, []))
+        strand.goals.append(CohortGoal(r.id, r.code, r.title, r.status, groepen, row_cells))
+    return CohortCoverage(school.id, school.name, start_year,
+                          [CohortYear(g, years[g], years[g] in known) for g in ALL_GROEPEN], list(strands.values()))
+
+
+# --- Gaps and suggestions ----------------------------------------------------------------------
+@dataclass
+class GoalBrief:
+    id: int
+    code: str
+    title: str
+
+
+@dataclass
+class Suggestion:
+    package_id: int
+    title: str
+    minutes: int
+    groepen: list[int]
+    adds: list[str]  # codes of the gaps this package closes that earlier suggestions did not
+    kern: int  # how many of those it serves as its main aim
+
+
+@dataclass
+class GapReport:
+    school_id: int
+    school_name: str
+    year: int
+    groep: int
+    gaps: list[GoalBrief]
+    suggestions: list[Suggestion]
+    left_open: list[GoalBrief]  # gaps no published package for this groep closes
+
+    @property
+    def year_label(self) -> str:
+        return format_school_year(self.year)
+
+
+def gap_suggestions(session: Session, school_id: int, year: int, groep: int) -> GapReport:
+    """The published goals meant for `groep` that the school's plan does not cover in that groep, and the
+    fewest published packages meant for the groep that close the most of them (greedy set cover).
+
+    Each round picks the package that closes the most remaining gaps; ties go to the package serving more
+    of them as kern, then to fewer minutes in total, then to the title (then the id). Four queries."""
+    school = get_school(session, school_id)
+    covered_here = (
+        select(Alignment.goal_id).join(PlanEntry, PlanEntry.package_id == Alignment.package_id)
+        .where(PlanEntry.school_id == school_id, PlanEntry.school_year == year, PlanEntry.groep == groep)
+    )
+    is_gap = (Goal.status == GoalStatus.PUBLISHED, Goal.groepen_mask.op("&")(bit(groep)) != 0,
+              Goal.id.not_in(covered_here))
+    gaps = [GoalBrief(r.id, r.code, r.title) for r in session.execute(
+        select(Goal.id, Goal.code, Goal.title).join(Strand, Strand.id == Goal.strand_id)
+        .join(Domain, Domain.id == Strand.domain_id).where(*is_gap)
+        .order_by(Domain.position, Domain.code, Strand.position, Strand.code, Goal.position, Goal.code))]
+    already_planned = select(PlanEntry.package_id).where(
+        PlanEntry.school_id == school_id, PlanEntry.school_year == year, PlanEntry.groep == groep)
+    candidates: dict[int, dict] = {}
+    for r in session.execute(
+        select(LessonPackage.id, LessonPackage.title, LessonPackage.groepen_mask,
+               (LessonPackage.lesson_count * LessonPackage.minutes_per_lesson).label("minutes"),
+               Goal.id.label("goal_id"), Alignment.relation)
+        .join(Alignment, Alignment.package_id == LessonPackage.id).join(Goal, Goal.id == Alignment.goal_id)
+        .where(LessonPackage.status == PackageStatus.PUBLISHED,
+               LessonPackage.groepen_mask.op("&")(bit(groep)) != 0,
+               LessonPackage.id.not_in(already_planned), *is_gap)
+    ):
+        c = candidates.setdefault(r.id, {"title": r.title, "minutes": r.minutes or 0, "mask": r.groepen_mask,
+                                         "goals": {}})
+        c["goals"][r.goal_id] = r.relation
+
+    code_of = {g.id: g.code for g in gaps}
+    open_goals = set(code_of)
+    suggestions = []
+    def score(item, remaining):
+        pid, c = item
+        new = [gid for gid in c["goals"] if gid in remaining]
+        kern = sum(1 for gid in new if c["goals"][gid] == KERN)
+        return (-len(new), -kern, c["minutes"], c["title"], pid)
+
+    while open_goals and candidates:
+        pid, best = min(candidates.items(), key=lambda item: score(item, open_goals))
+        new = sorted((gid for gid in best["goals"] if gid in open_goals), key=lambda gid: code_of[gid])
+        if not new:
+            break
+        suggestions.append(Suggestion(pid, best["title"], best["minutes"], from_mask(best["mask"]),
+                                      [code_of[gid] for gid in new],
+                                      sum(1 for gid in new if best["goals"][gid] == KERN)))
+        open_goals -= set(new)
+        del candidates[pid]
+    return GapReport(school.id, school.name, year, groep, gaps, suggestions,
+                     [g for g in gaps if g.id in open_goals])
+
+
+# --- Impact of a goal --------------------------------------------------------------------------
+@dataclass
+class ImpactPackage:
+    id: int
+    title: str
+    status: str
+    relation: str
+    groepen: list[int]
+
+
+@dataclass
+class ImpactSchool:
+    id: int
+    name: str
+    code: str
+    network_name: str | None
+    entries: int  # plan entries of packages aligned to the goal
+    first_year: int
+    last_year: int
+
+    @property
+    def years_label(self) -> str:
+        if self.first_year == self.last_year:
+            return format_school_year(self.first_year)
+        return f"{format_school_year(self.first_year)} – {format_school_year(self.last_year)}"
+
+
+@dataclass
+class GoalImpact:
+    id: int
+    code: str
+    title: str
+    status: str
+    groepen: list[int]
+    packages: list[ImpactPackage]
+    schools: list[ImpactSchool]
+
+    @property
+    def school_count(self) -> int:
+        return len(self.schools)
+
+    @property
+    def affects_anything(self) -> bool:
+        return bool(self.packages or self.schools)
+
+
+def impact_of_goal(session: Session, goal_id: int) -> GoalImpact:
+    """What a change to a goal touches: the packages aligned to it (kern first) and the schools whose
+    plans cover it through those packages (with how many entries and in which years). Three queries."""
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        raise NotFound(_l("This goal does not exist."))
+    packages = [ImpactPackage(r.id, r.title, r.status, r.relation, from_mask(r.groepen_mask)) for r in session.execute(
+        select(LessonPackage.id, LessonPackage.title, LessonPackage.status, LessonPackage.groepen_mask,
+               Alignment.relation)
+        .join(Alignment, Alignment.package_id == LessonPackage.id).where(Alignment.goal_id == goal_id)
+        .order_by(case((Alignment.relation == KERN, 0), else_=1), LessonPackage.title))]
+    schools = [ImpactSchool(r.id, r.name, f"{r.brin}{r.vestiging}", r.network_name, r.entries, r.first, r.last)
+               for r in session.execute(
+        select(School.id, School.name, School.brin, School.vestiging, Network.name.label("network_name"),
+               func.count(PlanEntry.id).label("entries"), func.min(PlanEntry.school_year).label("first"),
+               func.max(PlanEntry.school_year).label("last"))
+        .join(PlanEntry, PlanEntry.school_id == School.id)
+        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
+        .outerjoin(Network, Network.id == School.network_id)
+        .where(Alignment.goal_id == goal_id)
+        .group_by(School.id, School.name, School.brin, School.vestiging, Network.name)
+        .order_by(School.name, School.id))]
+    return GoalImpact(goal.id, goal.code, goal.title, goal.status, goal.groepen, packages, schools)
+
+
+# --- The whole installation ---------------------------------------------------------------------
+@dataclass
+class NetworkSummary:
+    id: int
+    code: str
+    name: str
+    region: str
+    schools: int
+    with_plan: int
+    median: float | None
+    lowest: float | None
+    highest: float | None
+
+
+@dataclass
+class NationalSummary:
+    year: int
+    goals: int  # published goals: the denominator of every share
+    schools: int
+    with_plan: int
+    median: float | None
+    networks: list[NetworkSummary]
+    distribution: list[tuple[int, int]]  # (lower bound in %, number of schools), in steps of 10%
+    without_network: int  # schools with a plan that belong to no network
+
+    @property
+    def year_label(self) -> str:
+        return format_school_year(self.year)
+
+
+def national_summary(session: Session, year: int) -> NationalSummary:
+    """Every network's schools, how many plan, and their median share of goals covered; the spread of
+    shares over all schools. Five queries; the plan rows are counted in SQL, one number per school."""
+    total_goals = session.scalar(select(func.count()).select_from(Goal).where(Goal.status == GoalStatus.PUBLISHED))
+    networks = session.execute(
+        select(Network.id, Network.code, Network.name, Network.region)
+        .where(Network.archived.is_(False)).order_by(Network.name)
+    ).all()
+    school_network = dict(session.execute(
+        select(School.id, School.network_id).where(School.archived.is_(False))).all())
+    planning = set(session.scalars(select(distinct(PlanEntry.school_id)).where(PlanEntry.school_year == year)))
+    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
+    covered = dict(session.execute(
+        select(PlanEntry.school_id, func.count(distinct(Alignment.goal_id)))
+        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
+        .join(Goal, Goal.id == Alignment.goal_id)
+        .where(PlanEntry.school_year == year, Goal.status == GoalStatus.PUBLISHED,
+               Goal.groepen_mask.op("&")(groep_bit) != 0)
+        .group_by(PlanEntry.school_id)
+    ).all())
+
+    shares_by_network: dict[int | None, list[float]] = {}
+    counts: dict[int | None, int] = {}
+    for school_id, network_id in school_network.items():
+        counts[network_id] = counts.get(network_id, 0) + 1
+        if school_id in planning:
+            share = covered.get(school_id, 0) / total_goals if total_goals else 0.0
+            shares_by_network.setdefault(network_id, []).append(share)
+    summaries = []
+    for n in networks:
+        shares = shares_by_network.get(n.id, [])
+        summaries.append(NetworkSummary(
+            n.id, n.code, n.name, n.region, counts.get(n.id, 0), len(shares),
+            statistics.median(shares) if shares else None, min(shares, default=None), max(shares, default=None)))
+    all_shares = [s for shares in shares_by_network.values() for s in shares]
+    buckets = [0] * 10
+    for share in all_shares:
+        buckets[min(9, int(share * 10))] += 1
+    return NationalSummary(
+        year, total_goals, len(school_network), len(all_shares),
+        statistics.median(all_shares) if all_shares else None, summaries,
+        [(10 * i, n) for i, n in enumerate(buckets)], len(shares_by_network.get(None, [])))

@@ -1,0 +1,25 @@
+"""Forms of the year plans."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..forms import VersionedForm
+from ..groepen import ALL_GROEPEN
+from ..organisations.forms import optional_int
+
+
+class AddPlanForm(FlaskForm):
+    package_id = SelectField(_l("Lesson package"), coerce=optional_int, validators=[DataRequired()])
+    groep = SelectField(_l("Groep"), choices=[(str(g), str(g)) for g in ALL_GROEPEN])
+    period = StringField(_l("Period or week (optional)"), validators=[Optional(), Length(max=20)])
+
+
+class PlanEntryForm(VersionedForm):
+    period = StringField(_l("Period or week (optional)"), validators=[Optional(), Length(max=20)])
+    taught_on = DateField(_l("Taught on (leave empty when not yet taught)"), validators=[Optional()])
+
+
+class CopyPlanForm(FlaskForm):
+    from_year = SelectField(_l("Copy from school year"))
+    to_year = SelectField(_l("Into school year"))

@@ -1,0 +1,34 @@
+"""Year plans: which package a school plans in which groep; coverage is derived from these, never stored."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.models import utcnow
+from ..extensions import db
+
+
+class PlanEntry(db.Model):
+    """A package planned in a groep of a school in a school year (start year: 2026 = 2026-2027)."""
+
+    __tablename__ = "plan_entry"
+    __table_args__ = (
+        UniqueConstraint("school_id", "school_year", "groep", "package_id"),
+        # Covering index for the coverage aggregates: a year's rows by school, with package and groep.
+        Index("ix_plan_entry_year_school_package", "school_year", "school_id", "package_id", "groep"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"))
+    school_year: Mapped[int]
+    groep: Mapped[int]
+    package_id: Mapped[int] = mapped_column(ForeignKey("lesson_package.id", ondelete="RESTRICT"), index=True)
+    period: Mapped[str] = mapped_column(String(20), default="")  # e.g. 'periode 2' or 'week 12'
+    taught_on: Mapped[Optional[date]]
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,348 @@
+"""Year plans and coverage pages (per goal and per kerndoel / doelzin): parse the request, call a service,
+commit once, render."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, format_percent
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.models import Role
+from ..auth.permissions import (
+    can_edit_school_plan,
+    can_see_network,
+    can_see_school,
+    login_required,
+    roles_required,
+)
+from ..core.hooks import Section
+from ..errors import Conflict, DomainError, Forbidden, ValidationError
+from ..extensions import db
+from ..forms import apply_domain_error
+from ..groepen import ALL_GROEPEN
+from ..groepen import label as groepen_label
+from ..objectives.services import goal_retire_sections
+from ..organisations import services as organisations
+from ..redirects import safe_next
+from ..references import services as references
+from ..schoolyears import current_school_year, format_school_year, parse_school_year, school_year_choices
+from . import coverage, kerndoelen, services
+from .forms import AddPlanForm, CopyPlanForm, PlanEntryForm
+
+bp = Blueprint("planning", __name__)
+
+SCHOOL_USERS = (Role.COORDINATOR, Role.TEACHER)
+PLAN_EDITORS = (Role.ADMIN, Role.COORDINATOR, Role.TEACHER)
+ALL = tuple(Role)
+
+
+@bp.context_processor
+def helpers():
+    return {
+        "format_percent": lambda share: format_percent(share, format="#,##0%"),
+        "format_decimal": format_decimal,
+        "groepen_label": groepen_label,
+        "school_year": format_school_year,
+        "ALL_GROEPEN": ALL_GROEPEN,
+        "year_choices": school_year_choices,
+        "coverage_sets": kerndoelen.COVERAGE_SETS,
+    }
+
+
+@goal_retire_sections.register
+def _impact_section(session, goal, viewer):
+    """The retire page shows which packages and schools retiring the goal affects."""
+    return Section("planning/_goal_impact.html", {"impact": coverage.impact_of_goal(session, goal.id)})
+
+
+def _year(arg: str = "jaar") -> int:
+    """The school year from the query string (current year when absent); a bad year is a 400."""
+    text = request.args.get(arg)
+    if text is None or text == "":
+        return current_school_year()
+    return parse_school_year(text)
+
+
+def _school_for(check, school_id: int):
+    school = organisations.get_school(db.session, school_id)
+    if not check(current_user, school):
+        raise Forbidden(_l("You may not see or change the plans of this school."))
+    return school
+
+
+def _own_school_id() -> int:
+    if current_user.school_id is None:
+        raise ValidationError(_l("Your account is not linked to a school. Ask your administrator."))
+    return current_user.school_id
+
+
+# --- Entry points from the menu ---------------------------------------------------------------
+@bp.route("/mijn-plan")
+@roles_required(*SCHOOL_USERS)
+def my_plan():
+    return redirect(url_for(".plan", school_id=_own_school_id()))
+
+
+@bp.route("/mijn-dekking")
+@roles_required(*SCHOOL_USERS)
+def my_coverage():
+    return redirect(url_for(".coverage_school", school_id=_own_school_id()))
+
+
+@bp.route("/mijn-netwerk")
+@roles_required(Role.NETWORK)
+def my_network():
+    if current_user.network_id is None:
+        raise ValidationError(_l("Your account is not linked to a network. Ask your administrator."))
+    return redirect(url_for(".network_coverage", network_id=current_user.network_id))
+
+
+# --- Year plans --------------------------------------------------------------------------------
+@bp.route("/scholen/<int:school_id>/plan")
+@roles_required(*ALL)
+def plan(school_id: int):
+    school = _school_for(can_see_school, school_id)
+    year = _year()
+    return render_template("planning/plan.html", school=school, plan=services.year_plan(db.session, school, year),
+                           can_edit=can_edit_school_plan(current_user, school))
+
+
+@bp.route("/scholen/<int:school_id>/plan/groep/<int:groep>")
+@roles_required(*ALL)
+def plan_groep(school_id: int, groep: int):
+    school = _school_for(can_see_school, school_id)
+    if groep not in ALL_GROEPEN:
+        abort(404)
+    year = _year()
+    form = AddPlanForm(groep=str(groep))
+    form.package_id.choices = [(None, "—")] + [
+        (p.id, f"{p.title} (groep {groepen_label(p.groepen)})") for p in services.plannable_packages(db.session)]
+    return render_template("planning/plan_groep.html", school=school, groep=groep, form=form,
+                           plan=services.year_plan(db.session, school, year, groep),
+                           gaps=coverage.gap_suggestions(db.session, school.id, year, groep),
+                           can_edit=can_edit_school_plan(current_user, school))
+
+
+@bp.route("/plan/toevoegen", methods=["POST"])
+@roles_required(*PLAN_EDITORS)
+def add_plan_entry():
+    """Add a package to a groep of the user's own school (admins name the school)."""
+    back = safe_next(request.form.get("next"))
+    try:
+        school_id = int(request.form["school_id"]) if request.form.get("school_id") else _own_school_id()
+        school = _school_for(can_edit_school_plan, school_id)
+        year = parse_school_year(request.form.get("school_year", ""))
+        groep = services.parse_groep(request.form.get("groep"))
+        result = services.add_plan_entry(db.session, school, request.form.get("package_id"), year, groep,
+                                         request.form.get("period", ""), current_user)
+    except Forbidden:
+        db.session.rollback()
+        raise
+    except (DomainError, ValueError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", _l("The school is not known.")), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_l("%(title)s has been added to the plan of groep %(groep)s (%(year)s).", title=result.package_title,
+             groep=groep, year=format_school_year(year)), "success")
+    if result.warning:
+        flash(result.warning, "warning")
+    return redirect(back)
+
+
+def _entry_for_edit(entry_id: int):
+    entry = services.get_plan_entry(db.session, entry_id)
+    school = _school_for(can_edit_school_plan, entry.school_id)
+    return entry, school
+
+
+def _back_to_groep(entry) -> str:
+    return url_for(".plan_groep", school_id=entry.school_id, groep=entry.groep,
+                   jaar=format_school_year(entry.school_year))
+
+
+@bp.route("/plan/<int:entry_id>", methods=["GET", "POST"])
+@roles_required(*PLAN_EDITORS)
+def edit_plan_entry(entry_id: int):
+    entry, school = _entry_for_edit(entry_id)
+    form = PlanEntryForm(obj=entry)
+    if request.method == "GET":
+        form.version.data = entry.version
+    if form.validate_on_submit():
+        try:
+            services.update_plan_entry(db.session, entry, form.version.data, form.period.data or "",
+                                       form.taught_on.data, current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("The plan entry has been saved."), "success")
+            return redirect(_back_to_groep(entry))
+    rows = services.year_plan(db.session, school, entry.school_year, entry.groep).rows
+    row = next(r for r in rows if r.id == entry.id)
+    return render_template("planning/plan_entry.html", school=school, entry=entry, row=row, form=form)
+
+
+def _quick_change(entry_id: int, change):
+    """Taught / not taught / remove from the plan pages; the form's version is checked when it is sent."""
+    entry, school = _entry_for_edit(entry_id)
+    version = request.form.get("version") or entry.version
+    back = safe_next(request.form.get("next")) if request.form.get("next") else _back_to_groep(entry)
+    try:
+        message = change(entry, version)
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(back)
+
+
+@bp.route("/plan/<int:entry_id>/gegeven", methods=["POST"])
+@roles_required(*PLAN_EDITORS)
+def mark_taught(entry_id: int):
+    def change(entry, version):
+        try:
+            taught_on = date.fromisoformat(request.form["taught_on"]) if request.form.get("taught_on") else None
+        except ValueError:
+            raise ValidationError(_l("Give the date as yyyy-mm-dd.")) from None
+        services.set_taught(db.session, entry, version, taught_on or date.today(), current_user)
+        return _l("Marked as taught.")
+
+    return _quick_change(entry_id, change)
+
+
+@bp.route("/plan/<int:entry_id>/niet-gegeven", methods=["POST"])
+@roles_required(*PLAN_EDITORS)
+def mark_untaught(entry_id: int):
+    def change(entry, version):
+        services.set_taught(db.session, entry, version, None, current_user)
+        return _l("Marked as not taught.")
+
+    return _quick_change(entry_id, change)
+
+
+@bp.route("/plan/<int:entry_id>/verwijderen", methods=["POST"])
+@roles_required(*PLAN_EDITORS)
+def remove_plan_entry(entry_id: int):
+    def change(entry, version):
+        services.remove_plan_entry(db.session, entry, version, current_user)
+        return _l("The entry has been removed from the plan.")
+
+    return _quick_change(entry_id, change)
+
+
+@bp.route("/scholen/<int:school_id>/plan/kopieren", methods=["GET", "POST"])
+@roles_required(*PLAN_EDITORS)
+def copy_plan(school_id: int):
+    school = _school_for(can_edit_school_plan, school_id)
+    current = current_school_year()
+    form = CopyPlanForm(from_year=format_school_year(current),
+                        to_year=format_school_year(current + 1))
+    form.from_year.choices = form.to_year.choices = [
+        (format_school_year(y), format_school_year(y)) for y in range(current - 3, current + 3)]
+    if form.validate_on_submit():
+        try:
+            to_year = parse_school_year(form.to_year.data)
+            result = services.copy_year_plan(db.session, school, parse_school_year(form.from_year.data),
+                                             to_year, current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("%(n)s entries copied into %(year)s (%(m)s were already there).", n=result.copied,
+                     m=result.already_there, year=format_school_year(to_year)), "success")
+            if result.skipped_titles:
+                flash(_l("Not copied, because they are no longer published: %(titles)s.",
+                         titles=", ".join(result.skipped_titles)), "warning")
+            return redirect(url_for(".plan", school_id=school.id, jaar=format_school_year(to_year)))
+    return render_template("planning/copy.html", school=school, form=form)
+
+
+# --- Coverage ----------------------------------------------------------------------------------
+@bp.route("/scholen/<int:school_id>/dekking")
+@roles_required(*ALL)
+def coverage_school(school_id: int):
+    school = _school_for(can_see_school, school_id)
+    data = coverage.school_coverage(db.session, school.id, _year())
+    return render_template("planning/coverage.html", school=school, data=data)
+
+
+@bp.route("/netwerken/<int:network_id>/dekking")
+@roles_required(*ALL)
+def network_coverage(network_id: int):
+    network = organisations.get_network(db.session, network_id)
+    if not can_see_network(current_user, network):
+        raise Forbidden(_l("You may not see the coverage of this network."))
+    data = coverage.network_coverage(db.session, network.id, _year())
+    return render_template("planning/network.html", network=network, data=data)
+
+
+@bp.route("/dekking/landelijk")
+@roles_required(Role.ADMIN, Role.EDITOR)
+def national():
+    """Every network at a glance: schools, how many plan, median coverage."""
+    return render_template("planning/national.html", data=coverage.national_summary(db.session, _year()))
+
+
+@bp.route("/scholen/<int:school_id>/cohort")
+@roles_required(*ALL)
+def cohort(school_id: int):
+    school = _school_for(can_see_school, school_id)
+    start = _year("start") if request.args.get("start") else current_school_year() - 7
+    data = coverage.cohort_coverage(db.session, school.id, start)
+    return render_template("planning/cohort.html", school=school, data=data,
+                           start_choices=[format_school_year(y) for y in range(start - 4, start + 5)])
+
+
+@bp.route("/scholen/<int:school_id>/hiaten")
+@roles_required(*ALL)
+def gaps(school_id: int):
+    school = _school_for(can_see_school, school_id)
+    year = _year()
+    groep = services.parse_groep(request.args.get("groep", "1"))
+    data = coverage.gap_suggestions(db.session, school.id, year, groep)
+    return render_template("planning/gaps.html", school=school, data=data,
+                           can_edit=can_edit_school_plan(current_user, school))
+
+
+@bp.route("/dekking/leerdoel/<int:goal_id>")
+@roles_required(Role.ADMIN, Role.EDITOR)
+def goal_impact(goal_id: int):
+    return render_template("planning/impact.html", data=coverage.impact_of_goal(db.session, goal_id))
+
+
+# --- Coverage per kerndoel / doelzin ------------------------------------------------------------
+@bp.get("/scholen/<int:school_id>/kerndoelen")
+@login_required
+def school_kerndoelen(school_id: int):
+    school = _school_for(can_see_school, school_id)
+    key, year = kerndoelen.coverage_set(request.args.get("set")), _year()
+    data = kerndoelen.school_kerndoel_coverage(db.session, school.id, year, key)
+    return render_template("planning/school_kerndoelen.html", school=school, data=data)
+
+
+@bp.get("/netwerken/<int:network_id>/kerndoelen")
+@login_required
+def network_kerndoelen(network_id: int):
+    network = organisations.get_network(db.session, network_id)
+    if not can_see_network(current_user, network):
+        raise Forbidden(_l("You may not see the coverage of this network."))
+    key, year = kerndoelen.coverage_set(request.args.get("set")), _year()
+    data = kerndoelen.network_kerndoel_coverage(db.session, network.id, year, key)
+    return render_template("planning/network_kerndoelen.html", network=network, data=data)
+
+
+@bp.get("/scholen/<int:school_id>/overgang")
+@login_required
+def transition(school_id: int):
+    school = _school_for(can_see_school, school_id)
+    year = _year()
+    data = kerndoelen.transition_view(db.session, school.id, year)
+    # For each doelzin 2025 still missing: the published goals that serve it, so the school knows what to plan.
+    tree = references.framework_tree(db.session, references.KD2025, published_only=True)
+    serving = {n.id: n.goals for n in tree.nodes}
+    return render_template("planning/transition.html", school=school, data=data, serving=serving)

@@ -1,0 +1,1 @@
+"""The site's own pages: home, language, accessibility statement, health."""
