@@ -41,7 +41,7 @@ def _networks(app, count: int) -> list[int]:
     from sqlalchemy import func, select
 
     from wt_curriculum.extensions import db
-    from wt_curriculum.schools.models import School
+    from wt_curriculum.organisations.models import School
 
     with app.app_context():
         rows = db.session.execute(select(School.network_id).where(School.network_id.is_not(None))

@@ -104,7 +104,6 @@ def app(database_template, tmp_path):
         "SQLALCHEMY_DATABASE_URI": url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "IMPORT_FOLDER": str(tmp_path / "imports"),
-        "REPORTS_FOLDER": str(tmp_path / "reports"),
         "FILE_STORE_FOLDER": str(tmp_path / "files"),
         "BACKUP_FOLDER": str(tmp_path / "backups"),
     })

@@ -92,7 +92,7 @@ class Config:
     FILE_STORE_SECONDS = 2 * 24 * 60 * 60
     # Report PDFs about more schools than this are made by the queue, the others in the request;
     # 0: every PDF is made by the queue. The framework PDF always is.
-    REPORTS_BACKGROUND_SCHOOLS = 60
+    REPORTS_BACKGROUND_SCHOOLS = 0
     # Imports with more rows than this are done by the queue.
     IMPORTS_BACKGROUND_ROWS = 500
     # Backups started by an administrator in the web pages (default: instance/backups).
@@ -100,4 +100,3 @@ class Config:
     # Where uploads and import files waiting for confirmation go (default: the instance folder).
     UPLOAD_FOLDER = None
     IMPORT_FOLDER = None
-    REPORTS_FOLDER = None
