@@ -178,3 +178,15 @@ def test_plan_changes_raise_the_plans_counter_and_content_changes_the_public_one
         db.session.scalars(select(Goal)).first().title = "Anders"
         db.session.commit()
     assert counters() == (value + 1, plans + 1)
+
+
+def test_the_framework_pdfs_are_made_ahead_when_the_framework_changed(app, world, queue):
+    from wt_curriculum.core.queue import huey
+    from wt_curriculum.reports import tasks
+
+    with app.app_context():
+        huey.execute(tasks.prepare_framework_pdfs.s())  # as the consumer's scheduler runs it
+    assert job_count(app) == 2 and {job_row(app, i).language for i in (1, 2)} == {"nl", "en"}
+    with app.app_context():
+        huey.execute(tasks.prepare_framework_pdfs.s())
+    assert job_count(app) == 2  # still being made: no second pair

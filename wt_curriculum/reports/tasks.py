@@ -3,11 +3,18 @@
 A PDF that is already in the cache (same report, parameters, language, print date and content) is not made
 again; a new one is stored there for the next request, and its page count kept as the next estimate.
 """
-from flask_babel import ngettext
+from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l
+from huey import crontab
 
 from ..core.jobs import JobResult, job_task
+from ..core.queue import huey
+from ..extensions import db
 from . import pdf_cache, pdfs
 from .rendering import render_pdf_pages
+
+FRAMEWORK_TITLE = _l("The goal framework (PDF)")
 
 PDF = "application/pdf"
 
@@ -31,3 +38,20 @@ def report_pdf(session, job, report: str, params: dict, filename: str, url: str 
     key, pages = make_pdf(session, report, params, job.language, progress=job.progress)
     message = ngettext("The PDF has %(num)s page.", "The PDF has %(num)s pages.", pages) if pages else ""
     return JobResult(message=message, key=key, filename=filename, mimetype=PDF, url=url)
+
+
+def submit_framework_pdf(session, language: str):
+    """The shared job that makes the framework PDF in this language (the running one, if there is one)."""
+    with force_locale(language):
+        return report_pdf.submit(session, title=str(FRAMEWORK_TITLE), key=pdf_cache.pdf_key("framework", {}, language),
+                                 report="framework", params={}, filename="leerdoelenkader.pdf")
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def prepare_framework_pdfs() -> None:
+    """Every five minutes: when the framework changed (or a new day began), its PDF is made ahead in every
+    language, so that visitors get it at once."""
+    for language in current_app.config["LANGUAGES"]:
+        if pdf_cache.cached_pdf(pdf_cache.pdf_key("framework", {}, language)) is None:
+            submit_framework_pdf(db.session, language)
+    db.session.commit()

@@ -112,8 +112,7 @@ def _framework_pdf() -> Response:
     key = pdf_cache.pdf_key("framework", {}, current_language())
     data = pdf_cache.cached_pdf(key)
     if data is None:
-        tasks.report_pdf.submit(db.session, title=_("The goal framework (PDF)"), key=key, report="framework",
-                                params={}, filename="leerdoelenkader.pdf")
+        tasks.submit_framework_pdf(db.session, current_language())
         db.session.commit()
         data = pdf_cache.cached_pdf(key)  # a quick consumer (or the immediate mode of the tests)
     if data is not None:
