@@ -72,8 +72,8 @@ def test_a_failed_job_says_why(app, client, login):
     job_id = make_job(app, user.id, state="failed", message="Regel 12: onbekende school 99XX00.")
     page = client.get(f"/taken/{job_id}")
     assert page.status_code == 200 and "Refresh" not in page.headers
-    assert ('<p role="alert"><span class="badge job-failed">Mislukt</span> Regel 12: onbekende school 99XX00.'
-            in page.text)
+    assert ('<p role="alert" class="job-message"><span class="badge job-failed">Mislukt</span> '
+            'Regel 12: onbekende school 99XX00.' in page.text)
     assert client.get(f"/taken/{job_id}/bestand").status_code == 404
 
 

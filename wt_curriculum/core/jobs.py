@@ -86,7 +86,7 @@ class JobKind:
     work: Callable
     task: Callable
 
-    def submit(self, session: Session, *, title: str, user_id: int | None = None, key: str | None = None,
+    def submit(self, session: Session, /, *, title: str, user_id: int | None = None, key: str | None = None,
                **params) -> Job:
         return submit(session, self, title=title, user_id=user_id, key=key, **params)
 
@@ -113,7 +113,7 @@ def utcnow() -> datetime:
 
 
 # --- Sending -------------------------------------------------------------------------------------
-def submit(session: Session, kind: JobKind, *, title: str, user_id: int | None = None, key: str | None = None,
+def submit(session: Session, kind: JobKind, /, *, title: str, user_id: int | None = None, key: str | None = None,
            **params) -> Job:
     """Queue a job (sent when the session commits). A job with a `key` is shared: while one with the same
     key is queued or running, that one is returned. A user has at most JOBS_PER_USER jobs queued or running."""
