@@ -6,6 +6,7 @@ and start consumers with `consumers.start()`: `flask worker` in a process of its
 and queue. Redis is skipped with a notice where TEST_REDIS_URL is not set, and required in CI; each test uses
 a queue name (and key prefix) of its own, so parallel suites on one Redis never meet.
 """
+import json
 import os
 import signal
 import subprocess
@@ -37,8 +38,9 @@ class Queue:
     config: dict
 
     def env(self) -> dict:
-        """The settings as WT_ variables, for a consumer process."""
-        return {f"WT_{name}": str(value) for name, value in self.config.items() if value is not None}
+        """The settings as WT_ variables, for a consumer or web process (values as Flask parses them: JSON)."""
+        return {f"WT_{name}": value if isinstance(value, str) else json.dumps(value)
+                for name, value in self.config.items() if value is not None}
 
 
 @pytest.fixture(params=STORAGES)
@@ -90,7 +92,6 @@ class Consumers:
         env = {**os.environ, **self.queue.env(), "SECRET_KEY": "consumer-test-secret", "WT_QUEUE_NICE": "0",
                "WT_SQLALCHEMY_DATABASE_URI": self.app.config["SQLALCHEMY_DATABASE_URI"],
                **{f"WT_{k}": str(v) for k, v in settings.items()}}
-        env.pop("WT_QUEUE_IMMEDIATE", None)
         env.pop("DATABASE_URL", None)
         log = self.tmp_path / f"consumer-{len(self.processes) + 1}.log"
         with log.open("wb") as out:  # a file, not a pipe: a full pipe would stall the consumer

@@ -40,7 +40,7 @@ class AppHuey(Huey):
             path.parent.mkdir(parents=True, exist_ok=True)
             self.storage_class, self.storage_kwargs = SqliteStorage, {"filename": str(path)}
         self.storage.close()
-        self._immediate = bool(config["QUEUE_IMMEDIATE"])
+        self._immediate = _flag(config["QUEUE_IMMEDIATE"])
         self.storage = self.create_storage()
         app.extensions["huey"] = self
 
@@ -51,6 +51,13 @@ class AppHuey(Huey):
             raise RuntimeError("the task queue is not configured: create the app first")
         with app.app_context():
             return super().execute(task, timestamp)
+
+
+def _flag(value) -> bool:
+    """A setting that is on or off, also when the environment spells it False, no, off or 0."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
 
 
 # Made before any app exists, in immediate mode so that it touches no file until init_app configures it.
