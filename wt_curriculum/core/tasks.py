@@ -1,4 +1,5 @@
 """Core's work for the task queue: watching over jobs (periodic) and backups started by an administrator."""
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,6 +28,24 @@ def remove_old_jobs() -> None:
 
 def backup_folder() -> Path:
     return Path(current_app.config.get("BACKUP_FOLDER") or Path(current_app.instance_path) / "backups")
+
+
+@dataclass
+class BackupFile:
+    name: str
+    size: int
+    made_at: datetime
+
+
+def backups_on_server(limit: int = 20) -> list[BackupFile]:
+    """The newest backups in the backup folder."""
+    folder = backup_folder()
+    if not folder.is_dir():
+        return []
+    files = [(p, p.stat()) for p in folder.iterdir() if p.is_file()]
+    files.sort(key=lambda item: item[1].st_mtime, reverse=True)
+    return [BackupFile(p.name, st.st_size, datetime.fromtimestamp(st.st_mtime, timezone.utc))
+            for p, st in files[:limit]]
 
 
 @jobs.job_task("core.backup")
