@@ -19,6 +19,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -205,7 +206,9 @@ def run_scale(scale: float, args) -> dict:
     from wt_curriculum import create_app
 
     # The network PDF is timed in the request itself, not handed to a background job.
-    app = create_app({"WTF_CSRF_ENABLED": False, "REPORTS_BACKGROUND_SCHOOLS": 1_000_000})
+    # A store of made files of its own, so that the PDF cache never serves a PDF an earlier run made.
+    app = create_app({"WTF_CSRF_ENABLED": False, "REPORTS_BACKGROUND_SCHOOLS": 1_000_000,
+                      "FILE_STORE_FOLDER": tempfile.mkdtemp(prefix="wt-bench-files-")})
     client = logged_in_client(app)
     subjects = pick_subjects(app)
     result = {"scale": scale, "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
