@@ -2,4 +2,5 @@
 for the tables)."""
 from .core import tasks as core_tasks  # noqa: F401
 from .interchange import tasks as interchange_tasks  # noqa: F401
+from .organisations import tasks as organisations_tasks  # noqa: F401
 from .reports import tasks as reports_tasks  # noqa: F401
