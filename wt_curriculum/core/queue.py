@@ -28,6 +28,19 @@ class AppHuey(Huey):
     """Huey bound to a Flask app: configured from its settings, running every task in its app context."""
 
     app: Flask | None = None
+    _storage = None
+
+    # The storage is made when it is first used: web processes that never send a task do not open the queue
+    # (several gunicorn workers starting at once would each create the SQLite file's tables).
+    @property
+    def storage(self):
+        if self._storage is None:
+            self._storage = self.create_storage()
+        return self._storage
+
+    @storage.setter
+    def storage(self, value):
+        self._storage = value
 
     def init_app(self, app: Flask) -> None:
         config = app.config
@@ -39,9 +52,10 @@ class AppHuey(Huey):
             path = Path(config.get("QUEUE_FILE") or Path(app.instance_path) / "queue.sqlite3")
             path.parent.mkdir(parents=True, exist_ok=True)
             self.storage_class, self.storage_kwargs = SqliteStorage, {"filename": str(path)}
-        self.storage.close()
+        if self._storage is not None:
+            self._storage.close()
         self._immediate = _flag(config["QUEUE_IMMEDIATE"])
-        self.storage = self.create_storage()
+        self._storage = None
         app.extensions["huey"] = self
 
     def execute(self, task, timestamp=None):
