@@ -1,12 +1,14 @@
 """The benchmark: latency, SQL query counts, PDF time and throughput of the main pages.
 
-    python -m bench [--database-url URL] [--runs 7] [--skip-generate] [--scales 0.1,1] [--wrk]
+    python -m bench [--database-url URL] [--runs 7] [--skip-generate] [--scales 0.1,1] [--wrk] [--pdf-load]
 
 For every scale it builds (or reuses) a database with `flask bench generate`,
 then measures in-process latency (median of --runs) and SQL query counts of
 the main pages and API calls, PDF time and page count of the school and network
 reports, and, with --wrk, throughput under gunicorn (2 workers, wrk 16
-connections, 10 s) of the goal page and package search next to /healthz.
+connections, 10 s) of the goal page and package search next to /healthz; with --pdf-load, the goal page's
+throughput while three network PDFs are made by a queue consumer, next to the same without them
+(bench/queue_load.py).
 It prints a table and writes bench/results/<timestamp>.json.
 """
 import argparse
@@ -17,6 +19,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -203,7 +206,9 @@ def run_scale(scale: float, args) -> dict:
     from wt_curriculum import create_app
 
     # The network PDF is timed in the request itself, not handed to a background job.
-    app = create_app({"WTF_CSRF_ENABLED": False, "REPORTS_BACKGROUND_SCHOOLS": 1_000_000})
+    # A store of made files of its own, so that the PDF cache never serves a PDF an earlier run made.
+    app = create_app({"WTF_CSRF_ENABLED": False, "REPORTS_BACKGROUND_SCHOOLS": 1_000_000,
+                      "FILE_STORE_FOLDER": tempfile.mkdtemp(prefix="wt-bench-files-")})
     client = logged_in_client(app)
     subjects = pick_subjects(app)
     result = {"scale": scale, "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
@@ -215,6 +220,10 @@ def run_scale(scale: float, args) -> dict:
             result["reports"][name] = {"path": path, **measure_pdf(client, path)}
     if args.wrk:
         result["throughput"] = throughput(os.environ["DATABASE_URL"], subjects)
+    if args.pdf_load:
+        from bench.queue_load import throughput_while_making_pdfs
+
+        result["throughput_with_pdfs"] = throughput_while_making_pdfs(os.environ["DATABASE_URL"], subjects)
     return result
 
 
@@ -237,6 +246,14 @@ def print_table(results: list[dict]) -> None:
             print(f"{name} @ scale {r['scale']}: {rep['seconds']} s, {rep['pages']} pages (HTTP {rep['status']})")
         for name, t in r.get("throughput", {}).items():
             print(f"throughput @ scale {r['scale']}: {name}: {t}")
+        if "throughput_with_pdfs" in r:
+            t = r["throughput_with_pdfs"]
+            print(f"goal page while 3 network PDFs are made @ scale {r['scale']}: "
+                  + (t["error"] if "error" in t else
+                     f"{t['goal page req/s, 3 network PDFs']} req/s vs {t['goal page req/s, nothing queued']} "
+                     f"without: {t['ratio']} (target >= {t['target']}: {'met' if t['met'] else 'NOT met'})"))
+            for i, one in enumerate(t.get("rounds", []), 1):
+                print(f"  round {i}: {one}")
 
 
 def main(argv=None) -> int:
@@ -247,6 +264,8 @@ def main(argv=None) -> int:
                         "(it must already hold generated data; only one scale then)")
     parser.add_argument("--wrk", action="store_true", help="also measure throughput under gunicorn with wrk")
     parser.add_argument("--skip-pdf", action="store_true", help="leave out the PDF reports")
+    parser.add_argument("--pdf-load", action="store_true",
+                        help="also the goal page's throughput while 3 network PDFs are made by the queue (needs wrk)")
     parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -256,6 +275,7 @@ def main(argv=None) -> int:
         if len(args.scales.split(",")) > 1:
             out = subprocess.run([sys.executable, "-m", "bench", "--scales", str(scale), "--runs", str(args.runs),
                                   "--json-only"] + (["--wrk"] if args.wrk else []) +
+                                 (["--pdf-load"] if args.pdf_load else []) +
                                  (["--skip-pdf"] if args.skip_pdf else []),
                                  cwd=ROOT, capture_output=True, text=True, check=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))

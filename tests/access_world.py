@@ -43,7 +43,11 @@ def _world_app(url: str, folder: Path):
     from wt_curriculum import create_app
 
     return create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(folder / "uploads"),
-                       "IMPORT_FOLDER": str(folder / "imports"), "REPORTS_FOLDER": str(folder / "reports")})
+                       "IMPORT_FOLDER": str(folder / "imports"),
+                       "FILE_STORE_FOLDER": str(folder / "files"), "BACKUP_FOLDER": str(folder / "backups"),
+                       # Long work is queued, never run: a PDF answers with its job page for every role alike.
+                       "QUEUE_IMMEDIATE": False, "QUEUE_FILE": str(folder / "queue.sqlite3"),
+                       "JOBS_PER_USER": 1000})
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +77,7 @@ def access_world(database_template, world_template, tmp_path):
     if world_template is not None:
         path = tmp_path / "world.sqlite"
         shutil.copyfile(world_template["path"], path)
-        for sub in ("uploads", "imports", "reports"):
+        for sub in ("uploads", "imports", "files"):
             if (world_template["folder"] / sub).exists():
                 shutil.copytree(world_template["folder"] / sub, tmp_path / sub)
         app = _world_app(f"sqlite:///{path}", tmp_path)

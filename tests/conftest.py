@@ -17,7 +17,7 @@ from wt_curriculum import create_app
 from wt_curriculum.extensions import db
 from wt_curriculum.i18n import compile_catalogs
 
-pytest_plugins = ["tests.browser_fixtures", "tests.access_world"]
+pytest_plugins = ["tests.browser_fixtures", "tests.access_world", "tests.queue_fixtures"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ROLES = ("beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar")
@@ -28,6 +28,8 @@ BASE_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing; production keeps scrypt
     "SERVER_NAME": None,
+    # Tasks run where they are sent; tests about the queue itself use real consumers (tests/core/queue_fixtures.py).
+    "QUEUE_IMMEDIATE": True,
 }
 
 
@@ -102,7 +104,8 @@ def app(database_template, tmp_path):
         "SQLALCHEMY_DATABASE_URI": url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "IMPORT_FOLDER": str(tmp_path / "imports"),
-        "REPORTS_FOLDER": str(tmp_path / "reports"),
+        "FILE_STORE_FOLDER": str(tmp_path / "files"),
+        "BACKUP_FOLDER": str(tmp_path / "backups"),
     })
     yield app
     with app.app_context():

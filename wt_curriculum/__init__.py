@@ -35,9 +35,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import i18n, models  # noqa: F401  (models: register every table)
+    from . import i18n, models, tasks  # noqa: F401  (models: register every table; tasks: every queue task)
+    from .core import queue
 
     i18n.init_app(app)
+    queue.init_app(app)
 
     # The areas, lowest layer first (docs/DEVELOPING.md, "Layers"); tests/test_layers.py keeps the order.
     from .admin.views import bp as admin_bp
@@ -46,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .case.views import bp as case_bp
     from .interchange.views import bp as interchange_bp
+    from .jobs.views import bp as jobs_bp
     from .lessons.views import bp as lessons_bp
     from .objectives.views import bp as objectives_bp
     from .organisations.views import bp as organisations_bp
@@ -56,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .site.views import bp as site_bp
 
     for blueprint in (auth_bp, organisations_bp, objectives_bp, references_bp, lessons_bp, planning_bp,
-                      reports_bp, interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, site_bp):
+                      reports_bp, interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, site_bp):
         app.register_blueprint(blueprint)
     add_old_paths(app)
 

@@ -67,9 +67,36 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     ITEMS_PER_PAGE = 25
-    # Network PDFs with more schools than this are made in the background (reports area).
-    REPORTS_BACKGROUND_SCHOOLS = 60
-    # Where uploads, import files waiting for confirmation, and report jobs go (default: the instance folder).
+    # The task queue (core/queue.py): a SQLite file in the instance folder, or Redis when REDIS_URL is set
+    # (redis://host:6379/0), which several machines can share. QUEUE_IMMEDIATE runs every task at once,
+    # in the process that sends it (tests of results only).
+    REDIS_URL = None
+    QUEUE_FILE = None
+    QUEUE_NAME = "wt_curriculum"
+    QUEUE_IMMEDIATE = False
+    # A consumer (`flask worker`) runs this many jobs at once, as threads or processes, at a lower CPU
+    # priority than the web server so that pages stay quick while reports are made.
+    QUEUE_WORKERS = 1
+    QUEUE_WORKER_TYPE = "thread"
+    QUEUE_NICE = 10
+    # Jobs (core/jobs.py): a running job writes a heartbeat; one silent for JOBS_LEASE_SECONDS is taken to
+    # have lost its consumer and is sent again, JOBS_MAX_ATTEMPTS times in all, then marked failed.
+    JOBS_HEARTBEAT_SECONDS = 5
+    JOBS_LEASE_SECONDS = 120
+    JOBS_MAX_ATTEMPTS = 2
+    JOBS_PER_USER = 3  # queued or running at once
+    JOBS_KEEP_DAYS = 7
+    # Made files (report PDFs, job results): a folder in the instance folder, or Redis with REDIS_URL.
+    FILE_STORE_FOLDER = None
+    FILE_STORE_MAX_FILES = 200
+    FILE_STORE_SECONDS = 2 * 24 * 60 * 60
+    # Report PDFs about more schools than this are made by the queue, the others in the request;
+    # 0: every PDF is made by the queue. The framework PDF always is.
+    REPORTS_BACKGROUND_SCHOOLS = 0
+    # Imports with more rows than this are done by the queue.
+    IMPORTS_BACKGROUND_ROWS = 500
+    # Backups started by an administrator in the web pages (default: instance/backups).
+    BACKUP_FOLDER = None
+    # Where uploads and import files waiting for confirmation go (default: the instance folder).
     UPLOAD_FOLDER = None
     IMPORT_FOLDER = None
-    REPORTS_FOLDER = None

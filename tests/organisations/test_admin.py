@@ -144,3 +144,21 @@ def test_schools_overview_lists_networks_and_schools_for_editors(app, client, lo
     login("redacteur")
     page = client.get("/scholen").get_data(as_text=True)
     assert "Netwerk Lijst" in page and "School Lijst" in page and "/beheer/" not in page
+
+
+def test_a_large_network_and_school_import_is_applied_by_the_queue(app, client, login):
+    from tests.queue_fixtures import job_row
+
+    app.config["IMPORTS_BACKGROUND_ROWS"] = 1
+    admin = login("beheerder")
+    response = apply(client, "netwerken", NETWORKS.encode("utf-8"))
+    assert response.status_code == 303 and response.headers["Location"] == "/taken/1"
+    job = job_row(app, 1)
+    assert (job.kind, job.user_id, job.state, job.title) == ("organisations.import", admin.id, "done",
+                                                             "Import van netwerken")
+    assert job.message == "Import klaar: 2 toegevoegd, 0 gewijzigd, 0 ongewijzigd." and job.progress_done == 2
+    bad = b"brin;naam;netwerk\n12AB;Goed;WT-UTR\n34CD;Ook goed;NOPE\n"
+    apply(client, "scholen", bad)  # checked again by the job: all or nothing
+    failed = job_row(app, 2)
+    assert failed.state == "failed" and failed.message == "Het bestand bevat fouten; er is niets geïmporteerd."
+    assert [s[0] for s in snapshot(app)[1]] == []

@@ -71,3 +71,19 @@ def fix_date(monkeypatch, day: date = FIXED_DAY) -> None:
 
 def use_language(client, language: str) -> None:
     client.set_cookie("lang", language)
+
+
+def get_pdf(client, path: str):
+    """A report's PDF as its user gets it: at once from the PDF cache, or through its job (303 to the job's
+    page, then the job's file; the tests' queue makes it while the request commits)."""
+    response = client.get(path)
+    if response.status_code == 303:
+        location = response.headers["Location"]
+        assert location.startswith("/taken/"), location
+        page = client.get(location)
+        assert page.status_code == 200 and "Refresh" not in page.headers, page.text[:500]
+        response = client.get(f"{location}/bestand")
+    assert response.status_code == 200, response.text[:500]
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response

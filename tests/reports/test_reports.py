@@ -4,7 +4,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.reports.helpers import YEAR_LABEL, build_network, fix_date, pdf_text, use_language
+from tests.reports.helpers import YEAR_LABEL, build_network, fix_date, get_pdf, pdf_text, use_language
 
 
 @pytest.fixture
@@ -12,14 +12,6 @@ def world(app, monkeypatch):
     fix_date(monkeypatch)
     return build_network(app, 2)
 
-
-def get_pdf(client, path):
-    response = client.get(path)
-    assert response.status_code == 200, response.text[:500]
-    assert response.mimetype == "application/pdf"
-    assert response.data.startswith(b"%PDF")
-    assert "attachment" in response.headers["Content-Disposition"]
-    return response
 
 
 def test_framework_pdf_in_dutch_has_contents_header_footer_and_three_pages(client, world):

@@ -13,7 +13,6 @@ from wt_curriculum.site.old_paths import OLD_PATHS
     ("/reports/schools/12/kerndoelen.csv?set=kd2025-po", "/rapporten/scholen/12/kerndoelen.csv?set=kd2025-po"),
     ("/reports/networks/3/coverage.pdf", "/rapporten/netwerken/3/dekking.pdf"),
     ("/reports/networks/3/kerndoelen", "/rapporten/netwerken/3/kerndoelen"),
-    ("/reports/jobs/" + "a" * 32, "/rapporten/taken/" + "a" * 32),
     ("/login?next=/doelen", "/inloggen?next=/doelen"),
     ("/admin/users/7", "/beheer/gebruikers/7"),
     ("/admin/audit", "/beheer/logboek"),

@@ -2,12 +2,14 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from ..auth import services as accounts
 from ..auth.forms import ROLE_LABELS
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..core import services as audit
+from ..core import tasks as core_tasks
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
 from ..organisations import services as organisations
@@ -70,3 +72,15 @@ def audit_log():
     page = request.args.get("page", 1, type=int)
     kind = request.args.get("kind", "")[:40]
     return render_template("admin/audit.html", log=audit.audit_log(db.session, page, action_prefix=kind), kind=kind)
+
+
+@bp.route("/beheer/back-ups", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def backups():
+    """The backups on the server; a new one is made by the task queue (the job page shows when it is done)."""
+    form = FlaskForm()
+    if form.validate_on_submit():
+        job = core_tasks.backup.submit(db.session, title=_l("Backup of the database"), user_id=current_user.id)
+        db.session.commit()
+        return redirect(url_for("jobs.job", job_id=job.id), code=303)
+    return render_template("admin/backups.html", form=form, backups=core_tasks.backups_on_server())

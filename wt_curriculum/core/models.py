@@ -48,9 +48,53 @@ class AuditEvent(db.Model):
 
 
 class ContentGeneration(db.Model):
-    """One row: raised by every change to what public pages show, so cached pages know they are stale."""
+    """One row: raised by every change to what public pages show, so cached pages know they are stale;
+    `plans` by every change to a year plan, so cached reports (which show plans too) know it as well."""
 
     __tablename__ = "content_generation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
+    plans: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class Job(db.Model):
+    """One piece of long work done by the task queue (a PDF, an import, a backup), as its user sees it.
+
+    The queue message carries only the id; everything else lives here, so any web process can show the job
+    and a job whose consumer died can be found (its heartbeat stops) and sent again. `attempts` counts the
+    claims: a consumer may only finish the job while the job is still its claim (state running, same attempt).
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (
+        Index("ix_job_user_created", "user_id", "created_at"),
+        Index("ix_job_state_heartbeat", "state", "heartbeat_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(80))  # the task's name, e.g. reports.network_pdf
+    title: Mapped[str] = mapped_column(String(300))  # in the user's language, as submitted
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    # A job with a key is shared: a second request for the same work finds the running one (framework PDF).
+    key: Mapped[Optional[str]] = mapped_column(String(200), index=True)
+    params: Mapped[str] = mapped_column(Text, default="{}")  # JSON keyword arguments of the task
+    language: Mapped[str] = mapped_column(String(10), default="nl")
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=2)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    progress_done: Mapped[int] = mapped_column(default=0)
+    progress_total: Mapped[Optional[int]]
+    progress_unit: Mapped[str] = mapped_column(String(20), default="")
+    worker: Mapped[str] = mapped_column(String(200), default="")
+    message: Mapped[str] = mapped_column(Text, default="")  # for the user: why it failed, what it did
+    result_key: Mapped[Optional[str]] = mapped_column(String(200))  # the file in the file store
+    result_name: Mapped[str] = mapped_column(String(200), default="")
+    result_type: Mapped[str] = mapped_column(String(100), default="")
+    result_url: Mapped[str] = mapped_column(String(500), default="")  # where to look at what the job made
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[Optional[datetime]]
+    started_at: Mapped[Optional[datetime]]
+    heartbeat_at: Mapped[Optional[datetime]]
+    finished_at: Mapped[Optional[datetime]]

@@ -29,16 +29,32 @@ MAX_PAGES = 500
 
 
 
+# Year plans are not on public pages, but reports show them (cached report PDFs, reports/pdf_cache.py).
+PLAN_TABLES = {"plan_entry"}
+
+
 @event.listens_for(Session, "after_flush")
 def _raise_generation(session, flush_context):
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(getattr(obj, "__tablename__", None) in WATCHED_TABLES for obj in changed):
-        table = ContentGeneration.__table__
-        session.connection().execute(update(table).where(table.c.id == 1).values(value=table.c.value + 1))
+    changed = {getattr(obj, "__tablename__", None) for obj in (*session.new, *session.dirty, *session.deleted)}
+    table = ContentGeneration.__table__
+    values = {}
+    if changed & WATCHED_TABLES:
+        values["value"] = table.c.value + 1
+    if changed & PLAN_TABLES:
+        values["plans"] = table.c.plans + 1
+    if values:
+        session.connection().execute(update(table).where(table.c.id == 1).values(**values))
 
 
 def current_generation() -> int | None:
     return db.session.scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1))
+
+
+def current_generations() -> tuple[int, int] | None:
+    """(public content, year plans): what every report shows has changed when either has."""
+    row = db.session.execute(select(ContentGeneration.value, ContentGeneration.plans)
+                             .where(ContentGeneration.id == 1)).first()
+    return (row.value, row.plans) if row is not None else None
 
 
 class PageStore:

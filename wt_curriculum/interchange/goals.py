@@ -177,10 +177,12 @@ def plan_row(line: int, row: GoalRow, plan: GoalPlan, goal: Goal | None, strand_
     return RowPlan(line, row.code, row.title, CHANGE if changes else SAME, changes, plan)
 
 
-def apply(session: Session, result: Preview, user) -> None:
+def apply(session: Session, result: Preview, user, progress=None) -> None:
     """Write the previewed goals through the objectives services; a DomainError names its line (see services)."""
 
-    for row_plan in result.rows:
+    for done, row_plan in enumerate(result.rows, 1):
+        if progress is not None:
+            progress(done)
         plan: GoalPlan = row_plan.data
         if row_plan.action == SAME:
             continue

@@ -307,10 +307,12 @@ def _plan(line: int, row: PackageRow, package: LessonPackage | None, world: _Wor
     return RowPlan(line, package.uuid, row.title, CHANGE if changes else SAME, changes, plan)
 
 
-def apply(session: Session, result: Preview, user) -> None:
+def apply(session: Session, result: Preview, user, progress=None) -> None:
     """Write the previewed packages through the lessons services."""
 
-    for row_plan in result.rows:
+    for done, row_plan in enumerate(result.rows, 1):
+        if progress is not None:
+            progress(done)
         plan: PackagePlan = row_plan.data
         if row_plan.action == SAME:
             continue

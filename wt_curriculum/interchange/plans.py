@@ -178,10 +178,12 @@ def preview(session: Session, table: Table, user) -> Preview:
     return result
 
 
-def apply(session: Session, result: Preview, user) -> None:
+def apply(session: Session, result: Preview, user, progress=None) -> None:
     """Write the previewed plan rows through the planning services."""
 
-    for row_plan in result.rows:
+    for done, row_plan in enumerate(result.rows, 1):
+        if progress is not None:
+            progress(done)
         plan: PlanPlan = row_plan.data
         row = plan.row
         if row_plan.action == SAME:

@@ -51,8 +51,10 @@ class ImportOutcome:
     changed_since_preview: bool = False
 
 
-def apply_import(session: Session, kind: str, raw: bytes, filename: str, user, expected_digest: str) -> ImportOutcome:
+def apply_import(session: Session, kind: str, raw: bytes, filename: str, user, expected_digest: str,
+                 progress=None) -> ImportOutcome:
     """Check the file again and, when it still does what the preview showed, write it all (flush only).
+    `progress(rows_done, rows)` is told as the rows are written (a job's progress bar).
 
     ApplyError when a service refuses a row: the caller rolls the whole import back.
     """
@@ -61,7 +63,8 @@ def apply_import(session: Session, kind: str, raw: bytes, filename: str, user, e
         return ImportOutcome(result, False)
     if result.digest() != expected_digest:
         return ImportOutcome(result, False, changed_since_preview=True)
-    KINDS[kind].apply(session, result, user)
+    total = len(result.rows)
+    KINDS[kind].apply(session, result, user, None if progress is None else lambda done: progress(done, total))
     record_audit(session, user, f"import.{kind}", "import", None,
                  f"{filename}: {result.count('add')} added, {result.count('change')} changed, "
                  f"{result.count('same')} left alone")

@@ -29,6 +29,7 @@ class Pending:
     filename: str
     created: float
     digest: str = ""
+    rows: int = 0  # rows of the checked file: a large import is applied by the task queue
 
 
 def folder() -> Path:
@@ -75,8 +76,8 @@ def _write_meta(pending: Pending) -> None:
     meta_path.write_text(json.dumps(pending.__dict__))
 
 
-def set_digest(pending: Pending, digest: str) -> None:
-    pending.digest = digest
+def set_digest(pending: Pending, digest: str, rows: int = 0) -> None:
+    pending.digest, pending.rows = digest, rows
     _write_meta(pending)
 
 

@@ -1,5 +1,5 @@
 """Pages for importing and exporting goals, lesson packages and year plans (CSV and Excel)."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..organisations import services as organisations
 from ..schoolyears import parse_school_year
-from . import services, storage
+from . import services, storage, tasks
 from .base import Preview
 from .forms import ConfirmForm, UploadForm
 from .readers import MAX_BYTES, LineError, ReadError
@@ -78,7 +78,7 @@ def _preview_upload(kind: str, upload):
     preview = services.preview_import(db.session, kind, raw, pending.filename, current_user)
     db.session.rollback()  # the checks only read; end their transaction
     if preview.ok and preview.has_changes:
-        storage.set_digest(pending, preview.digest())
+        storage.set_digest(pending, preview.digest(), len(preview.rows))
         return preview, pending
     storage.discard(pending.token)
     return preview, None
@@ -89,6 +89,12 @@ def _confirm(kind: str, token: str):
         pending, raw = storage.load(token, kind, current_user.id)
     except NotFound as error:
         return Preview(kind, errors=[LineError(1, str(error.message))]), None, None
+    if pending.rows > int(current_app.config["IMPORTS_BACKGROUND_ROWS"]):
+        # Many rows hold the database's write lock for long (SQLite): the task queue applies them.
+        job = tasks.submit_import(db.session, pending, raw, current_user.id)
+        db.session.commit()
+        storage.discard(token)
+        return redirect(url_for("jobs.job", job_id=job.id), code=303)
     try:
         outcome = services.apply_import(db.session, kind, raw, pending.filename, current_user, pending.digest)
     except services.ApplyError as error:
@@ -101,7 +107,7 @@ def _confirm(kind: str, token: str):
     if not outcome.applied:
         db.session.rollback()
         if outcome.changed_since_preview and outcome.preview.ok:
-            storage.set_digest(pending, outcome.preview.digest())
+            storage.set_digest(pending, outcome.preview.digest(), len(outcome.preview.rows))
             return outcome.preview, pending, _l("The data changed after your preview: check the new preview and "
                                                  "confirm again.")
         storage.discard(token)

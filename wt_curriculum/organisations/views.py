@@ -2,7 +2,7 @@
 import base64
 import binascii
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
 from ..schoolyears import current_school_year, format_school_year
-from . import imports, services
+from . import imports, services, tasks
 from .forms import ImportForm, NetworkForm, SchoolForm
 
 bp = Blueprint("organisations", __name__)
@@ -167,6 +167,11 @@ def import_csv(kind: str):
                 raw = base64.b64decode(form.content.data, validate=True)
             except (binascii.Error, ValueError):
                 raise ValidationError(_l("The previewed file could not be read back. Upload it again.")) from None
+            rows, _errors = imports.read_rows(raw, kind)
+            if len(rows) > int(current_app.config["IMPORTS_BACKGROUND_ROWS"]):  # the task queue applies it
+                job = tasks.submit_import(db.session, kind, raw, len(rows), current_user.id)
+                db.session.commit()
+                return redirect(url_for("jobs.job", job_id=job.id), code=303)
             try:
                 result = imports.apply_import(db.session, kind, raw, current_user)
             except ValidationError as error:

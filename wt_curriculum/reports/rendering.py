@@ -4,6 +4,11 @@ WeasyPrint may only read our own static files: the url_fetcher maps `/static/...
 base address to the static folder and refuses everything else (file://, data:, any outside address), so
 a report can never make the server read a local file or call out to the network.
 """
+import logging
+import re
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -93,8 +98,49 @@ def render_html(template: str, **context) -> str:
 
 def render_pdf(template: str, **context) -> bytes:
     """The same template as the HTML page, laid out for A4 by print.css, as PDF bytes."""
+    return render_pdf_pages(template, **context)[0]
+
+
+def render_pdf_pages(template: str, progress: Callable[[int], None] | None = None, **context) -> tuple[bytes, int]:
+    """As render_pdf, and the number of pages; `progress(pages)` is called as each page is laid out (it may
+    raise to stop the work, e.g. when the job was cancelled)."""
     from weasyprint import HTML  # imported here: loading WeasyPrint takes a moment, pages need not wait
 
     html = render_template(template, **helpers(True), **context)
     fetcher = StaticOnlyFetcher.make(current_app.static_folder)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    with _pages_reported_to(progress):
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    return document.write_pdf(), len(document.pages)
+
+
+# WeasyPrint announces every page it lays out on its progress logger ("Step 5 - Creating layout - Page 7").
+# A filter on that logger sees each announcement in the thread that renders, so it can tell that thread's
+# job how far it is; it drops the records, so nothing reaches the logs.
+_listeners: dict[int, Callable[[int], None]] = {}
+_PAGE = re.compile(r"Creating layout - Page (\d+)")
+
+
+class _PageCounter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        listener = _listeners.get(threading.get_ident())
+        if listener is not None:
+            found = _PAGE.search(record.getMessage())
+            if found:
+                listener(int(found.group(1)))
+        return False
+
+
+@contextmanager
+def _pages_reported_to(progress: Callable[[int], None] | None):
+    if progress is None:
+        yield
+        return
+    logger = logging.getLogger("weasyprint.progress")
+    if not any(isinstance(f, _PageCounter) for f in logger.filters):
+        logger.addFilter(_PageCounter())
+        logger.setLevel(logging.INFO)  # WeasyPrint logs progress at INFO: below that, no record is made
+    _listeners[threading.get_ident()] = progress
+    try:
+        yield
+    finally:
+        _listeners.pop(threading.get_ident(), None)

@@ -3,21 +3,28 @@ kerndoel / doelzin) also as CSV and XLSX.
 
 The path without a suffix is the HTML page; `.pdf`, `.csv` and `.xlsx` give the other forms. Who may see
 a report is decided as for the coverage pages (planning area).
+
+A PDF is served from the PDF cache when nothing it shows has changed (reports/pdf_cache.py); otherwise the
+task queue makes it and the user is sent to the job's page (`/taken/<id>`). Only a report about at most
+REPORTS_BACKGROUND_SCHOOLS schools is made in the request (0, the default: none). The framework PDF is
+public: one shared job makes it, and its visitors wait on a page that refreshes itself.
 """
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import Role
-from ..auth.permissions import can_see_network, can_see_school, login_required, public, roles_required
+from ..auth.permissions import can_see_network, can_see_school, public, roles_required
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
+from ..i18n import current_language
 from ..organisations import services as organisations
 from ..planning.kerndoelen import coverage_set
+from ..references.services import framework_by_key
 from ..schoolyears import current_school_year, format_school_year, parse_school_year
-from . import jobs, kerndoelen, services, spreadsheets
-from .rendering import render_html, render_pdf
+from . import kerndoelen, pdf_cache, services, spreadsheets, tasks
+from .rendering import render_html
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporten")
 
@@ -63,6 +70,23 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _pdf(report: str, params: dict, filename: str, title: str, schools: int, page_url: str) -> Response:
+    """The report's PDF from the cache, made here when it is small, or made by the queue (a job page)."""
+    language = current_language()
+    key = pdf_cache.pdf_key(report, params, language)
+    data = pdf_cache.cached_pdf(key)
+    if data is None and 0 < schools <= int(current_app.config["REPORTS_BACKGROUND_SCHOOLS"]):
+        key, _pages = tasks.make_pdf(db.session, report, params, language)
+        data = pdf_cache.cached_pdf(key)
+    if data is not None:
+        return _download(data, PDF, filename)
+    # Keyed per user: asking twice while it is being made finds the same job.
+    job = tasks.report_pdf.submit(db.session, title=title, user_id=current_user.id, key=f"{key}:{current_user.id}",
+                                  report=report, params=params, filename=filename, url=page_url)
+    db.session.commit()
+    return redirect(url_for("jobs.job", job_id=job.id), code=303)
+
+
 def _spreadsheet(sheet, fmt: str, name: str) -> Response:
     if fmt == "csv":
         return _download(spreadsheets.to_csv(sheet, _delimiter()), "text/csv; charset=utf-8", f"{name}.csv")
@@ -74,10 +98,29 @@ def _spreadsheet(sheet, fmt: str, name: str) -> Response:
 @bp.route("/leerdoelenkader.pdf", defaults={"fmt": "pdf"})
 @public
 def framework(fmt: str):
-    tree = services.framework_report(db.session)
     if fmt == "pdf":
-        return _download(render_pdf("reports/framework.html", tree=tree), PDF, "leerdoelenkader.pdf")
-    return render_html("reports/framework.html", tree=tree)
+        return _framework_pdf()
+    return render_html("reports/framework.html", tree=services.framework_report(db.session))
+
+
+FRAMEWORK_WAIT_SECONDS = 5
+
+
+def _framework_pdf() -> Response:
+    """Served from the cache; else one shared job makes it, and every visitor meanwhile gets a page that
+    refreshes itself until it is there (no rendering in a request, however many ask at once)."""
+    key = pdf_cache.pdf_key("framework", {}, current_language())
+    data = pdf_cache.cached_pdf(key)
+    if data is None:
+        tasks.submit_framework_pdf(db.session, current_language())
+        db.session.commit()
+        data = pdf_cache.cached_pdf(key)  # a quick consumer (or the immediate mode of the tests)
+    if data is not None:
+        return _download(data, PDF, "leerdoelenkader.pdf")
+    response = Response(render_template("reports/pdf_wait.html", seconds=FRAMEWORK_WAIT_SECONDS), status=202)
+    response.headers["Refresh"] = str(FRAMEWORK_WAIT_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --- One school --------------------------------------------------------------------------------
@@ -91,9 +134,11 @@ def school_coverage(school_id: int, fmt: str):
     if fmt in ("csv", "xlsx"):
         data = services.school_coverage(db.session, school.id, year)
         return _spreadsheet(spreadsheets.school_sheet(data), fmt, name)
-    report = services.school_report(db.session, school.id, year)
     if fmt == "pdf":
-        return _download(render_pdf("reports/school.html", report=report, data=report.coverage), PDF, f"{name}.pdf")
+        return _pdf("school", {"school_id": school.id, "year": year}, f"{name}.pdf",
+                    _("Coverage %(year)s · %(school)s", year=format_school_year(year), school=school.name), 1,
+                    url_for(".school_coverage", school_id=school.id, year=format_school_year(year)))
+    report = services.school_report(db.session, school.id, year)
     return render_html("reports/school.html", report=report, data=report.coverage)
 
 
@@ -103,11 +148,12 @@ def school_coverage(school_id: int, fmt: str):
 def cohort(school_id: int, fmt: str):
     school = _school(school_id)
     start = _year("start", default=current_school_year() - 7)
-    data = services.cohort_report(db.session, school.id, start)
     if fmt == "pdf":
-        return _download(render_pdf("reports/cohort.html", data=data), PDF,
-                         f"cohort-{school.code}-{data.start_label}.pdf")
-    return render_html("reports/cohort.html", data=data)
+        label = format_school_year(start)
+        return _pdf("cohort", {"school_id": school.id, "start": start}, f"cohort-{school.code}-{label}.pdf",
+                    _("Cohort %(year)s · %(school)s", year=label, school=school.name), 1,
+                    url_for(".cohort", school_id=school.id, start=label))
+    return render_html("reports/cohort.html", data=services.cohort_report(db.session, school.id, start))
 
 
 # --- One network -------------------------------------------------------------------------------
@@ -122,22 +168,16 @@ def network_coverage(network_id: int, fmt: str):
         data = services.network_coverage(db.session, network.id, year)
         return _spreadsheet(spreadsheets.network_sheet(data), fmt, name)
     if fmt == "pdf":
-        threshold = current_app.config.get("REPORTS_BACKGROUND_SCHOOLS", 60)
-        if len(organisations.list_schools(db.session, network.id)) > threshold:
-            # A big network takes longer than a request should: make it in the background.
-            network_id = network.id
-            token = jobs.start_job(
-                current_user.id, _("Network coverage %(year)s", year=format_school_year(year)), f"{name}.pdf",
-                lambda: _network_pdf(network_id, year))
-            return redirect(url_for(".job", token=token), code=303)
-        return _download(_network_pdf(network.id, year), PDF, f"{name}.pdf")
+        return _pdf("network", {"network_id": network.id, "year": year}, f"{name}.pdf",
+                    _("Network coverage %(year)s · %(network)s", year=format_school_year(year), network=network.name),
+                    _school_count(network.id),
+                    url_for(".network_coverage", network_id=network.id, year=format_school_year(year)))
     report = services.network_report(db.session, network.id, year)
     return render_html("reports/network.html", report=report, data=report.coverage)
 
 
-def _network_pdf(network_id: int, year: int) -> bytes:
-    report = services.network_report(db.session, network_id, year)
-    return render_pdf("reports/network.html", report=report, data=report.coverage)
+def _school_count(network_id: int) -> int:
+    return len(organisations.list_schools(db.session, network_id))
 
 
 # --- Coverage per kerndoel / doelzin (reference sets kd2006-po, kd2025-po) ---------------------------
@@ -151,13 +191,16 @@ def _kerndoel_name(code: str, key: str, year: int) -> str:
 def school_kerndoelen(school_id: int, fmt: str):
     school = _school(school_id)  # who may see the school is checked before the request is
     key, year = coverage_set(request.args.get("set")), _year()
-    report = kerndoelen.school_kerndoel_report(db.session, school.id, year, key)
     name = _kerndoel_name(school.code, key, year)
+    if fmt == "pdf":
+        framework_by_key(db.session, key)  # NotFound now, not in the job, when the set is not loaded
+        return _pdf("school_kerndoelen", {"school_id": school.id, "year": year, "key": key}, f"{name}.pdf",
+                    _("Coverage per kerndoel %(year)s · %(school)s", year=format_school_year(year),
+                      school=school.name), 1,
+                    url_for(".school_kerndoelen", school_id=school.id, year=format_school_year(year), set=key))
+    report = kerndoelen.school_kerndoel_report(db.session, school.id, year, key)
     if fmt in ("csv", "xlsx"):
         return _spreadsheet(kerndoelen.school_kerndoel_sheet(report), fmt, name)
-    if fmt == "pdf":
-        return _download(render_pdf("reports/school_kerndoelen.html", report=report, data=report.data), PDF,
-                         f"{name}.pdf")
     return render_html("reports/school_kerndoelen.html", report=report, data=report.data)
 
 
@@ -167,39 +210,14 @@ def school_kerndoelen(school_id: int, fmt: str):
 def network_kerndoelen(network_id: int, fmt: str):
     network = _network(network_id)
     key, year = coverage_set(request.args.get("set")), _year()
-    report = kerndoelen.network_kerndoel_report(db.session, network.id, year, key)
     name = _kerndoel_name(network.code, key, year)
+    if fmt == "pdf":
+        framework_by_key(db.session, key)
+        return _pdf("network_kerndoelen", {"network_id": network.id, "year": year, "key": key}, f"{name}.pdf",
+                    _("Coverage per kerndoel %(year)s · %(network)s", year=format_school_year(year),
+                      network=network.name), _school_count(network.id),
+                    url_for(".network_kerndoelen", network_id=network.id, year=format_school_year(year), set=key))
+    report = kerndoelen.network_kerndoel_report(db.session, network.id, year, key)
     if fmt in ("csv", "xlsx"):
         return _spreadsheet(kerndoelen.network_kerndoel_sheet(report), fmt, name)
-    if fmt == "pdf":
-        return _download(render_pdf("reports/network_kerndoelen.html", report=report, data=report.data), PDF,
-                         f"{name}.pdf")
     return render_html("reports/network_kerndoelen.html", report=report, data=report.data)
-
-
-# --- Background jobs ---------------------------------------------------------------------------
-def _own_job(token: str) -> dict:
-    status = jobs.read_status(token)
-    if status is None or status.get("user_id") != current_user.id:
-        abort(404)  # someone else's job does not exist, as far as this user can tell
-    return status
-
-
-@bp.route("/taken/<token>")
-@login_required
-def job(token: str):
-    status = _own_job(token)
-    code = 202 if status["state"] == jobs.RUNNING else 200
-    return render_template("reports/job.html", status=status, token=token), code
-
-
-@bp.route("/taken/<token>.pdf")
-@login_required
-def job_file(token: str):
-    status = _own_job(token)
-    path = jobs.pdf_path(token)
-    if status["state"] != jobs.DONE or not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=PDF, as_attachment=True, download_name=status["filename"])
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

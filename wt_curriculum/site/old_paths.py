@@ -34,8 +34,6 @@ OLD_PATHS = (
     ("/reports/networks/<int:network_id>/kerndoelen", "/rapporten/netwerken/<network_id>/kerndoelen"),
     ("/reports/networks/<int:network_id>/kerndoelen.<any(pdf, csv, xlsx):fmt>",
      "/rapporten/netwerken/<network_id>/kerndoelen.<fmt>"),
-    ("/reports/jobs/<token>", "/rapporten/taken/<token>"),
-    ("/reports/jobs/<token>.pdf", "/rapporten/taken/<token>.pdf"),
 )
 
 
