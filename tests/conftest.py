@@ -17,7 +17,7 @@ from wt_curriculum import create_app
 from wt_curriculum.extensions import db
 from wt_curriculum.i18n import compile_catalogs
 
-pytest_plugins = ["tests.browser_fixtures", "tests.access_world", "tests.queue_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.access_world", "tests.queue_fixtures", "tests.mail_fixtures"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ROLES = ("beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar")

@@ -100,3 +100,14 @@ class Config:
     # Where uploads and import files waiting for confirmation go (default: the instance folder).
     UPLOAD_FOLDER = None
     IMPORT_FOLDER = None
+    # The public address (https://wt.example.nl/): links in mails, CASE URIs, OAI identifiers (core/urls.py).
+    BASE_URL = None
+    # Outgoing mail (core/mail.py); without MAIL_SERVER nothing is sent.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "noreply@localhost"
+    MAIL_SENDER_NAME = "wt_curriculum"
+    MAIL_SECURITY = "none"  # starttls, ssl or none
+    MAIL_TIMEOUT = 10
