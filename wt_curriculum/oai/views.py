@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
+from ..core.urls import public_url
 from ..extensions import csrf, db
 from ..forms import NOT_SAVED, save_or_show_errors
 from . import protocol, services
@@ -44,7 +45,7 @@ def sources():
             return redirect(url_for("oai.source", source_id=source.id), 303)
     status = 400 if form.errors or form.form_errors else 200
     return render_template("oai/sources.html", form=form, sources=services.sources_for(db.session, current_user),
-                           endpoint_url=url_for("oai.endpoint", _external=False)), status
+                           endpoint_url=public_url("oai.endpoint")), status
 
 
 @bp.route("/beheer/oai-bronnen/<int:source_id>")
