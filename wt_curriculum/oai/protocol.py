@@ -227,8 +227,7 @@ def admin_email() -> str:
 def _identify(session: Session, parent):
     identify = _element(parent, "Identify")
     config = current_app.config
-    _element(identify, "repositoryName", config.get("OAI_REPOSITORY_NAME")
-             or "wt_curriculum: lespakketten wetenschap en technologie")
+    _element(identify, "repositoryName", config.get("OAI_REPOSITORY_NAME") or "wt_curriculum")
     _element(identify, "baseURL", public_url("oai.endpoint"))
     _element(identify, "protocolVersion", "2.0")
     _element(identify, "adminEmail", admin_email())

@@ -243,13 +243,13 @@ def search_materials(session: Session, text: str, groep: int | None = None, goal
         conditions.append(select(MaterialGoal.id).join(Goal, Goal.id == MaterialGoal.goal_id).where(
             MaterialGoal.material_id == ExternalMaterial.id, Goal.code == goal_code,
             MaterialGoal.status != SuggestionStatus.REJECTED).exists())
-    total = session.scalar(select(func.count(ExternalMaterial.id)).where(*conditions))
-    rows = session.execute(
-        select(ExternalMaterial, HarvestSource.name)
+    rows = session.execute(  # one query for the first hits and how many there are
+        select(ExternalMaterial, HarvestSource.name, func.count().over().label("total"))
         .join(HarvestSource, HarvestSource.id == ExternalMaterial.source_id)
         .where(*conditions).order_by(ExternalMaterial.title, ExternalMaterial.id).limit(limit)
     ).all()
-    ids = [m.id for m, _ in rows]
+    total = rows[0][2] if rows else 0
+    ids = [m.id for m, _, _ in rows]
     codes: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
         for material_id, code in session.execute(
@@ -260,7 +260,7 @@ def search_materials(session: Session, text: str, groep: int | None = None, goal
             codes[material_id].append(code)
     hits = [MaterialHit(m.id, m.title, m.description[:300], m.url, source_name,
                         label(from_mask(m.groepen_mask)) if m.groepen_mask else "", licence_label(m.licence),
-                        codes[m.id]) for m, source_name in rows]
+                        codes[m.id]) for m, source_name, _ in rows]
     return hits, total
 
 
