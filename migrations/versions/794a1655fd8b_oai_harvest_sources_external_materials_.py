@@ -53,6 +53,8 @@ def upgrade():
     sa.Column('groepen_mask', sa.Integer(), nullable=False),
     sa.Column('kerndoel_uuids', sa.Text(), nullable=False),
     sa.Column('harvested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('package_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['package_id'], ['lesson_package.id'], name=op.f('fk_external_material_package_id_lesson_package'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['source_id'], ['harvest_source.id'], name=op.f('fk_external_material_source_id_harvest_source'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_external_material')),
     sa.UniqueConstraint('source_id', 'identifier', name=op.f('uq_external_material_source_id'))

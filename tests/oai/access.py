@@ -61,6 +61,9 @@ RULES = [
     public("oai.material", "/materialen/999999", 404),
     only("oai.decide", "/materialen/{oai_own_material_id}/leerdoelen/{oai_goal_id}", DECIDERS, ok=303,
          method="POST", data={"besluit": "bevestigen"}),
+    only("oai.adopt", "/materialen/{oai_own_material_id}/opnemen", DECIDERS, ok=303, method="POST"),
+    Rule("oai.adopt", "POST", "/materialen/{oai_other_material_id}/opnemen",
+         _expect({"beheerder": 303, "redacteur": 303}), login_redirect=True),
     Rule("oai.decide", "POST", "/materialen/{oai_other_material_id}/leerdoelen/{oai_goal_id}",
          _expect({"beheerder": 303, "redacteur": 303}), {"besluit": "afwijzen"}, login_redirect=True),
 ]

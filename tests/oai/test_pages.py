@@ -178,3 +178,32 @@ def test_search_shows_outside_materials_beside_the_packages_marked_external(app,
     again = client.get("/lespakketten?q=zonneboot").get_data(as_text=True)
     assert f'<span class="code">{code}</span>' in again
     assert "Zonnebootjes" in client.get(f"/lespakketten?goal={code}").get_data(as_text=True)
+
+
+def test_a_material_with_confirmed_goals_is_taken_up_as_a_draft_package_once(app, client, login, references):
+    from wt_curriculum.lessons.models import Alignment, LessonPackage
+
+    (goal_a, _, _), (goal_b, _, _) = kerndoel_goals(app, 2)
+    user = login("netwerkcoordinator")
+    _, material_id = _material(app, network_id=user.network_id, goal_ids=(goal_a, goal_b))
+    refused = client.post(f"/materialen/{material_id}/opnemen", follow_redirects=True)
+    assert "Bevestig eerst minstens één leerdoel" in refused.get_data(as_text=True)
+    for goal_id in (goal_b, goal_a):
+        client.post(f"/materialen/{material_id}/leerdoelen/{goal_id}", data={"besluit": "bevestigen"})
+    assert "Opnemen als lespakket" in client.get(f"/materialen/{material_id}").get_data(as_text=True)
+    response = client.post(f"/materialen/{material_id}/opnemen")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/bewerken")
+    with app.app_context():
+        package = db.session.scalars(select(LessonPackage)).one()
+        assert (package.title, package.status, package.network_id) == ("Zonnebootjes", "concept", user.network_id)
+        assert (package.licence, package.links, package.groepen) == ("CC-BY", "https://bron.example/m/1", [7, 8])
+        relations = dict(db.session.execute(select(Alignment.goal_id, Alignment.relation)
+                                            .where(Alignment.package_id == package.id)).all())
+        assert set(relations) == {goal_a, goal_b} and sorted(relations.values()) == ["kern", "raakt"]
+        assert db.session.get(ExternalMaterial, material_id).package_id == package.id
+    page = client.get(f"/materialen/{material_id}").get_data(as_text=True)
+    assert f'href="/lespakketten/{package.id}"' in page and "Opnemen als lespakket" not in page
+    again = client.post(f"/materialen/{material_id}/opnemen", follow_redirects=True)
+    assert "is al als lespakket opgenomen" in again.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.scalars(select(LessonPackage)).all()) == 1

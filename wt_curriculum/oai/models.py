@@ -59,6 +59,8 @@ class ExternalMaterial(db.Model):
     groepen_mask: Mapped[int] = mapped_column(default=0)
     kerndoel_uuids: Mapped[str] = mapped_column(Text, default="")  # the record's begrippenkader taxa, one a line
     harvested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Taken up as a lesson package of a network (a draft to complete, then published and planned like any other).
+    package_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lesson_package.id", ondelete="SET NULL"))
 
 
 class SuggestionStatus(StrEnum):

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from ..auth.models import Role
 from ..core.hooks import Section
 from ..core.services import record_audit
-from ..errors import Forbidden, NotFound, ValidationError
+from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..groepen import bit, from_mask, label
-from ..lessons.services import search_sections
+from ..lessons.models import LessonPackage, Licence, Relation
+from ..lessons.services import PackageData, create_package, search_sections
 from ..objectives.models import Goal
 from ..organisations.models import Network
 from .models import ExternalMaterial, HarvestSource, HarvestStatus, MaterialGoal, SuggestionStatus
@@ -157,6 +158,7 @@ class MaterialView:
     confirmed: list[GoalLink] = field(default_factory=list)
     suggested: list[GoalLink] = field(default_factory=list)
     can_decide: bool = False
+    package_id: int | None = None
 
 
 def can_decide(user, source: HarvestSource) -> bool:
@@ -180,7 +182,7 @@ def material_view(session: Session, material_id: int, user) -> MaterialView:
                         licence_label(material.licence), material.publisher,
                         [k.strip() for k in material.keywords.split(",") if k.strip()], groepen,
                         label(groepen) if groepen else "", source.name, material.harvested_at,
-                        can_decide=can_decide(user, source))
+                        can_decide=can_decide(user, source), package_id=material.package_id)
     for link, code, title in session.execute(
         select(MaterialGoal, Goal.code, Goal.title).join(Goal, Goal.id == MaterialGoal.goal_id)
         .where(MaterialGoal.material_id == material.id).order_by(Goal.code)
@@ -299,3 +301,52 @@ def materials_of_source(session: Session, source_id: int, limit: int = 200) -> l
         .where(ExternalMaterial.source_id == source_id).order_by(ExternalMaterial.title).limit(limit)
     )
     return [MaterialRow(*row) for row in rows]
+
+
+# --- Taking a material up as a lesson package ------------------------------------------------------------
+OUR_LICENCES = {"cc-by-40": Licence.CC_BY, "cc-by-30": Licence.CC_BY, "cc-by-sa-40": Licence.CC_BY_SA,
+                "cc-by-sa-30": Licence.CC_BY_SA, "cc-by-nc-sa-40": Licence.CC_BY_NC_SA,
+                "cc-by-nc-sa-30": Licence.CC_BY_NC_SA}
+
+
+def adopt_material(session: Session, material_id: int, user) -> LessonPackage:
+    """A draft lesson package of the user's network (or the source's) made from a material and its confirmed
+    goals, linking to it; once completed and published it is planned like any package. Never twice."""
+    row = session.execute(select(ExternalMaterial, HarvestSource)
+                          .join(HarvestSource, HarvestSource.id == ExternalMaterial.source_id)
+                          .where(ExternalMaterial.id == material_id)).first()
+    if row is None:
+        raise NotFound(_l("This material does not exist (any more)."))
+    material, source = row
+    if not can_decide(user, source):
+        raise Forbidden(_l("You can only confirm goals for your own network's sources."))
+    if material.package_id is not None:
+        raise Conflict(_l("This material has already been taken up as a lesson package."))
+    goals = session.execute(select(Goal.id, Goal.groepen_mask).join(MaterialGoal, MaterialGoal.goal_id == Goal.id)
+                            .where(MaterialGoal.material_id == material.id,
+                                   MaterialGoal.status == SuggestionStatus.CONFIRMED).order_by(Goal.code)).all()
+    if not goals:
+        raise ValidationError(_l("Confirm at least one learning goal first: the package needs a main aim."))
+    network_id = user.network_id if user.role == Role.NETWORK else source.network_id
+    if network_id is None:
+        raise ValidationError(_l("This source belongs to no network; a network coordinator can take it up."))
+    groepen = from_mask(material.groepen_mask) or from_mask(_union(mask for _, mask in goals)) or list(range(1, 9))
+    data = PackageData(
+        title=material.title[:200], summary=material.description[:500].split("\n")[0],
+        description=material.description[:20000], groepen=groepen, lesson_count=1, minutes_per_lesson=45,
+        materials="", keywords=material.keywords[:500], authors=material.publisher[:500],
+        licence=OUR_LICENCES.get((material.licence or "").lower(), Licence.ALL_RIGHTS_RESERVED),
+        links=material.url if material.url else "", network_id=network_id,
+        alignments=[(goal_id, Relation.CORE if i == 0 else Relation.TOUCHES) for i, (goal_id, _) in enumerate(goals)],
+    )
+    package = create_package(session, data, user, note=f"{source.name}: {material.identifier}"[:500])
+    material.package_id = package.id
+    session.flush()
+    return package
+
+
+def _union(masks) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask or 0
+    return result

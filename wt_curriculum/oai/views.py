@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
 from ..core.urls import public_url
+from ..errors import Conflict, ValidationError
 from ..extensions import csrf, db
 from ..forms import NOT_SAVED, save_or_show_errors
 from . import protocol, services
@@ -95,4 +96,21 @@ def decide(material_id: int, goal_id: int):
         db.session.commit()
         flash(_l("%(code)s is confirmed for this material.", code=code) if confirm
               else _l("%(code)s is no longer suggested for this material.", code=code), "success")
+    return redirect(url_for("oai.material", material_id=material_id), 303)
+
+
+@bp.route("/materialen/<int:material_id>/opnemen", methods=["POST"])
+@roles_required(*DECIDERS)
+def adopt(material_id: int):
+    if ButtonForm().validate_on_submit():
+        try:
+            package = services.adopt_material(db.session, material_id, current_user)
+        except (ValidationError, Conflict) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_l("A draft lesson package has been made from this material. Complete it and publish it; then "
+                     "schools can plan it."), "success")
+            return redirect(url_for("lessons.edit_package", package_id=package.id), 303)
     return redirect(url_for("oai.material", material_id=material_id), 303)
