@@ -136,7 +136,8 @@ def test_text_with_markup_and_control_characters_stays_well_formed(app, client, 
 
     with app.app_context():
         db.session.execute(update(LessonPackage).where(LessonPackage.id == world.packages["Bruggen bouwen"])
-                           .values(title="<b>Bruggen</b> & \"dammen\"", summary="a ]]> b"))
+                           .values(title="<b>Bruggen</b> & \"dammen\"\x01", summary="a ]]> b\x0b",
+                                   authors="A\x02, B"))
         db.session.commit()
         assert db.session.scalar(select(LessonPackage.title).where(
             LessonPackage.id == world.packages["Bruggen bouwen"])).startswith("<b>")

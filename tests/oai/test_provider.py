@@ -344,3 +344,10 @@ def test_list_records_runs_a_fixed_number_of_queries(client, count_queries, many
     with count_queries() as large:
         client.get("/oai?verb=ListRecords&metadataPrefix=lom")
     assert large.count <= small.count + 1  # the count for completeListSize
+
+
+def test_control_characters_in_arguments_give_a_valid_error(client, oai_schema, world):
+    document = parse(client.get("/oai?verb=GetRecord&metadataPrefix=lom&identifier=oai%3Ax%01y"), oai_schema)
+    assert error_code(document) == "idDoesNotExist"
+    document = parse(client.get("/oai?verb=ListRecords&resumptionToken=%01%02"), oai_schema)
+    assert error_code(document) == "badResumptionToken"

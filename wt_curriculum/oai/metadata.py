@@ -95,10 +95,18 @@ def iso_datetime(value) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text without the characters XML 1.0 cannot hold (a control character typed into a form)."""
+    return NOT_XML.sub("", text)
+
+
 def _sub(parent, tag: str, text: str | None = None, **attributes):
     element = etree.SubElement(parent, f"{{{LOM_NS}}}{tag}", **attributes)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -192,7 +200,7 @@ def oai_dc(record: Record, location: str) -> etree._Element:
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
 
     def dc(tag: str, text: str):
-        etree.SubElement(root, f"{{{DC_NS}}}{tag}").text = text
+        etree.SubElement(root, f"{{{DC_NS}}}{tag}").text = xml_text(text)
 
     dc("title", record.title)
     for author in record.authors:

@@ -191,9 +191,10 @@ def _read_token(verb: str, token: str) -> ListRequest:
 
 
 def _element(parent, tag: str, text: str | None = None, **attributes):
-    element = etree.SubElement(parent, f"{{{OAI_NS}}}{tag}", **attributes)
+    element = etree.SubElement(parent, f"{{{OAI_NS}}}{tag}",
+                               **{k: metadata.xml_text(v) for k, v in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = metadata.xml_text(text)
     return element
 
 
@@ -326,7 +327,7 @@ def respond(session: Session, pairs: list[tuple[str, str]], now: datetime | None
         request.set("verb", verb)
         for key, value in arguments.items():
             if key in ("from", "until", "metadataPrefix", "set", "identifier", "resumptionToken"):
-                request.set(key, value)
+                request.set(key, metadata.xml_text(value))
         body = etree.Element("body")
         if verb == "Identify":
             _identify(session, body)
