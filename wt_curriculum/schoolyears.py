@@ -14,7 +14,7 @@ def parse_school_year(text: str) -> int:
     """'2026-2027' -> 2026. Raises ValidationError for anything else."""
     text = (text or "").strip()
     parts = text.split("-")
-    if len(parts) == 2 and all(p.isdigit() and len(p) == 4 for p in parts):
+    if len(parts) == 2 and all(len(p) == 4 and p.isascii() and p.isdigit() for p in parts):
         start, end = int(parts[0]), int(parts[1])
         if end == start + 1 and 2000 <= start <= 2100:
             return start

@@ -1,6 +1,4 @@
 """Pages of the goal framework: reading for everyone, authoring for editors. Thin: the work is in services."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +13,8 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
 from ..groepen import label as groepen_label
+from ..numbers import whole_or_none
+from ..redirects import safe_next
 from . import services
 from .forms import (
     DomainForm,
@@ -69,17 +69,7 @@ def _editor():
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _local(target: str | None, default: str) -> str:
-    """Only same-site paths: never redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return default
+    return whole_or_none(value)
 
 
 # --- Reading ---------------------------------------------------------------------------------------------------
@@ -220,7 +210,7 @@ def retire_goal(code: str):
 def move_goal(code: str):
     goal = services.goal_by_code(db.session, code)
     form = MoveForm()
-    back = _local(request.form.get("next"), url_for("objectives.framework", _anchor=f"goal-{goal.code}"))
+    back = safe_next(request.form.get("next"), url_for("objectives.framework", _anchor=f"goal-{goal.code}"))
     if not form.validate_on_submit():
         flash(_l("Choose up or down."), "error")
         return redirect(back)

@@ -85,7 +85,7 @@ def clean_school_data(data: SchoolData) -> SchoolData:
     """Normalise and check a school's fields: BRIN is 2 digits + 2 letters, vestiging 2 digits."""
     brin = (data.brin or "").strip().upper()
     vestiging = (data.vestiging or "").strip() or "00"
-    if vestiging.isdigit() and len(vestiging) == 1:
+    if vestiging.isascii() and vestiging.isdigit() and len(vestiging) == 1:
         vestiging = vestiging.zfill(2)
     name = (data.name or "").strip()
     place = (data.place or "").strip()

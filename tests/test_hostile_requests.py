@@ -1,0 +1,193 @@
+"""Hostile requests, route-wide: no URL, id, query value or method a user or a bot can send ends in a 5xx.
+
+Walks `app.url_map`: for every rule, every method and every path argument it sends hostile values (huge,
+negative, zero, non-ASCII digits, NUL, CR/LF, invalid UTF-8 percent escapes, 5,000 characters, path
+traversal) as a visitor and as each role, the other arguments filled with values that exist in the access
+world; then hostile values for every query parameter the pages use (read from the views' code and from the
+GET forms on the pages). One world, one app: the whole walk takes well under a minute.
+"""
+import ast
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+from werkzeug.exceptions import HTTPException
+
+from tests.access import ANONYMOUS, EVERYONE
+from tests.access_world import RULES
+from tests.conftest import login_as
+
+PACKAGE = Path(__file__).resolve().parent.parent / "wt_curriculum"
+
+# As they appear in a URL (already percent-encoded where a browser or a bot would encode them).
+HOSTILE = [
+    "0", "-1", "9999999999999999999999999", "9223372036854775808", "2147483648", "1.5", "1e309",
+    quote("²⁰²⁶-²⁰²⁷"), quote("٣"), "%00", "MN.1.1%00", "%0D%0Ax", "%0Aset-cookie:x=1", "%FF%FE", "%C3%28",
+    "x" * 5000, "..%2F..%2Fetc%2Fpasswd", "..", "%2E%2E%2F", quote("<script>"), "%20",
+]
+ARGUMENT = re.compile(r"<(?:[^<>:]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _valid_arguments(app, values) -> dict[str, dict]:
+    """endpoint -> path arguments that exist in the world (from the access table's paths)."""
+    adapter = app.url_map.bind("localhost")
+    found: dict[str, dict] = {}
+    for rule in RULES:
+        path = rule.path.format(**values).split("?")[0]
+        try:
+            endpoint, arguments = adapter.match(path, method=rule.method)
+        except HTTPException:  # a redirect, or a method the table tries on purpose
+            endpoint, arguments = None, {}
+        if endpoint:
+            found.setdefault(endpoint, {k: quote(str(v), safe="") for k, v in arguments.items()})
+    return found
+
+
+def _fill(rule, arguments: dict[str, str]) -> str:
+    return ARGUMENT.sub(lambda m: arguments[m.group(1)], rule.rule)
+
+
+def _fallback(rule, name: str) -> str:
+    converter = rule._converters[name]
+    if hasattr(converter, "items"):  # <any(a, b):name>
+        return next(iter(converter.items))
+    return "1" if type(converter).__name__ == "WholeNumberConverter" else "x"
+
+
+def _clients(app, users):
+    clients = {ANONYMOUS: app.test_client()}
+    for role in EVERYONE:
+        if role != ANONYMOUS:
+            clients[role] = app.test_client()
+            login_as(clients[role], app, users[role])
+    return clients
+
+
+def _server_errors(client, method: str, url: str) -> str | None:
+    response = client.open(url, method=method)
+    if response.status_code >= 500:
+        return f"{method} {url[:120]}: {response.status_code}"
+    return None
+
+
+def test_no_path_argument_of_any_route_gives_a_server_error(access_world):
+    app, users, values = access_world
+    valid = _valid_arguments(app, values)
+    clients = _clients(app, users)
+    problems, sent, rules = [], 0, 0
+    for rule in app.url_map.iter_rules():
+        names = ARGUMENT.findall(rule.rule)
+        if rule.endpoint == "static" or not names:
+            continue
+        rules += 1
+        base = {name: _fallback(rule, name) for name in names} | valid.get(rule.endpoint, {})
+        methods = [m for m in METHODS if m in rule.methods]
+        for name in names:
+            for number, value in enumerate(HOSTILE):
+                url = _fill(rule, {**base, name: value})
+                for method in methods + (["DELETE"] if number == 0 else []):  # and one it does not allow
+                    # Every value as the administrator (who reaches furthest); the other roles and the visitor
+                    # take turns.
+                    for role in ("beheerder", EVERYONE[(number + len(method)) % len(EVERYONE)]):
+                        sent += 1
+                        if problem := _server_errors(clients[role], method, url):
+                            problems.append(f"{role} {problem}")
+    assert rules > 80 and sent > 4000
+    assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:80])
+
+
+class GetFormFields(HTMLParser):
+    """Names of the fields of the GET forms on a page: the query parameters people send."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+        self._in_get_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._in_get_form = (attrs.get("method") or "get").lower() == "get"
+        elif self._in_get_form and tag in ("input", "select", "textarea") and attrs.get("name"):
+            self.names.add(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_get_form = False
+
+
+def _query_parameters_by_module() -> dict[str, set[str]]:
+    """module -> every `request.args.get("x")`/`getlist("x")`, `_year("x")` and `query_whole("x")` in it."""
+    found: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        module = "wt_curriculum." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        names = found.setdefault(module.removesuffix(".__init__"), set())
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                continue
+            func = node.func
+            reads_args = (isinstance(func, ast.Attribute) and func.attr in ("get", "getlist")
+                          and isinstance(func.value, ast.Attribute) and func.value.attr == "args")
+            if reads_args or (isinstance(func, ast.Name) and func.id in ("_year", "query_whole")):
+                names.add(node.args[0].value)
+    return found
+
+
+QUERY_HOSTILE = ["-1", "9999999999999999999999999", quote("²⁰²⁶-²⁰²⁷"), "%00", "/%0D%0Ax", "%FF%FE", "x" * 5000,
+                 "2026-2028"]
+
+
+def test_no_query_value_on_any_page_gives_a_server_error(access_world):
+    """Every GET page of the access table, with hostile values for each query parameter its view's module
+    reads and each field of the GET forms on it (plus `page`, `jaar` and `next` everywhere)."""
+    app, users, values = access_world
+    clients = _clients(app, users)
+    by_module = _query_parameters_by_module()
+    problems, sent, seen = [], 0, set()
+    for rule in RULES:
+        if rule.method != "GET" or rule.endpoint in seen:
+            continue
+        seen.add(rule.endpoint)
+        path = rule.path.format(**values)
+        roles = [r for r in EVERYONE if rule.expect[r] == 200] or [ANONYMOUS]
+        page = clients[roles[0]].get(path)
+        if page.status_code >= 500:
+            problems.append(f"{roles[0]} GET {path}: {page.status_code}")
+            continue
+        parser = GetFormFields()
+        if page.mimetype == "text/html":
+            parser.feed(page.get_data(as_text=True))
+        names = {"page", "jaar", "next"} | by_module.get(app.view_functions[rule.endpoint].__module__, set())
+        separator = "&" if "?" in path else "?"
+        for name in sorted(names | parser.names):
+            for number, value in enumerate(QUERY_HOSTILE):
+                role = roles[(number + len(name)) % len(roles)]
+                sent += 1
+                if problem := _server_errors(clients[role], "GET", f"{path}{separator}{name}={value}"):
+                    problems.append(f"{role} {problem}")
+    assert sent > 1500
+    assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:80])
+
+
+def test_hostile_next_and_query_values_on_every_action_give_no_server_error(access_world):
+    """Every POST of the access table, with a hostile `next` in the query and in the form, and no other data."""
+    app, users, values = access_world
+    problems = []
+    for rule in RULES:
+        if rule.method == "GET":
+            continue
+        path = rule.path.format(**values)
+        separator = "&" if "?" in path else "?"
+        for role in (ANONYMOUS, next((r for r in EVERYONE if rule.expect[r] < 400), "beheerder")):
+            for value in ("/%0D%0Ax", "%00", "//evil.example", quote("²")):
+                client = app.test_client()
+                if role != ANONYMOUS:
+                    login_as(client, app, users[role])
+                response = client.open(f"{path}{separator}next={value}", method=rule.method,
+                                       data={**rule.data, "next": value.replace("%0D%0A", "\r\n")})
+                if response.status_code >= 500:
+                    problems.append(f"{role} {rule.method} {path} next={value}: {response.status_code}")
+    assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:80])
