@@ -191,3 +191,128 @@ def test_hostile_next_and_query_values_on_every_action_give_no_server_error(acce
                 if response.status_code >= 500:
                     problems.append(f"{role} {rule.method} {path} next={value}: {response.status_code}")
     assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:80])
+
+
+# --- The examples of issue 15, each on its own ---------------------------------------------------------------
+
+def test_whole_numbers_are_ascii_digits_inside_the_range():
+    from wt_curriculum.numbers import MAX_ID, whole_or_none
+
+    assert whole_or_none("42") == 42 and whole_or_none(" 7 ") == 7 and whole_or_none(str(MAX_ID)) == MAX_ID
+    for bad in ("²", "٣", "²⁰²⁶", str(MAX_ID + 1), "9223372036854775808", "-1", "1.5", "1e3", "", "0x1", None, "\x00"):
+        assert whole_or_none(bad) is None, bad
+    assert whole_or_none("0", low=1) is None and whole_or_none("9", 1, 8) is None
+
+
+def test_every_int_in_a_route_is_the_bounded_converter(app):
+    from wt_curriculum.numbers import MAX_ID, WholeNumberConverter
+
+    converters = [c for rule in app.url_map.iter_rules() for c in rule._converters.values()]
+    assert not [c for c in converters if type(c).__name__ in ("IntegerConverter", "NumberConverter")]
+    numbers = [c for c in converters if isinstance(c, WholeNumberConverter)]
+    assert len(numbers) > 50 and {(c.min, c.max) for c in numbers} == {(1, MAX_ID)}
+
+
+def test_ids_beyond_the_column_range_are_not_found(app, client, login, factory):
+    assert client.get("/lespakketten/9999999999999999999999999").status_code == 404
+    assert client.get(f"/lespakketten/{2**31}").status_code == 404
+    api = client.get("/api/v1/packages/9223372036854775808")
+    assert api.status_code == 404 and api.get_json()["error"]["status"] == 404
+    assert client.get("/lespakketten/%C2%B2").status_code == 404  # '²'
+    login("beheerder")
+    assert client.get(f"/beheer/gebruikers/{10**20}").status_code == 404
+    assert client.post(f"/plan/{10**20}/gegeven").status_code == 404
+
+
+def test_the_api_schema_and_its_parser_agree_on_the_bounds(app, client):
+    from wt_curriculum.numbers import MAX_ID
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    integer_params = [p for op in document["paths"].values() for o in op.values() for p in o["parameters"]
+                      if p["schema"].get("type") == "integer" and p["name"] not in ("page", "per_page", "groep")]
+    assert integer_params and {p["schema"]["maximum"] for p in integer_params} == {MAX_ID}
+    # The largest documented value is accepted (once a 10-digit pattern refused it), one more is a clear 400.
+    assert client.get(f"/api/v1/packages?network={MAX_ID}").status_code == 200
+    too_big = client.get(f"/api/v1/packages?network={MAX_ID + 1}")
+    assert too_big.status_code == 400 and too_big.get_json()["error"]["details"]["parameter"] == "network"
+    assert client.get(f"/api/v1/packages/{MAX_ID}").status_code == 404
+
+
+def test_non_ascii_digits_in_a_school_year_are_a_400_in_dutch(app, client, login, factory):
+    user = login("coordinator")
+    for path in (f"/scholen/{user.school_id}/dekking", f"/scholen/{user.school_id}/plan",
+                 f"/scholen/{user.school_id}/cohort?x=", f"/rapporten/scholen/{user.school_id}/dekking",
+                 "/uitwisseling/jaarplanningen/export"):
+        name = "start" if "cohort" in path else "year" if path.startswith("/rapporten") else "jaar"
+        response = client.get(f"{path.removesuffix('?x=')}?{name}=²⁰²⁶-²⁰²⁷")
+        assert response.status_code == 400, path
+        assert "2026-2027" in response.get_data(as_text=True), path
+
+
+def test_a_page_number_that_is_not_one_is_a_400(app, client):
+    assert client.get("/lespakketten?page=%C2%B2").status_code == 400
+    assert client.get("/lespakketten?page=99999999999999999999").status_code == 400
+    assert client.get("/lespakketten?page=2").status_code == 200
+
+
+def test_nul_in_a_path_is_refused_before_the_database_sees_it(app, client):
+    assert client.get("/doelen/MN.1.1%00").status_code == 400
+    assert client.get("/api/v1/goals/MN%00").status_code == 400
+    assert client.get("/doelen/MN.1.1%0D%0A").status_code == 400
+
+
+def test_a_next_with_cr_lf_falls_back_to_the_default(app, client, factory):
+    user = factory.user("leraar")
+    response = client.post("/inloggen?next=/%0D%0Ax", data={"email": user.email, "password": user.password})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/inloggen?next=/%0D%0Ax").headers["Location"] == "/"
+    language = client.post("/taal", data={"lang": "en", "next": "/\r\nset-cookie: x=1"})
+    assert language.status_code == 302 and language.headers["Location"] == "/"
+    assert client.post("/taal", data={"lang": "nl", "next": "/x\x00"}).status_code == 400
+    for bad in ("//evil.example", "/\\evil.example", "https://evil.example/", "/x\x7f", "/" + "x" * 3000):
+        assert client.post("/taal", data={"lang": "nl", "next": bad}).headers["Location"] == "/", bad
+    assert client.post("/taal", data={"lang": "nl", "next": "/doelen?x=1"}).headers["Location"] == "/doelen?x=1"
+
+
+def test_adding_to_a_plan_with_a_bad_next_commits_once_and_goes_to_a_safe_page(app, client, login):
+    from sqlalchemy import func, select
+
+    from tests.planning.builders import Builder, base_framework
+    from wt_curriculum.extensions import db
+    from wt_curriculum.planning.models import PlanEntry
+
+    with app.app_context():
+        b = Builder(db.session)
+        network_id = b.network()
+        base_framework(b, network_id)
+        school = b.school(network_id)
+        db.session.commit()
+        package_id = next(iter(b.packages.values())).id
+    login("coordinator", school_id=school)
+    response = client.post("/plan/toevoegen", data={"package_id": str(package_id), "school_year": "2026-2027",
+                                                    "groep": "1", "next": "/\r\nx"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PlanEntry)) == 1
+    huge = client.post("/plan/toevoegen", data={"package_id": "9" * 30, "school_year": "2026-2027", "groep": "1",
+                                                "school_id": "²"})
+    assert huge.status_code == 302
+
+
+def test_the_package_form_ignores_goal_ids_that_are_not_numbers(app, client, login, factory):
+    from tests.lessons.helpers import make_goals
+
+    network_id = factory.network()
+    goals = make_goals(app, prefix="HX", count=1)
+    login("netwerkcoordinator", network_id=network_id)
+    response = client.post("/lespakketten/nieuw", data={"title": "", "goal_id": ["²", "9" * 30, str(*goals.values())],
+                                                         "add_goal": "٣", "remove_goal": "²"})
+    assert response.status_code == 200
+
+
+def test_a_405_says_which_methods_are_allowed(app, client):
+    response = client.delete("/lespakketten")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "HEAD"}
+    api = client.post("/api/v1/packages")
+    assert api.status_code == 405 and "GET" in api.headers["Allow"] and api.get_json()["error"]["status"] == 405
