@@ -202,7 +202,8 @@ def test_a_taught_date_outside_the_plans_school_year_is_a_field_error(app, clien
     for day in ("0001-01-01", "2026-07-31"):
         response = client.post(f"/plan/{entry_id}", data={"version": version, "period": "", "taught_on": day})
         page = response.get_data(as_text=True)
-        assert response.status_code == 200 and "schooljaar 2026-2027" in page and "1 augustus 2026" in page and "31 juli 2027" in page, day
+        assert response.status_code == 200 and "schooljaar 2026-2027" in page, day
+        assert "1 augustus 2026" in page and "31 juli 2027" in page
         assert entries(app)[0][4] is None
     quick = client.post(f"/plan/{entry_id}/gegeven", data={"version": version, "taught_on": "0001-01-01"})
     assert quick.status_code == 302 and entries(app)[0][4] is None

@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
 from ..core.page_cache import cached_for_anonymous
+from ..core.services import use_submission
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -129,6 +130,7 @@ def _save(form, chosen, package=None):
     data = _package_data(form, chosen, package)
     try:
         if package is None:
+            use_submission(db.session, form.submission.data)  # a double submit makes one package (409)
             package = services.create_package(db.session, data, current_user, form.note.data or "")
         else:
             services.update_package(db.session, package, data, current_user, form.version.data, form.note.data or "")

@@ -9,6 +9,7 @@ from ..auth.models import Role
 from ..auth.permissions import is_editor, public, roles_required
 from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
+from ..core.services import use_submission
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
@@ -116,8 +117,11 @@ def new_goal():
             strand = None
     form = _goal_form(domain_id=strand.domain_id if strand else None, strand_id=strand.id if strand else None)
     if form.validate_on_submit():
-        goal = save_or_show_errors(
-            form, lambda: services.create_goal(db.session, form.data_for_service(), _editor(), form.note.data))
+        def create():
+            use_submission(db.session, form.submission.data)  # a double submit makes one goal (409)
+            return services.create_goal(db.session, form.data_for_service(), _editor(), form.note.data)
+
+        goal = save_or_show_errors(form, create)
         if goal is not NOT_SAVED:
             flash(_l("Goal %(code)s has been saved as a draft.", code=goal.code), "success")
             return redirect(url_for("objectives.goal", code=goal.code))
