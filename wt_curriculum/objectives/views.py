@@ -53,6 +53,7 @@ def action_labels() -> dict[str, str]:
         "update": pgettext("goal revision", "edited"),
         "publish": pgettext("goal revision", "published"),
         "retire": pgettext("goal revision", "retired"),
+        "reinstate": pgettext("goal revision", "reinstated"),
         "restore": pgettext("goal revision", "restored"),
         "move": pgettext("goal revision", "moved"),
         "import": pgettext("goal revision", "imported"),
@@ -209,6 +210,19 @@ def retire_goal(code: str):
         extra=lambda goal: {"sections": sections(services.goal_retire_sections, db.session, goal, current_user)})
 
 
+@bp.route("/doelen/<code>/weer-vaststellen", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def reinstate_goal(code: str):
+    """Bring a retired goal back into use; the page shows what it affects, as the retire page does."""
+    return _status_change(
+        code, NoteForm, "objectives/reinstate.html",
+        lambda goal, form: services.reinstate_goal(db.session, goal, _editor(), form.note.data,
+                                                   _int(form.version.data)),
+        lambda goal: _l("Goal %(code)s is in use again (vastgesteld).", code=goal.code),
+        GoalStatus.RETIRED,
+        extra=lambda goal: {"sections": sections(services.goal_retire_sections, db.session, goal, current_user)})
+
+
 @bp.route("/doelen/<code>/verplaatsen", methods=["POST"])
 @roles_required(*EDITORS)
 def move_goal(code: str):
@@ -267,7 +281,12 @@ def restore(code: str, number: int):
         flash(error.message, "error")
         return redirect(url_for("objectives.history", code=code))
     db.session.commit()
-    flash(_l("Revision %(n)s has been restored as a new revision.", n=number), "success")
+    if goal.status == GoalStatus.RETIRED:
+        # Say what happened: the texts came back, the status did not.
+        flash(_l("The texts of revision %(n)s have been restored as a new revision. The goal is still retired: "
+                 "reinstate it to use it again.", n=number), "warning")
+    else:
+        flash(_l("Revision %(n)s has been restored as a new revision.", n=number), "success")
     return redirect(url_for("objectives.history", code=code))
 
 
