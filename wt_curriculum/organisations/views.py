@@ -11,6 +11,7 @@ from ..auth.permissions import roles_required
 from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
+from ..numbers import whole_or_none
 from ..schoolyears import current_school_year, format_school_year
 from . import imports, services, tasks
 from .forms import ImportForm, NetworkForm, SchoolForm
@@ -65,12 +66,24 @@ def new_network():
 def edit_network(network_id: int):
     network = services.get_network(db.session, network_id)
     form = NetworkForm(obj=network)
-    if form.validate_on_submit() and save_or_show_errors(
-            form, lambda: services.update_network(db.session, network, _network_data(form), current_user)
-    ) is not NOT_SAVED:
-        flash(_l("Network %(name)s has been saved.", name=network.name), "success")
-        return redirect(url_for(".schools"))
+    try:
+        if form.validate_on_submit() and save_or_show_errors(
+                form, lambda: services.update_network(db.session, network, _network_data(form), current_user,
+                                                      whole_or_none(form.version.data))
+        ) is not NOT_SAVED:
+            flash(_l("Network %(name)s has been saved.", name=network.name), "success")
+            return redirect(url_for(".schools"))
+    except Conflict as error:
+        return _conflict(form, error, "organisations/network_form.html",
+                         network=services.get_network(db.session, network_id))
     return render_template("organisations/network_form.html", form=form, network=network)
+
+
+def _conflict(form, error, template: str, **context):
+    """Someone else saved first: the form keeps what was typed, says so, and answers 409."""
+    db.session.rollback()
+    form.form_errors.append(error.message)
+    return render_template(template, form=form, **context), 409
 
 
 @bp.route("/beheer/netwerken/<int:network_id>/archiveren", methods=["POST"])
@@ -119,11 +132,16 @@ def new_school():
 def edit_school(school_id: int):
     school = services.get_school(db.session, school_id)
     form = _school_form(school)
-    if form.validate_on_submit() and save_or_show_errors(
-            form, lambda: services.update_school(db.session, school, _school_data(form), current_user)
-    ) is not NOT_SAVED:
-        flash(_l("School %(name)s has been saved.", name=school.name), "success")
-        return redirect(url_for(".schools"))
+    try:
+        if form.validate_on_submit() and save_or_show_errors(
+                form, lambda: services.update_school(db.session, school, _school_data(form), current_user,
+                                                     whole_or_none(form.version.data))
+        ) is not NOT_SAVED:
+            flash(_l("School %(name)s has been saved.", name=school.name), "success")
+            return redirect(url_for(".schools"))
+    except Conflict as error:
+        return _conflict(form, error, "organisations/school_form.html",
+                         school=services.get_school(db.session, school_id))
     return render_template("organisations/school_form.html", form=form, school=school)
 
 
