@@ -192,3 +192,20 @@ def test_two_administrators_editing_one_network_do_not_revert_each_other(app, cl
     assert second.status_code == 409 and "Iemand anders heeft dit netwerk opgeslagen" in second.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Network, network_id).name == "Eerste"
+
+
+def test_a_new_school_form_sent_twice_makes_one_school(app, client, login, factory):
+    """Issue 15: the create form carries a one-time token; sending it again answers 409 and makes nothing."""
+    network_id = factory.network(code="NET-T")
+    login("beheerder")
+    page = client.get("/beheer/scholen/nieuw").get_data(as_text=True)
+    token = page.split('name="submission" type="hidden" value="', 1)[1].split('"', 1)[0]
+    assert len(token) > 20
+    data = {"name": "De Tweeling", "brin": "55TT", "vestiging": "00", "place": "Zeist",
+            "network_id": str(network_id), "submission": token}
+    assert client.post("/beheer/scholen/nieuw", data=data).status_code == 302
+    again = client.post("/beheer/scholen/nieuw", data={**data, "brin": "56TT"})
+    assert again.status_code == 409 and "Dit formulier is al verstuurd" in again.get_data(as_text=True)
+    with app.app_context():
+        assert [s.name for s in db.session.scalars(select(School).where(School.name == "De Tweeling"))] == [
+            "De Tweeling"]

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import roles_required
+from ..core.services import use_submission
 from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
@@ -53,8 +54,9 @@ def _school_data(form) -> services.SchoolData:
 def new_network():
     form = NetworkForm()
     if form.validate_on_submit():
-        network = save_or_show_errors(
-            form, lambda: services.create_network(db.session, _network_data(form), current_user))
+        network = save_or_show_errors(form, lambda: (
+            use_submission(db.session, form.submission.data),  # a double submit makes one network (409)
+            services.create_network(db.session, _network_data(form), current_user))[1])
         if network is not NOT_SAVED:
             flash(_l("Network %(name)s has been created.", name=network.name), "success")
             return redirect(url_for(".schools"))
@@ -119,8 +121,9 @@ def delete_network(network_id: int):
 def new_school():
     form = _school_form()
     if form.validate_on_submit():
-        school = save_or_show_errors(
-            form, lambda: services.create_school(db.session, _school_data(form), current_user))
+        school = save_or_show_errors(form, lambda: (
+            use_submission(db.session, form.submission.data),  # a double submit makes one school (409)
+            services.create_school(db.session, _school_data(form), current_user))[1])
         if school is not NOT_SAVED:
             flash(_l("School %(name)s has been created.", name=school.name), "success")
             return redirect(url_for(".schools"))
