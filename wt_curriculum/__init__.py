@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 
 from . import config as config_module
 from .extensions import csrf, db, login_manager, migrate
+from .numbers import WholeNumberConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    # One way to read a whole number in a path, for every route: ASCII digits inside the column's range.
+    app.url_map.converters["int"] = WholeNumberConverter
     app.config.from_object(config_module.Config)
     app.config.from_prefixed_env("WT")
     if test_config:

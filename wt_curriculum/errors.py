@@ -1,7 +1,8 @@
 """Domain errors raised by services, and friendly error pages in the user's language."""
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -90,7 +91,21 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
-        return render_error(error.code or 500)
+        response = make_response(render_error(error.code or 500))
+        # What the exception says about the answer stays: `Allow` on a 405, `Retry-After`, `WWW-Authenticate`.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(error: StaleDataError):
+        # Two requests changed one versioned record at once; the other one won. Not a server error.
+        from .extensions import db
+
+        db.session.rollback()
+        return render_error(409, _l("Someone else changed this at the same moment. Reload the page to see "
+                                    "the latest version, then make your change again."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -1,4 +1,6 @@
 """Form helpers shared by all areas."""
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -36,3 +38,5 @@ class VersionedForm(FlaskForm):
     """A form for a record with optimistic locking: it carries the version it was opened at."""
 
     version = HiddenField(_l("Version"))
+    # A create form's one-time token (core.services.use_submission): a second submit makes no second record.
+    submission = HiddenField(default=lambda: secrets.token_urlsafe(24))

@@ -10,8 +10,11 @@ CSP = (
 def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
-        """No text a user can type contains NUL; PostgreSQL cannot store it. Refuse it up front."""
-        values = list(request.args.values())
+        """No text a user can type contains NUL; PostgreSQL cannot store it. Refuse it up front: in the path
+        (no control character at all: no URL of ours has one), the query and the form."""
+        if any(ord(c) < 32 or ord(c) == 127 for c in request.path):
+            abort(400)
+        values = list(request.args.values()) + list(request.args.keys())
         if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
             "application/x-www-form-urlencoded", "multipart/form-data"
         ):

@@ -347,3 +347,29 @@ def test_cli_import_refuses_bad_files_and_writes_nothing(app, runner, tmp_path):
     result = runner.invoke(args=["case", "import", str(DATA / "cycle-case-1p0.json")])
     assert result.exit_code != 0 and "cycle" in result.output and "Nothing was imported" in result.output
     assert counts(app) == {"Domain": 0, "Strand": 0, "Goal": 0, "Revision": 0, "AuditEvent": 0}
+
+
+def test_cli_import_refuses_nul_and_deep_nesting_with_a_message(app, runner, changed_framework, tmp_path):
+    """Issue 15: `flask case import` stored NUL on SQLite, and gave a traceback on PostgreSQL and deep JSON."""
+    from sqlalchemy import func, select
+
+    from wt_curriculum.extensions import db
+    from wt_curriculum.objectives.models import Goal
+
+    target = tmp_path / "framework.json"
+    assert runner.invoke(args=["case", "export", str(target), "--base-url", BASE]).exit_code == 0
+    package = json.loads(target.read_text(encoding="utf-8"))
+    package["CFItems"][0]["fullStatement"] = "Met een \x00 erin"
+    with_nul = tmp_path / "nul.json"
+    with_nul.write_text(json.dumps(package), encoding="utf-8")  # written as \u0000, valid JSON
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Goal))
+    result = runner.invoke(args=["case", "import", str(with_nul)])
+    assert result.exit_code == 1 and "NUL" in result.output and "Traceback" not in result.output
+    for depth in (40, 100_000):
+        deep = tmp_path / f"deep{depth}.json"
+        deep.write_text('{"CFDocument": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
+        result = runner.invoke(args=["case", "import", str(deep)])
+        assert result.exit_code == 1 and "nested" in result.output, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Goal)) == before

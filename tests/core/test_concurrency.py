@@ -416,3 +416,97 @@ def test_two_users_add_the_same_package_at_once_one_is_told_it_is_there(app, wor
         with app.app_context():
             assert db.session.scalar(select(func.count()).select_from(PlanEntry).where(
                 PlanEntry.groep == 2, PlanEntry.package_id == package_id)) == 1
+
+
+# --- (d) issue 15: races on state changes, double submits ------------------------------------------------------
+# Two authors publish (or withdraw) one package at the same moment: one wins, every other answer is a 409
+# that explains (or the page saying it had already happened); never a 500; exactly one revision is written.
+# A double-submitted "new package" form (one browser, two clicks) makes one package; the second submit
+# answers 409 with the explanation.
+
+RACE_CONFLICT = "Iemand anders veranderde dit op hetzelfde moment"
+TWICE = "Dit formulier is al verstuurd"
+
+
+@pytest.fixture
+def drafts(app, world):
+    """Draft packages of the world's network, main aim a published goal, ready to be published."""
+    from wt_curriculum.lessons.models import Alignment, LessonPackage
+    from wt_curriculum.objectives.models import Goal
+
+    with app.app_context():
+        package = db.session.get(LessonPackage, world.package_id)
+        goal_id = db.session.scalar(select(Goal.id).where(Goal.code == world.goal_code))
+        ids = []
+        for n in range(ROUNDS):
+            draft = LessonPackage(uuid=f"00000000-0000-4000-8000-00000000000{n}", title=f"Race {n}",
+                                  groepen_mask=0b110000, network_id=package.network_id, status="concept",
+                                  lesson_count=1, minutes_per_lesson=45,
+                                  alignments=[Alignment(goal_id=goal_id, relation="kern")])
+            db.session.add(draft)
+            db.session.flush()
+            ids.append(draft.id)
+        db.session.commit()
+    return ids
+
+
+def _status_race(visitors, path):
+    tokens = [field(form_with(v.get(path.rsplit("/", 1)[0]), "csrf_token"), "csrf_token") for v in visitors]
+    return all_at_once([lambda v=v, t=t: v.open(path, {"csrf_token": t, "note": "race"})
+                        for v, t in zip(visitors, tokens, strict=True)])
+
+
+def _check_one_winner(answers):
+    statuses = [status for status, _, _ in answers]
+    assert all(status in (302, 409) for status in statuses), [(s, b[:1500]) for s, b, _ in answers]
+    assert statuses.count(302) >= 1
+    for status, body, _ in answers:
+        if status == 409:
+            assert RACE_CONFLICT in body
+
+
+def test_simultaneous_publish_and_withdraw_have_one_winner_and_clear_409s(app, world, drafts, server):
+    from wt_curriculum.lessons.models import LessonPackage
+
+    authors = [Visitor(server).login(user) for user in world.authors]
+    for package_id in drafts:
+        before = revision_count(app, "package", package_id)
+        _check_one_winner(_status_race(authors, f"/lespakketten/{package_id}/publiceren"))
+        with app.app_context():
+            assert db.session.get(LessonPackage, package_id).status == "gepubliceerd"
+        assert revision_count(app, "package", package_id) == before + 1
+
+        _check_one_winner(_status_race(authors, f"/lespakketten/{package_id}/intrekken"))
+        with app.app_context():
+            assert db.session.get(LessonPackage, package_id).status == "ingetrokken"
+        assert revision_count(app, "package", package_id) == before + 2
+
+
+def test_a_double_submitted_new_package_makes_one_package(app, world, server):
+    from wt_curriculum.lessons.models import LessonPackage
+
+    author = Visitor(server).login(world.authors[0])
+    for n in range(ROUNDS):
+        title = f"Dubbel verstuurd {n}"
+        fields = form_with(author.get("/lespakketten/nieuw"), "submission")
+        assert field(fields, "submission")
+        # The goal picker: add the world's goal as the main aim, as the page's button would.
+        with app.app_context():
+            from wt_curriculum.objectives.models import Goal
+
+            goal_id = db.session.scalar(select(Goal.id).where(Goal.code == world.goal_code))
+        data = fill(fields, title=title, groepen=["5", "6"], goal_id=str(goal_id), **{f"relation-{goal_id}": "kern"},
+                    action="save", note="")
+        answers = all_at_once([lambda d=data: author.open("/lespakketten/nieuw", d) for _ in range(2)])
+        statuses = sorted(status for status, _, _ in answers)
+        assert statuses == [302, 409], [(s, b[:1500]) for s, b, _ in answers]
+        assert TWICE in next(body for status, body, _ in answers if status == 409)
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(LessonPackage).where(
+                LessonPackage.title == title)) == 1
+        # Sent once more later (a reload of the answer): still one.
+        again = author.open("/lespakketten/nieuw", data)
+        assert again[0] == 409
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(LessonPackage).where(
+                LessonPackage.title == title)) == 1

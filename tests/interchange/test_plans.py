@@ -63,3 +63,17 @@ def test_a_coordinator_exports_only_their_own_school(app, client, login, world):
     assert client.get("/uitwisseling/jaarplanningen/export").status_code == 200
     assert client.get(f"/uitwisseling/jaarplanningen/export?school={world['other_school']}").status_code == 403
     assert client.get("/uitwisseling/jaarplanningen/export?jaar=2025").status_code == 400
+
+
+def test_a_taught_date_outside_the_school_year_and_a_year_in_other_digits_are_line_errors(app, client, login, world):
+    """Issue 15: a plan CSV whose year is written as ²⁰²⁵-²⁰²⁶, or a date taught outside the school year."""
+    login("coordinator", school_id=world["school"])
+    before = counts(app)
+    content = ("school;schooljaar;groep;lespakket;periode;gegeven_op\n"
+               "12AB00;2025-2026;5;Drijven en zinken;;0001-01-01\n"
+               "12AB00;²⁰²⁵-²⁰²⁶;6;Drijven en zinken;;\n"
+               "12AB00;2025-2026;7;Drijven en zinken;;2025-08-01\n").encode()
+    response = upload(client, "plans", content)
+    assert response.status_code == 200 and error_lines(response) == [2, 3]
+    assert "schooljaar 2025-2026" in errors_of(response)[0] and "2026-2027" in errors_of(response)[1]
+    assert counts(app) == before

@@ -13,14 +13,16 @@ def prepare(factory, values) -> dict:
         domain = services.create_domain(db.session, services.DomainData("AC", "Toegang"), None)
         strand = services.create_strand(db.session, services.StrandData("AC.1", domain.id, "Leerlijn"), None)
         goals = []
-        for n in (1, 2, 3):
+        for n in (1, 2, 3, 4):
             goals.append(services.create_goal(db.session, services.GoalData(
                 f"AC.1.{n}", domain.id, strand.id, f"Doel {n}", groepen=[5, 6]), None, "nieuw"))
         services.publish_goal(db.session, goals[0], None, "vastgesteld")
         services.publish_goal(db.session, goals[2], None, "vastgesteld")
+        services.publish_goal(db.session, goals[3], None, "vastgesteld")
+        services.retire_goal(db.session, goals[3], None, "vervallen")
         db.session.commit()
     return {"goal_code": "AC.1.1", "draft_code": "AC.1.2", "other_code": "AC.1.3",
-            "domain_code": "AC", "strand_code": "AC.1"}
+            "domain_code": "AC", "strand_code": "AC.1", "retired_code": "AC.1.4"}
 
 
 RULES = [
@@ -38,6 +40,9 @@ RULES = [
     only("objectives.publish_goal", "/doelen/{draft_code}/vaststellen", EDITORS),
     only("objectives.publish_goal", "/doelen/{draft_code}/vaststellen", EDITORS, method="POST", data={"note": ""}),
     only("objectives.retire_goal", "/doelen/{goal_code}/laten-vervallen", EDITORS),
+    only("objectives.reinstate_goal", "/doelen/{retired_code}/weer-vaststellen", EDITORS),
+    only("objectives.reinstate_goal", "/doelen/{retired_code}/weer-vaststellen", EDITORS, method="POST",
+         data={"note": ""}),
     only("objectives.retire_goal", "/doelen/{goal_code}/laten-vervallen", EDITORS, method="POST",
          data={"note": ""}),
     only("objectives.move_goal", "/doelen/{other_code}/verplaatsen", EDITORS, ok=302, method="POST",

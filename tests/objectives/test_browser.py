@@ -44,3 +44,29 @@ def test_an_editor_edits_publishes_and_reads_the_history(live_server, page, app,
     diff = page.locator("table.diff").inner_text()
     assert "Een eerste opzet" in diff and "Zelf een windmolen ontwerpen en testen" in diff
     assert axe_violations(page) == []
+
+
+def test_an_editor_reinstates_a_retired_goal(live_server, page, app, framework, factory, tmp_path):
+    """Issue 15: the retired goal's page offers "Weer vaststellen"; the page shows the impact and passes axe."""
+    add_goal(app, "MN.7.71", title="Een doel dat terugkomt")
+    editor = factory.user("redacteur")
+    browser_login(page, live_server, editor)
+    page.goto(f"{live_server}/doelen/MN.7.71/laten-vervallen")
+    page.get_by_label("Toelichting bij de wijziging").fill("Niet meer nodig")
+    page.get_by_role("button", name="Laten vervallen").click()
+    page.wait_for_load_state()
+    assert goal_state(app, "MN.7.71")["status"] == "vervallen"
+
+    page.get_by_role("link", name="Weer vaststellen", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Leerdoel MN.7.71 weer vaststellen"
+    assert page.locator("#impact-heading").inner_text() == "Wat dit raakt"
+    assert axe_violations(page) == []
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"reinstate-{width}.png"), full_page=True)
+    page.get_by_label("Toelichting bij de wijziging").fill("Toch weer nodig")
+    page.get_by_role("button", name="Weer vaststellen").click()
+    page.wait_for_load_state()
+    assert "weer in gebruik" in page.locator(".flashes").inner_text()
+    assert goal_state(app, "MN.7.71")["status"] == "vastgesteld"

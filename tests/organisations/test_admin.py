@@ -162,3 +162,50 @@ def test_a_large_network_and_school_import_is_applied_by_the_queue(app, client, 
     failed = job_row(app, 2)
     assert failed.state == "failed" and failed.message == "Het bestand bevat fouten; er is niets geïmporteerd."
     assert [s[0] for s in snapshot(app)[1]] == []
+
+
+def test_two_administrators_editing_one_school_do_not_revert_each_other(app, client, login, factory):
+    """Issue 15: schools had no version check; the second save silently reverted the first."""
+    network_id = factory.network(code="NET-V")
+    school_id = factory.school(network_id=network_id, name="De Linde", brin="77LL")
+    login("beheerder")
+    page = client.get(f"/beheer/scholen/{school_id}").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in page
+    data = {"brin": "77LL", "vestiging": "00", "place": "Utrecht", "network_id": str(network_id), "version": "1"}
+    first = client.post(f"/beheer/scholen/{school_id}", data={**data, "name": "De Linde (eerste)"})
+    assert first.status_code == 302
+    second = client.post(f"/beheer/scholen/{school_id}", data={**data, "name": "De Linde (tweede)"})
+    html = second.get_data(as_text=True)
+    assert second.status_code == 409 and "Iemand anders heeft deze school opgeslagen" in html
+    assert 'value="De Linde (tweede)"' in html  # what was typed stays
+    with app.app_context():
+        school = db.session.get(School, school_id)
+        assert (school.name, school.version) == ("De Linde (eerste)", 2)
+
+
+def test_two_administrators_editing_one_network_do_not_revert_each_other(app, client, login, factory):
+    network_id = factory.network(code="NET-W", name="Oud")
+    login("beheerder")
+    data = {"code": "NET-W", "region": "Utrecht", "version": "1"}
+    assert client.post(f"/beheer/netwerken/{network_id}", data={**data, "name": "Eerste"}).status_code == 302
+    second = client.post(f"/beheer/netwerken/{network_id}", data={**data, "name": "Tweede"})
+    assert second.status_code == 409 and "Iemand anders heeft dit netwerk opgeslagen" in second.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Network, network_id).name == "Eerste"
+
+
+def test_a_new_school_form_sent_twice_makes_one_school(app, client, login, factory):
+    """Issue 15: the create form carries a one-time token; sending it again answers 409 and makes nothing."""
+    network_id = factory.network(code="NET-T")
+    login("beheerder")
+    page = client.get("/beheer/scholen/nieuw").get_data(as_text=True)
+    token = page.split('name="submission" type="hidden" value="', 1)[1].split('"', 1)[0]
+    assert len(token) > 20
+    data = {"name": "De Tweeling", "brin": "55TT", "vestiging": "00", "place": "Zeist",
+            "network_id": str(network_id), "submission": token}
+    assert client.post("/beheer/scholen/nieuw", data=data).status_code == 302
+    again = client.post("/beheer/scholen/nieuw", data={**data, "brin": "56TT"})
+    assert again.status_code == 409 and "Dit formulier is al verstuurd" in again.get_data(as_text=True)
+    with app.app_context():
+        assert [s.name for s in db.session.scalars(select(School).where(School.name == "De Tweeling"))] == [
+            "De Tweeling"]

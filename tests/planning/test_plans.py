@@ -193,3 +193,19 @@ def test_my_plan_and_my_coverage_lead_to_the_own_school(app, client, login, setu
     login("leraar", school_id=setup["school"])
     assert client.get("/mijn-plan").headers["Location"].startswith(f"/scholen/{setup['school']}/plan")
     assert client.get("/mijn-dekking").headers["Location"].startswith(f"/scholen/{setup['school']}/dekking")
+
+
+def test_a_taught_date_outside_the_plans_school_year_is_a_field_error(app, client, login, setup):
+    """Issue 15: 0001-01-01 was accepted for a 2026-2027 plan entry."""
+    login("coordinator", school_id=setup["school"])
+    entry_id, version = _entry(app, setup)
+    for day in ("0001-01-01", "2026-07-31"):
+        response = client.post(f"/plan/{entry_id}", data={"version": version, "period": "", "taught_on": day})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "schooljaar 2026-2027" in page, day
+        assert "1 augustus 2026" in page and "31 juli 2027" in page
+        assert entries(app)[0][4] is None
+    quick = client.post(f"/plan/{entry_id}/gegeven", data={"version": version, "taught_on": "0001-01-01"})
+    assert quick.status_code == 302 and entries(app)[0][4] is None
+    ok = client.post(f"/plan/{entry_id}", data={"version": version, "period": "", "taught_on": "2026-08-01"})
+    assert ok.status_code == 302 and entries(app)[0][4] == date(2026, 8, 1)

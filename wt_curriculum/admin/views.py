@@ -12,6 +12,7 @@ from ..core import services as audit
 from ..core import tasks as core_tasks
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
+from ..numbers import MAX_PAGE, query_whole
 from ..organisations import services as organisations
 from .forms import UserForm
 
@@ -69,7 +70,7 @@ def edit_user(user_id: int):
 @roles_required(Role.ADMIN)
 def audit_log():
     """Who changed what: goals, packages, plans, users, imports."""
-    page = request.args.get("page", 1, type=int)
+    page = query_whole("page", 1, high=MAX_PAGE)
     kind = request.args.get("kind", "")[:40]
     return render_template("admin/audit.html", log=audit.audit_log(db.session, page, action_prefix=kind), kind=kind)
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..auth.permissions import can_see_network, can_see_school, login_required
 from ..errors import Forbidden
 from ..extensions import db
+from ..numbers import MAX_ID
 from ..organisations import services as organisations
 from ..planning.coverage import network_coverage, school_coverage
 from ..schoolyears import current_school_year, parse_school_year
@@ -19,9 +20,9 @@ from .spec import Param, operation, parse_query
 
 YEAR = Param("year", {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{4}$"},
              _l("The school year, e.g. 2026-2027 (default: the current one)."), example="2026-2027")
-SCHOOL_ID = Param("school_id", {"type": "integer", "minimum": 1, "maximum": 2_000_000_000}, _l("The school's id."),
+SCHOOL_ID = Param("school_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, _l("The school's id."),
                   where="path", example=1)
-NETWORK_ID = Param("network_id", {"type": "integer", "minimum": 1, "maximum": 2_000_000_000},
+NETWORK_ID = Param("network_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                    _l("The network's id."), where="path", example=1)
 
 

@@ -7,6 +7,7 @@ from ..auth.permissions import public
 from ..extensions import db
 from ..lessons import services as lessons
 from ..lessons.search import SearchFilters, search_packages
+from ..numbers import MAX_ID
 from . import schemas
 from .blueprint import bp
 from .responses import paged
@@ -15,9 +16,9 @@ from .spec import GROEP, PAGING, Param, Q, operation, parse_query
 
 GOAL = Param("goal", {"type": "string", "pattern": r"^[A-Z]{2,4}\.[1-9][0-9]{0,2}\.[1-9][0-9]{0,2}$"},
              _l("Only packages aligned to this goal (code)."), example="DG.2.1")
-NETWORK = Param("network", {"type": "integer", "minimum": 1, "maximum": 2_000_000_000},
+NETWORK = Param("network", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                 _l("Only packages of this network (id)."), example=1)
-PACKAGE_ID = Param("id", {"type": "integer", "minimum": 1, "maximum": 2_000_000_000}, _l("The package's id."),
+PACKAGE_ID = Param("id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, _l("The package's id."),
                    where="path", example=1)
 
 

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.permissions import public
 from ..extensions import db
+from ..numbers import MAX_ID
 from ..organisations import services as organisations
 from . import schemas
 from .blueprint import bp
@@ -10,7 +11,7 @@ from .responses import page_of, paged
 from .services import schools_page
 from .spec import PAGING, Param, operation, parse_query
 
-NETWORK = Param("network", {"type": "integer", "minimum": 1, "maximum": 2_000_000_000},
+NETWORK = Param("network", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                 _l("Only schools of this network (id)."), example=1)
 
 

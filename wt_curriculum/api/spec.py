@@ -14,11 +14,12 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationError
+from ..numbers import MAX_ID, whole_or_none
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
 MAX_PAGE = 100_000
-INTEGER = re.compile(r"[0-9]{1,9}")
+INTEGER = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,12 @@ def _bad(name: str, message) -> ValidationError:
 def _convert(param: Param, raw: str):
     schema = param.schema
     if schema.get("type") == "integer":
+        # The bounds the schema documents are the bounds checked (numbers.py reads the digits).
         if not INTEGER.fullmatch(raw):
             raise _bad(param.name, _l("%(name)s must be a whole number.", name=param.name))
-        value = int(raw)
-        low, high = schema.get("minimum"), schema.get("maximum")
-        if (low is not None and value < low) or (high is not None and value > high):
+        low, high = schema.get("minimum", 0), schema.get("maximum", MAX_ID)
+        value = whole_or_none(raw, low, high)
+        if value is None:
             raise _bad(param.name, _l("%(name)s must be between %(low)s and %(high)s.",
                                       name=param.name, low=low, high=high))
         return value

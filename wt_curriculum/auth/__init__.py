@@ -3,6 +3,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, login_manager
+from ..numbers import whole_or_none
 from .models import User
 
 
@@ -15,9 +16,9 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str):
         # The id carries the session token, so changing the password ends old sessions.
         user_part, _, token = user_id.partition(":")
-        if not user_part.isdigit():
+        if whole_or_none(user_part, 1) is None:
             return None
-        user = db.session.get(User, int(user_part))
+        user = db.session.get(User, whole_or_none(user_part, 1))
         if user is None or user.session_token != token or not user.active:
             return None
         return user

@@ -363,7 +363,29 @@ def read_package_file(path: Path, max_bytes: int = 50 * 1024 * 1024) -> dict:
     except json.JSONDecodeError as error:
         raise CaseImportError(f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
                               f"{error.msg}).") from None
+    except RecursionError:
+        raise CaseImportError(f"{path.name} is nested too deeply to be a CASE package.") from None
+    _check_values(data, path.name)
     return data
+
+
+MAX_DEPTH = 32  # a CFPackage is a few levels deep; anything deeper is not one
+
+
+def _check_values(data, name: str) -> None:
+    """No NUL character in any text (no database may store it) and no absurd nesting, anywhere in the JSON."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise CaseImportError(f"{name} is nested more than {MAX_DEPTH} levels deep; a CASE package is not.")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and "\x00" in value:
+            raise CaseImportError(f"{name} holds a NUL character (\\u0000) in a text: {value[:60]!r}. "
+                                  "Remove it and import again.")
 
 
 def import_package(session: Session, data, editor) -> "ImportReport":

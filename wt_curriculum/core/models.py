@@ -98,3 +98,13 @@ class Job(db.Model):
     started_at: Mapped[Optional[datetime]]
     heartbeat_at: Mapped[Optional[datetime]]
     finished_at: Mapped[Optional[datetime]]
+
+
+class UsedSubmission(db.Model):
+    """The one-time token of a create form, stored with the record it made: a second submit of the same form
+    (a double click, a reload) finds it here and makes no second record."""
+
+    __tablename__ = "used_submission"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

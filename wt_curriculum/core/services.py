@@ -4,10 +4,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import column, func, select, table
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Revision
+from ..errors import Conflict
+from .models import AuditEvent, Revision, UsedSubmission
 
 # Authors' names for the history and the audit log. The accounts live in the auth area, a layer above this
 # one; the core knows only that there is a table "user" with an id and a name (its foreign keys say so too).
@@ -137,3 +140,24 @@ def audit_log(session: Session, page: int = 1, per_page: int = 50, action_prefix
         [AuditRow(e.created_at, name, e.action, e.entity_type, e.entity_id, e.summary) for e, name in rows],
         page, pages, total,
     )
+
+
+SUBMITTED_TWICE = _l("This form has already been sent; what it made was saved once. Look for it in the list "
+                     "before you make it again.")
+
+
+def use_submission(session: Session, token: str | None) -> None:
+    """Mark a create form's one-time token as used, in the transaction that creates the record.
+
+    Called before the record is made: a second submit of the same form (at the same moment or later) waits
+    for the first, then finds the token and raises Conflict (409). A form without a token is not checked.
+    """
+    if not token:
+        return
+    if len(token) > 64 or session.get(UsedSubmission, token) is not None:
+        raise Conflict(SUBMITTED_TWICE)
+    session.add(UsedSubmission(token=token))
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(SUBMITTED_TWICE) from None

@@ -18,7 +18,7 @@ from ..organisations import services as organisations
 from ..organisations.models import School
 from ..planning import services as planning
 from ..planning.models import PlanEntry
-from ..schoolyears import format_school_year, parse_school_year
+from ..schoolyears import check_in_school_year, format_school_year, parse_school_year
 from .base import (
     ADD,
     CHANGE,
@@ -139,6 +139,10 @@ def _parse(record, user, schools_by_code, by_uuid, by_title) -> PlanRowData:
     taught_on = parse_date(record["taught_on"], "taught_on")
     if taught_on is not None and taught_on > date.today():
         raise RowError(_l("The date taught cannot be in the future."))
+    try:
+        check_in_school_year(taught_on, year)
+    except ValidationError as error:
+        raise RowError(error.message) from None
     return PlanRowData(school, year, groep, package, period, taught_on)
 
 

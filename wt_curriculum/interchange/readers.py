@@ -114,6 +114,30 @@ def _looks_binary(raw: bytes) -> bool:
     return control > len(sample) // 20
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_guard(value: str) -> bool:
+    """A cell a spreadsheet would run as a formula, or one that would look like a guarded one."""
+    return value[:1] in FORMULA_START or (value[:1] == "'" and _needs_guard(value[1:]))
+
+
+def guard_formula(value):
+    """Export: a leading apostrophe keeps formula-looking text as text (as the report CSVs do)."""
+    return "'" + value if isinstance(value, str) and _needs_guard(value) else value
+
+
+def unguard_formula(value: str) -> str:
+    """Import: undo exactly what guard_formula did, so that '=1+1' exported and read again is '=1+1'."""
+    return value[1:] if value[:1] == "'" and _needs_guard(value[1:]) else value
+
+
+def _nul_line(text: str) -> int | None:
+    """The line of the first NUL character anywhere in the text (PostgreSQL cannot store one)."""
+    where = text.find("\x00")
+    return None if where < 0 else text.count("\n", 0, where) + 1
+
+
 def _split_header(text: str, delimiter: str) -> list[str]:
     first = text.split("\n", 1)[0].rstrip("\r")
     try:
@@ -140,6 +164,9 @@ def _read_csv(raw: bytes, known) -> Table:
     if _looks_binary(raw):
         _fail(_l("This is not a CSV text file (it holds binary data). Upload a CSV or an Excel (.xlsx) file."))
     text, encoding = decode(raw)
+    if (nul := _nul_line(text)) is not None:
+        _fail(_l("Line %(line)s holds a NUL character, which no text may contain. Remove it and try again.",
+                 line=nul), nul)
     delimiter = choose_delimiter(text, known)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows: list[tuple[int, list[str]]] = []
@@ -162,7 +189,7 @@ def _read_csv(raw: bytes, known) -> Table:
             continue
         if len(rows) >= MAX_ROWS:
             _fail(_l("The file has more than %(n)s rows. Split it into smaller files.", n=MAX_ROWS), line)
-        rows.append((line, values))
+        rows.append((line, [unguard_formula(v) for v in values]))
     if errors:
         raise ReadError(errors)
     return Table(_check_header(header), rows, "csv", encoding, delimiter)
@@ -216,6 +243,9 @@ def _read_xlsx(raw: bytes) -> Table:
         sheet = workbook.worksheets[0]
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = [cell_text(v) for v in values]
+            if any("\x00" in c for c in cells):
+                _fail(_l("Line %(line)s holds a NUL character, which no text may contain. Remove it and try "
+                         "again.", line=line), line)
             if header is None:
                 if line > 1 or not any(c.strip() for c in cells):
                     _fail(_l("The first line must be the header with the column names."))
@@ -248,7 +278,7 @@ def write_csv(header: list[str], rows: list[list[str]], delimiter: str = ";") ->
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([guard_formula(v) for v in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -7,6 +7,7 @@ from ..auth.models import Role
 from ..auth.permissions import public, roles_required
 from ..errors import NotFound, ValidationError
 from ..extensions import db
+from ..numbers import parse_whole
 from ..organisations import services as organisations
 from ..schoolyears import parse_school_year
 from . import services, storage, tasks
@@ -168,8 +169,8 @@ def export_plans():
     school_id = None
     school = request.args.get("school", "").strip()
     if school:
-        if school.isdigit() and len(school) < 10:
-            school_id = int(school)
+        if school.isascii() and school.isdigit():
+            school_id = parse_whole(school, 1, parameter="school")
         else:
             found = organisations.school_by_code(db.session, school[:6])
             if found is None:

@@ -10,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..errors import ValidationError
 from ..forms import VersionedForm
 from ..groepen import ALL_GROEPEN
+from ..numbers import whole_or_none
 from .services import LICENCE_LABELS, MAX_LESSONS, MAX_MINUTES, MIN_MINUTES, parse_links
 
 
@@ -71,7 +72,7 @@ class PackageForm(VersionedForm):
     licence = SelectField(_l("Licence"), choices=[(value.value, text) for value, text in LICENCE_LABELS.items()],
                           validate_choice=False)
     links = TextAreaField(_l("Links"), validators=[_links])
-    network_id = SelectField(_l("Network"), coerce=lambda v: int(v) if str(v).isdigit() else None,
+    network_id = SelectField(_l("Network"), coerce=lambda v: whole_or_none(str(v), 1),
                              validate_choice=False)
     note = StringField(_l("What did you change? (for the history)"),
                        validators=[Length(max=500, message=_l("At most %(max)d characters."))])

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, exists, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from ..groepen import ALL_GROEPEN, bit, label
+from ..numbers import whole_or_none
 from ..objectives.models import Domain, Goal, Strand
 from ..organisations.models import Network
 from .models import Alignment, LessonPackage, Licence, PackageStatus
@@ -232,18 +233,12 @@ def filter_options(session: Session) -> FilterOptions:
 
 def parse_filters(args) -> SearchFilters:
     """Filters from the query string; anything unexpected is ignored rather than an error."""
-    def as_int(value):
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return None
-
     return SearchFilters(
         domain=(args.get("domain") or "").strip()[:10],
         strand=(args.get("strand") or "").strip()[:20],
         goal=(args.get("goal") or "").strip()[:30],
-        groep=as_int(args.get("groep")),
-        network=as_int(args.get("network")),
+        groep=whole_or_none(args.get("groep"), 1, 8),
+        network=whole_or_none(args.get("network"), 1),
         licence=(args.get("licence") or "").strip()[:20],
         duration=(args.get("duration") or "").strip()[:10],
     )

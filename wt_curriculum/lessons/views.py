@@ -8,10 +8,12 @@ from ..auth.models import Role
 from ..auth.permissions import public, roles_required
 from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
+from ..core.services import use_submission
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
 from ..groepen import ALL_GROEPEN
+from ..numbers import MAX_PAGE, query_whole, whole_or_none
 from ..organisations import services as organisations
 from ..schoolyears import current_school_year, format_school_year, school_year_choices
 from . import attachments as files
@@ -31,7 +33,7 @@ PLANNERS = (Role.COORDINATOR, Role.TEACHER)
 def search():
     query = request.args.get("q", "")[:200]
     filters = parse_filters(request.args)
-    result = search_packages(db.session, query, filters, request.args.get("page", 1, type=int),
+    result = search_packages(db.session, query, filters, query_whole("page", 1, high=MAX_PAGE),
                              current_app.config["ITEMS_PER_PAGE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
@@ -57,7 +59,7 @@ def package(package_id: int):
 @bp.route("/lespakketten/beheer")
 @roles_required(*AUTHORS)
 def manage():
-    listing = services.packages_for_author(db.session, current_user, request.args.get("page", 1, type=int),
+    listing = services.packages_for_author(db.session, current_user, query_whole("page", 1, high=MAX_PAGE),
                                            current_app.config["ITEMS_PER_PAGE"])
     return render_template("lessons/manage.html", listing=listing)
 
@@ -68,15 +70,17 @@ def _chosen_goals(form_data, package=None) -> list[tuple[int, str]]:
     if request.method == "GET":
         return [(a.goal_id, a.relation) for a in package.alignments] if package else []
     chosen: dict[int, str] = {}
-    removed = {v for v in form_data.getlist("remove_goal") if v.isdigit()}
+    removed = {whole_or_none(v, 1) for v in form_data.getlist("remove_goal")}
     for value in form_data.getlist("goal_id"):
-        if value.isdigit() and value not in removed:
+        goal_id = whole_or_none(value, 1)
+        if goal_id is not None and goal_id not in removed:
             relation = form_data.get(f"relation-{value}", Relation.TOUCHES)
-            chosen[int(value)] = relation if relation in set(Relation) else Relation.TOUCHES
+            chosen[goal_id] = relation if relation in set(Relation) else Relation.TOUCHES
     for value in form_data.getlist("add_goal"):
-        if value.isdigit() and int(value) not in chosen:
+        goal_id = whole_or_none(value, 1)
+        if goal_id is not None and goal_id not in chosen:
             has_core = Relation.CORE in chosen.values()
-            chosen[int(value)] = Relation.TOUCHES if has_core else Relation.CORE
+            chosen[goal_id] = Relation.TOUCHES if has_core else Relation.CORE
     return list(chosen.items())
 
 
@@ -128,6 +132,7 @@ def _save(form, chosen, package=None):
     data = _package_data(form, chosen, package)
     try:
         if package is None:
+            use_submission(db.session, form.submission.data)  # a double submit makes one package (409)
             package = services.create_package(db.session, data, current_user, form.note.data or "")
         else:
             services.update_package(db.session, package, data, current_user, form.version.data, form.note.data or "")

@@ -379,6 +379,18 @@ def retire_goal(session: Session, goal: Goal, editor, note: str = "", replaced_b
     return goal
 
 
+def reinstate_goal(session: Session, goal: Goal, editor, note: str = "", expected_version: int | None = None) -> Goal:
+    """Vervallen → vastgesteld again: the retirement is undone (its replacement forgotten), kept in the history."""
+    if expected_version is not None:
+        check_version(goal, expected_version)
+    note = _check_note(note)
+    if goal.status != GoalStatus.RETIRED:
+        raise ValidationError(_("Only a retired goal can be reinstated."))
+    goal.status, goal.retired_at, goal.replaced_by_id = GoalStatus.PUBLISHED, None, None
+    _record(session, goal, _strand_code(session, goal), "reinstate", editor, note)
+    return goal
+
+
 def restore_goal_revision(session: Session, goal: Goal, number: int, editor, note: str,
                           expected_version: int | None = None) -> Goal:
     """Bring back the texts, groepen, keywords and source of an old revision, as a new revision.

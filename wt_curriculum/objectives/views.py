@@ -1,6 +1,4 @@
 """Pages of the goal framework: reading for everyone, authoring for editors. Thin: the work is in services."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,10 +9,13 @@ from ..auth.models import Role
 from ..auth.permissions import is_editor, public, roles_required
 from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
+from ..core.services import use_submission
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
 from ..groepen import label as groepen_label
+from ..numbers import whole_or_none
+from ..redirects import safe_next
 from . import services
 from .forms import (
     DomainForm,
@@ -52,6 +53,7 @@ def action_labels() -> dict[str, str]:
         "update": pgettext("goal revision", "edited"),
         "publish": pgettext("goal revision", "published"),
         "retire": pgettext("goal revision", "retired"),
+        "reinstate": pgettext("goal revision", "reinstated"),
         "restore": pgettext("goal revision", "restored"),
         "move": pgettext("goal revision", "moved"),
         "import": pgettext("goal revision", "imported"),
@@ -69,17 +71,7 @@ def _editor():
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _local(target: str | None, default: str) -> str:
-    """Only same-site paths: never redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return default
+    return whole_or_none(value)
 
 
 # --- Reading ---------------------------------------------------------------------------------------------------
@@ -126,8 +118,11 @@ def new_goal():
             strand = None
     form = _goal_form(domain_id=strand.domain_id if strand else None, strand_id=strand.id if strand else None)
     if form.validate_on_submit():
-        goal = save_or_show_errors(
-            form, lambda: services.create_goal(db.session, form.data_for_service(), _editor(), form.note.data))
+        def create():
+            use_submission(db.session, form.submission.data)  # a double submit makes one goal (409)
+            return services.create_goal(db.session, form.data_for_service(), _editor(), form.note.data)
+
+        goal = save_or_show_errors(form, create)
         if goal is not NOT_SAVED:
             flash(_l("Goal %(code)s has been saved as a draft.", code=goal.code), "success")
             return redirect(url_for("objectives.goal", code=goal.code))
@@ -215,12 +210,25 @@ def retire_goal(code: str):
         extra=lambda goal: {"sections": sections(services.goal_retire_sections, db.session, goal, current_user)})
 
 
+@bp.route("/doelen/<code>/weer-vaststellen", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def reinstate_goal(code: str):
+    """Bring a retired goal back into use; the page shows what it affects, as the retire page does."""
+    return _status_change(
+        code, NoteForm, "objectives/reinstate.html",
+        lambda goal, form: services.reinstate_goal(db.session, goal, _editor(), form.note.data,
+                                                   _int(form.version.data)),
+        lambda goal: _l("Goal %(code)s is in use again (vastgesteld).", code=goal.code),
+        GoalStatus.RETIRED,
+        extra=lambda goal: {"sections": sections(services.goal_retire_sections, db.session, goal, current_user)})
+
+
 @bp.route("/doelen/<code>/verplaatsen", methods=["POST"])
 @roles_required(*EDITORS)
 def move_goal(code: str):
     goal = services.goal_by_code(db.session, code)
     form = MoveForm()
-    back = _local(request.form.get("next"), url_for("objectives.framework", _anchor=f"goal-{goal.code}"))
+    back = safe_next(request.form.get("next"), url_for("objectives.framework", _anchor=f"goal-{goal.code}"))
     if not form.validate_on_submit():
         flash(_l("Choose up or down."), "error")
         return redirect(back)
@@ -273,7 +281,12 @@ def restore(code: str, number: int):
         flash(error.message, "error")
         return redirect(url_for("objectives.history", code=code))
     db.session.commit()
-    flash(_l("Revision %(n)s has been restored as a new revision.", n=number), "success")
+    if goal.status == GoalStatus.RETIRED:
+        # Say what happened: the texts came back, the status did not.
+        flash(_l("The texts of revision %(n)s have been restored as a new revision. The goal is still retired: "
+                 "reinstate it to use it again.", n=number), "warning")
+    else:
+        flash(_l("Revision %(n)s has been restored as a new revision.", n=number), "success")
     return redirect(url_for("objectives.history", code=code))
 
 

@@ -118,9 +118,9 @@ def parse_duo(raw: bytes) -> tuple[list[DuoRow], list[str], str]:
                 skipped.append(f"line {line}: vestiging {vestiging} does not belong to BRIN {brin}")
                 continue
             vestiging = vestiging[4:]
-        if vestiging.isdigit() and len(vestiging) == 1:
+        if vestiging.isascii() and vestiging.isdigit() and len(vestiging) == 1:
             vestiging = vestiging.zfill(2)
-        if not (vestiging.isdigit() and len(vestiging) == 2):
+        if not (vestiging.isascii() and vestiging.isdigit() and len(vestiging) == 2):
             skipped.append(f"line {line}: '{vestiging}' is not a vestiging number (two digits)")
             continue
         if not name:

@@ -20,6 +20,10 @@ class Network(db.Model):
     region: Mapped[str] = mapped_column(String(100), default="")
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking (as goals): two administrators saving one network never silently revert each other.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class School(db.Model):
@@ -36,6 +40,9 @@ class School(db.Model):
     network_id: Mapped[Optional[int]] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking, as Network
+
+    __mapper_args__ = {"version_id_col": version}
 
     network: Mapped[Optional[Network]] = relationship(lazy="raise_on_sql")
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import User
 from ..core.hooks import Hook
@@ -85,7 +86,7 @@ def clean_school_data(data: SchoolData) -> SchoolData:
     """Normalise and check a school's fields: BRIN is 2 digits + 2 letters, vestiging 2 digits."""
     brin = (data.brin or "").strip().upper()
     vestiging = (data.vestiging or "").strip() or "00"
-    if vestiging.isdigit() and len(vestiging) == 1:
+    if vestiging.isascii() and vestiging.isdigit() and len(vestiging) == 1:
         vestiging = vestiging.zfill(2)
     name = (data.name or "").strip()
     place = (data.place or "").strip()
@@ -125,13 +126,32 @@ def create_network(session: Session, data: NetworkData, actor=None) -> Network:
     return network
 
 
-def update_network(session: Session, network: Network, data: NetworkData, actor=None) -> Network:
+def _save_versioned(session: Session, record, expected_version: int | None, message) -> None:
+    """Optimistic locking: the version the form was opened at must still be the stored one."""
+    if expected_version is not None and expected_version != record.version:
+        raise Conflict(message)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(message) from None
+
+
+NETWORK_CONFLICT = _l("Someone else saved this network after you opened it. Reload the page to see their version, "
+                     "then make your change again.")
+SCHOOL_CONFLICT = _l("Someone else saved this school after you opened it. Reload the page to see their version, "
+                    "then make your change again.")
+
+
+def update_network(session: Session, network: Network, data: NetworkData, actor=None,
+                   expected_version: int | None = None) -> Network:
+    if expected_version is not None and expected_version != network.version:
+        raise Conflict(NETWORK_CONFLICT)
     data = clean_network_data(data)
     other = network_by_code(session, data.code)
     if other is not None and other.id != network.id:
         raise ValidationError(_l("There is already a network with code %(code)s.", code=data.code), field="code")
     network.code, network.name, network.region = data.code, data.name, data.region
-    session.flush()
+    _save_versioned(session, network, expected_version, NETWORK_CONFLICT)
     record_audit(session, actor, "network.update", "network", network.id, f"{data.code} {data.name}")
     return network
 
@@ -155,7 +175,10 @@ def create_school(session: Session, data: SchoolData, actor=None) -> School:
     return school
 
 
-def update_school(session: Session, school: School, data: SchoolData, actor=None) -> School:
+def update_school(session: Session, school: School, data: SchoolData, actor=None,
+                  expected_version: int | None = None) -> School:
+    if expected_version is not None and expected_version != school.version:
+        raise Conflict(SCHOOL_CONFLICT)
     data = clean_school_data(data)
     _check_network(session, data.network_id)
     other = school_by_code(session, data.brin + data.vestiging)
@@ -164,7 +187,7 @@ def update_school(session: Session, school: School, data: SchoolData, actor=None
                               field="brin")
     school.name, school.brin, school.vestiging = data.name, data.brin, data.vestiging
     school.place, school.network_id = data.place, data.network_id
-    session.flush()
+    _save_versioned(session, school, expected_version, SCHOOL_CONFLICT)
     record_audit(session, actor, "school.update", "school", school.id, f"{school.code} {school.name}")
     return school
 

@@ -8,9 +8,11 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import roles_required
+from ..core.services import use_submission
 from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
+from ..numbers import whole_or_none
 from ..schoolyears import current_school_year, format_school_year
 from . import imports, services, tasks
 from .forms import ImportForm, NetworkForm, SchoolForm
@@ -52,8 +54,9 @@ def _school_data(form) -> services.SchoolData:
 def new_network():
     form = NetworkForm()
     if form.validate_on_submit():
-        network = save_or_show_errors(
-            form, lambda: services.create_network(db.session, _network_data(form), current_user))
+        network = save_or_show_errors(form, lambda: (
+            use_submission(db.session, form.submission.data),  # a double submit makes one network (409)
+            services.create_network(db.session, _network_data(form), current_user))[1])
         if network is not NOT_SAVED:
             flash(_l("Network %(name)s has been created.", name=network.name), "success")
             return redirect(url_for(".schools"))
@@ -65,12 +68,24 @@ def new_network():
 def edit_network(network_id: int):
     network = services.get_network(db.session, network_id)
     form = NetworkForm(obj=network)
-    if form.validate_on_submit() and save_or_show_errors(
-            form, lambda: services.update_network(db.session, network, _network_data(form), current_user)
-    ) is not NOT_SAVED:
-        flash(_l("Network %(name)s has been saved.", name=network.name), "success")
-        return redirect(url_for(".schools"))
+    try:
+        if form.validate_on_submit() and save_or_show_errors(
+                form, lambda: services.update_network(db.session, network, _network_data(form), current_user,
+                                                      whole_or_none(form.version.data))
+        ) is not NOT_SAVED:
+            flash(_l("Network %(name)s has been saved.", name=network.name), "success")
+            return redirect(url_for(".schools"))
+    except Conflict as error:
+        return _conflict(form, error, "organisations/network_form.html",
+                         network=services.get_network(db.session, network_id))
     return render_template("organisations/network_form.html", form=form, network=network)
+
+
+def _conflict(form, error, template: str, **context):
+    """Someone else saved first: the form keeps what was typed, says so, and answers 409."""
+    db.session.rollback()
+    form.form_errors.append(error.message)
+    return render_template(template, form=form, **context), 409
 
 
 @bp.route("/beheer/netwerken/<int:network_id>/archiveren", methods=["POST"])
@@ -106,8 +121,9 @@ def delete_network(network_id: int):
 def new_school():
     form = _school_form()
     if form.validate_on_submit():
-        school = save_or_show_errors(
-            form, lambda: services.create_school(db.session, _school_data(form), current_user))
+        school = save_or_show_errors(form, lambda: (
+            use_submission(db.session, form.submission.data),  # a double submit makes one school (409)
+            services.create_school(db.session, _school_data(form), current_user))[1])
         if school is not NOT_SAVED:
             flash(_l("School %(name)s has been created.", name=school.name), "success")
             return redirect(url_for(".schools"))
@@ -119,11 +135,16 @@ def new_school():
 def edit_school(school_id: int):
     school = services.get_school(db.session, school_id)
     form = _school_form(school)
-    if form.validate_on_submit() and save_or_show_errors(
-            form, lambda: services.update_school(db.session, school, _school_data(form), current_user)
-    ) is not NOT_SAVED:
-        flash(_l("School %(name)s has been saved.", name=school.name), "success")
-        return redirect(url_for(".schools"))
+    try:
+        if form.validate_on_submit() and save_or_show_errors(
+                form, lambda: services.update_school(db.session, school, _school_data(form), current_user,
+                                                     whole_or_none(form.version.data))
+        ) is not NOT_SAVED:
+            flash(_l("School %(name)s has been saved.", name=school.name), "success")
+            return redirect(url_for(".schools"))
+    except Conflict as error:
+        return _conflict(form, error, "organisations/school_form.html",
+                         school=services.get_school(db.session, school_id))
     return render_template("organisations/school_form.html", form=form, school=school)
 
 

@@ -15,7 +15,7 @@ from ..groepen import label as groepen_label
 from ..lessons.models import LessonPackage, PackageStatus
 from ..organisations import services as organisations
 from ..organisations.models import Network, School
-from ..schoolyears import format_school_year
+from ..schoolyears import check_in_school_year, format_school_year
 from .models import PlanEntry
 
 
@@ -189,6 +189,7 @@ def update_plan_entry(session: Session, entry: PlanEntry, version, period: str, 
     _check_version(entry, version)
     if taught_on is not None and taught_on > date.today():
         raise ValidationError(_l("The date taught cannot be in the future."), field="taught_on")
+    check_in_school_year(taught_on, entry.school_year)
     entry.period = _clean_period(period)
     entry.taught_on = taught_on
     _flush_versioned(session)

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..forms import apply_domain_error
 from ..groepen import ALL_GROEPEN
 from ..groepen import label as groepen_label
+from ..numbers import parse_whole
 from ..objectives.services import goal_retire_sections
 from ..organisations import services as organisations
 from ..redirects import safe_next
@@ -129,7 +130,8 @@ def add_plan_entry():
     """Add a package to a groep of the user's own school (admins name the school)."""
     back = safe_next(request.form.get("next"))
     try:
-        school_id = int(request.form["school_id"]) if request.form.get("school_id") else _own_school_id()
+        school_id = (parse_whole(request.form["school_id"], 1, field="school_id") if request.form.get("school_id")
+                     else _own_school_id())
         school = _school_for(can_edit_school_plan, school_id)
         year = parse_school_year(request.form.get("school_year", ""))
         groep = services.parse_groep(request.form.get("groep"))
@@ -188,7 +190,7 @@ def _quick_change(entry_id: int, change):
     """Taught / not taught / remove from the plan pages; the form's version is checked when it is sent."""
     entry, school = _entry_for_edit(entry_id)
     version = request.form.get("version") or entry.version
-    back = safe_next(request.form.get("next")) if request.form.get("next") else _back_to_groep(entry)
+    back = safe_next(request.form.get("next"), _back_to_groep(entry))
     try:
         message = change(entry, version)
     except (ValidationError, Conflict) as error:

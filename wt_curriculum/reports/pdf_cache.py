@@ -12,6 +12,7 @@ import json
 
 from ..core import file_store
 from ..core.page_cache import current_generations
+from ..numbers import whole_or_none
 from . import rendering
 
 
@@ -37,4 +38,4 @@ def remember_pages(report: str, params: dict, pages: int) -> None:
 
 def remembered_pages(report: str, params: dict) -> int | None:
     data = file_store.get("pages-" + _digest(report, params))
-    return int(data) if data and data.isdigit() else None
+    return whole_or_none(data.decode("ascii", "replace")) if data else None
