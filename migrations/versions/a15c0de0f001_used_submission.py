@@ -1,7 +1,7 @@
 """used_submission: one-time tokens of create forms (a double submit makes one record)
 
 Revision ID: a15c0de0f001
-Revises: dbbfe01cad75
+Revises: 794a1655fd8b
 Create Date: 2026-12-01 23:35:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a15c0de0f001'
-down_revision = 'dbbfe01cad75'
+down_revision = '794a1655fd8b'
 branch_labels = None
 depends_on = None
 
