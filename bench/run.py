@@ -113,6 +113,7 @@ def logged_in_client(app):
 
     from wt_curriculum.auth import services
     from wt_curriculum.auth.models import User
+    from wt_curriculum.auth.sessions import start_session
     from wt_curriculum.extensions import db
 
     with app.app_context():
@@ -121,7 +122,8 @@ def logged_in_client(app):
             user = services.create_user(db.session, services.UserData(
                 email="bench-admin@example.org", name="Bench", role="beheerder"), "lange-sterke-meetsleutel-7")
             db.session.commit()
-        user_id, token = user.id, user.session_token
+        user_id, token = user.id, start_session(db.session, user)
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = f"{user_id}:{token}"

@@ -188,11 +188,13 @@ def factory(app):
 def login_as(client, app, user: UserRef) -> UserRef:
     """Log a client in without the password round trip (the login form has its own tests)."""
     from wt_curriculum.auth.models import User
+    from wt_curriculum.auth.sessions import start_session
 
     with app.app_context():
-        token = db.session.get(User, user.id).session_token
+        key = start_session(db.session, db.session.get(User, user.id))
+        db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = f"{user.id}:{token}"
+        session["_user_id"] = f"{user.id}:{key}"
         session["_fresh"] = True
     return user
 

@@ -57,6 +57,82 @@ def create_user_command(email, role, name, school_code, network_code):
     click.echo(f"Created {user.email} ({user.role}).")
 
 
+def _user_or_fail(email):
+    from .auth import services
+
+    user = services.user_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail address {email}.")
+    return user
+
+
+@users_cli.command("list")
+@click.option("--role", default=None, type=ROLE_CHOICES, help="Only accounts with this role.")
+def list_users_command(role):
+    """List every account: e-mail, role, school or network, whether it may log in, last login."""
+    from .auth import services
+    from .organisations import services as schools
+
+    users = [user for user in services.list_users(db.session) if role is None or user.role == role]
+    school_codes = {school.id: school.code for school in schools.list_schools(db.session, include_archived=True)}
+    network_codes = {network.id: network.code
+                     for network in schools.list_networks(db.session, include_archived=True)}
+    binding = {user.id: school_codes.get(user.school_id) or network_codes.get(user.network_id) for user in users}
+    for user in users:
+        last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.email}\t{user.role}\t{binding[user.id] or '-'}\t{state}\tlast login {last}")
+    click.echo(f"{len(users)} account(s).")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+def set_password_command(email):
+    """Give an account a new password (asked twice, or two lines on standard input); its sessions end."""
+    from .auth import services
+    from .errors import ValidationError
+
+    user = _user_or_fail(email)
+    password = _read_password("New password")
+    if password != _read_password("New password again"):
+        raise click.ClickException("The two passwords are not the same.")
+    try:
+        services.set_password(db.session, user, password)
+    except ValidationError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; every session of the account has ended.")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_user_command(email):
+    """Stop an account from logging in: its sessions end and its API tokens are revoked for good."""
+    from .auth import services
+
+    user = _user_or_fail(email)
+    if not services.disable_user(db.session, user):
+        click.echo(f"{user.email} was already disabled.")
+        return
+    db.session.commit()
+    click.echo(f"Disabled {user.email}; its sessions ended and its API tokens were revoked.")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+def enable_user_command(email):
+    """Let a disabled account log in again (its old API tokens stay revoked)."""
+    from .auth import services
+
+    user = _user_or_fail(email)
+    if not services.enable_user(db.session, user):
+        click.echo(f"{user.email} was already active.")
+        return
+    db.session.commit()
+    click.echo(f"Enabled {user.email}.")
+
+
 @click.command("seed")
 @with_appcontext
 @click.option("--demo", is_flag=True, help="Also add demo networks, schools, users, packages and year plans.")

@@ -75,7 +75,8 @@ def test_nobody_revokes_someone_elses_token(app, client, factory, login):
     assert tokens_in_db(app)[0][5] is None
 
 
-def test_a_disabled_users_tokens_stop_working(app, factory):
+def test_a_disabled_users_tokens_stop_working_and_do_not_come_back(app, factory):
+    from wt_curriculum.auth import services
     from wt_curriculum.auth.models import User
 
     school_id = factory.school()
@@ -84,8 +85,18 @@ def test_a_disabled_users_tokens_stop_working(app, factory):
     api = app.test_client()
     path = f"/api/v1/schools/{school_id}/coverage"
     assert api.get(path, headers=bearer(secret)).status_code == 200
+    admin = factory.user("beheerder")
     with app.app_context():
-        db.session.get(User, user.id).active = False
+        account = db.session.get(User, user.id)
+        data = services.UserData(email=account.email, name=account.name, role=account.role, school_id=school_id)
+        data.active = False
+        services.update_user(db.session, account, data, db.session.get(User, admin.id))
+        db.session.commit()
+    assert api.get(path, headers=bearer(secret)).status_code == 401
+    with app.app_context():
+        account = db.session.get(User, user.id)
+        data = services.UserData(email=account.email, name=account.name, role=account.role, school_id=school_id)
+        services.update_user(db.session, account, data, db.session.get(User, admin.id))
         db.session.commit()
     assert api.get(path, headers=bearer(secret)).status_code == 401
 

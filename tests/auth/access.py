@@ -5,4 +5,6 @@ RULES = [
     Rule("auth.login", "GET", "/inloggen", {ANONYMOUS: 200, **{role: 302 for role in ROLES}}),
     only("auth.logout", "/uitloggen", ROLES, ok=302, method="POST"),
     logged_in("auth.change_password", "/account/wachtwoord"),
+    logged_in("auth.account", "/account"),
+    only("auth.logout_everywhere", "/account/overal-uitloggen", ROLES, ok=302, method="POST"),
 ]

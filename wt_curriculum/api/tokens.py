@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.services import user_disabled
 from ..core.services import record_audit
 from ..errors import NotFound, ValidationError
 from .models import ApiToken
@@ -73,6 +74,18 @@ def revoke_token(session: Session, user, token_id: int) -> ApiToken:
         session.flush()
         record_audit(session, user, "api_token.revoke", "api_token", token.id, f"{token.prefix}… {token.name}")
     return token
+
+
+@user_disabled.register
+def revoke_tokens_of_disabled_user(session: Session, user, actor) -> None:
+    """A disabled account's tokens are revoked for good: enabling the account again does not revive them."""
+    revoked = session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    ).rowcount
+    if revoked:
+        record_audit(session, actor, "api_token.revoke_all", "user", user.id,
+                     f"{revoked} token(s) of disabled account {user.email}")
 
 
 def user_for_secret(session: Session, secret: str):

@@ -26,3 +26,7 @@ class ChangePasswordForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords are not the same."))],
     )
+
+
+class LogoutEverywhereForm(FlaskForm):
+    """Only the CSRF token: ends every session of the user."""

@@ -36,8 +36,6 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[datetime]]
-    # Changes when the password changes, so that old sessions stop working.
-    session_token: Mapped[str] = mapped_column(String(64), default="")
 
     def set_password(self, password: str) -> None:
         from flask import current_app
@@ -51,11 +49,29 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    # The secret of the browser session this request belongs to (set by auth.sessions, never stored).
+    session_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_key or ''}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+class UserSession(db.Model):
+    """One logged-in browser. The cookie carries the secret, the table only its SHA-256: deleting the row
+    (logout, "log out everywhere", a new password, a disabled account, idle too long) ends the session
+    even for a copy of the cookie."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
 
 
 class LoginFailure(db.Model):

@@ -1,16 +1,18 @@
 """Accounts: authentication with throttling, password rules, creating and changing users."""
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.hooks import Hook
 from ..core.services import record_audit
 from ..errors import ValidationError
+from . import sessions
 from .models import SCHOOL_ROLES, LoginFailure, Role, User
 
 # Checked against, so that an unknown e-mail costs as much time as a wrong password.
@@ -22,12 +24,27 @@ COMMON_PASSWORDS = {
 }
 
 
+# Called as (session, user, actor) when an account is disabled; higher areas end what the account had
+# (api: its tokens are revoked, so that enabling the account again does not bring them back).
+user_disabled = Hook("auth.user_disabled")
+
+
 class LoginThrottled(Exception):
     """Too many failed logins for this account or address: try again later."""
 
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The address, normalised; ValidationError when it cannot be an e-mail address."""
+    email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_l("This is not a valid e-mail address."), field="email") from None
+    return email
 
 
 def password_problems(password: str, email: str = "") -> list:
@@ -107,7 +124,7 @@ def _check_binding(data: UserData) -> None:
 
 def create_user(session: Session, data: UserData, password: str, actor: User | None = None) -> User:
     """A new account with a checked password and a role bound to its school or network."""
-    data.email = normalise_email(data.email)
+    data.email = check_email(data.email)
     _check_binding(data)
     if session.scalar(select(User.id).where(User.email == data.email)):
         raise ValidationError(_l("There is already an account with this e-mail address."), field="email")
@@ -116,7 +133,7 @@ def create_user(session: Session, data: UserData, password: str, actor: User | N
         raise ValidationError(problems[0], field="password")
     user = User(
         email=data.email, name=data.name.strip(), role=data.role, school_id=data.school_id,
-        network_id=data.network_id, active=data.active, session_token=secrets.token_hex(8),
+        network_id=data.network_id, active=data.active,
     )
     user.set_password(password)
     session.add(user)
@@ -127,7 +144,7 @@ def create_user(session: Session, data: UserData, password: str, actor: User | N
 
 def update_user(session: Session, user: User, data: UserData, actor: User) -> User:
     """Change an account's name, role, binding or whether it may log in."""
-    data.email = normalise_email(data.email)
+    data.email = check_email(data.email)
     _check_binding(data)
     other = session.scalar(select(User.id).where(User.email == data.email, User.id != user.id))
     if other:
@@ -137,11 +154,54 @@ def update_user(session: Session, user: User, data: UserData, actor: User) -> Us
     was_active = user.active
     user.email, user.name, user.role = data.email, data.name.strip(), data.role
     user.school_id, user.network_id, user.active = data.school_id, data.network_id, data.active
-    if was_active and not user.active:
-        user.session_token = secrets.token_hex(8)  # end the disabled user's sessions
     session.flush()
+    if was_active and not user.active:
+        _disabled(session, user, actor)
     record_audit(session, actor, "user.update", "user", user.id, f"{user.email} ({user.role}, active={user.active})")
     return user
+
+
+def _disabled(session: Session, user: User, actor) -> None:
+    """What a disabled account loses: every session, and (through the hook) its API tokens."""
+    sessions.end_all_sessions(session, user.id)
+    user_disabled(session, user, actor)
+    session.flush()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def disable_user(session: Session, user: User, actor=None) -> bool:
+    """Stop an account from logging in (its sessions end, its API tokens are revoked); False if it already was."""
+    if not user.active:
+        return False
+    user.active = False
+    session.flush()
+    _disabled(session, user, actor)
+    record_audit(session, actor, "user.disable", "user", user.id, user.email)
+    return True
+
+
+def enable_user(session: Session, user: User, actor=None) -> bool:
+    """Let a disabled account log in again (with no sessions or tokens: those stay ended)."""
+    if user.active:
+        return False
+    user.active = True
+    session.flush()
+    record_audit(session, actor, "user.enable", "user", user.id, user.email)
+    return True
+
+
+def set_password(session: Session, user: User, new: str, actor=None) -> None:
+    """Give an account a new password (an administrator, or a reset link); every session of it ends."""
+    problems = password_problems(new, user.email)
+    if problems:
+        raise ValidationError(problems[0], field="password")
+    user.set_password(new)
+    sessions.end_all_sessions(session, user.id)
+    session.flush()
+    record_audit(session, actor, "user.set_password", "user", user.id, user.email)
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
@@ -152,7 +212,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if problems:
         raise ValidationError(problems[0], field="new_password")
     user.set_password(new)
-    user.session_token = secrets.token_hex(8)
+    sessions.end_all_sessions(session, user.id, keep_key=user.session_key)
     session.flush()
     record_audit(session, user, "user.password", "user", user.id, user.email)
 

@@ -1,13 +1,14 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
 from ..redirects import safe_next
-from . import services
-from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm
+from . import services, sessions
+from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, LogoutEverywhereForm
 from .models import Role
 from .permissions import login_required, public
 
@@ -29,10 +30,12 @@ def login():
             db.session.rollback()
             form.form_errors.append(_l("Too many failed attempts. Wait a quarter of an hour and try again."))
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()
         if user is None:
+            db.session.commit()
             form.form_errors.append(NEUTRAL_LOGIN_ERROR)
             return render_template("auth/login.html", form=form), 200
+        sessions.start_session(db.session, user, request.user_agent.string)
+        db.session.commit()
         login_user(user)
         return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -41,6 +44,8 @@ def login():
 @bp.route("/uitloggen", methods=["POST"])
 @login_required
 def logout():
+    sessions.end_session(db.session, current_user)
+    db.session.commit()
     logout_user()
     flash(_l("You have been logged out."), "info")
     return redirect(url_for("site.home"))
@@ -57,11 +62,31 @@ def change_password():
             db.session.rollback()
             apply_domain_error(form, error)
         else:
-            db.session.commit()
-            login_user(current_user)  # the session token changed: keep this session
+            db.session.commit()  # this session goes on, every other one of the user ended
             flash(_l("Your password has been changed."), "success")
             return redirect(url_for("site.home"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("auth/account.html", sessions=sessions.sessions_of(db.session, current_user),
+                           form=LogoutEverywhereForm())
+
+
+@bp.route("/account/overal-uitloggen", methods=["POST"])
+@login_required
+def logout_everywhere():
+    form = LogoutEverywhereForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("auth.account"))
+    ended = sessions.end_all_sessions(db.session, current_user.id)
+    db.session.commit()
+    logout_user()
+    flash(ngettext("You have been logged out in %(num)s browser.", "You have been logged out in %(num)s browsers.",
+                   ended), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.app_context_processor
