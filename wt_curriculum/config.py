@@ -67,6 +67,11 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     PASSWORD_MIN_LENGTH = 10
+    # Links to set a new password: one a user asks for lasts this long, one an administrator makes longer
+    # (it may be handed over in person). At most one mail per account per interval.
+    PASSWORD_RESET_MINUTES = 60
+    PASSWORD_RESET_ADMIN_HOURS = 72
+    PASSWORD_RESET_MAIL_INTERVAL_MINUTES = 5
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     ITEMS_PER_PAGE = 25
     # The task queue (core/queue.py): a SQLite file in the instance folder, or Redis when REDIS_URL is set

@@ -1,4 +1,4 @@
-from tests.access import ANONYMOUS, ROLES, Rule, logged_in, only
+from tests.access import ANONYMOUS, ROLES, Rule, logged_in, only, public
 
 RULES = [
     # A logged-in user who opens the login page is sent on to the home page.
@@ -6,5 +6,8 @@ RULES = [
     only("auth.logout", "/uitloggen", ROLES, ok=302, method="POST"),
     logged_in("auth.change_password", "/account/wachtwoord"),
     logged_in("auth.account", "/account"),
+    public("auth.forgot_password", "/wachtwoord-vergeten"),
+    public("auth.forgot_password", "/wachtwoord-vergeten", method="POST", data={"email": "x@example.org"}),
+    public("auth.reset_password", "/wachtwoord-herstellen/not-a-real-link", status=404),
     only("auth.logout_everywhere", "/account/overal-uitloggen", ROLES, ok=302, method="POST"),
 ]

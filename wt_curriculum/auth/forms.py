@@ -30,3 +30,15 @@ class ChangePasswordForm(FlaskForm):
 
 class LogoutEverywhereForm(FlaskForm):
     """Only the CSRF token: ends every session of the user."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords are not the same."))],
+    )

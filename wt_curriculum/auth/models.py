@@ -74,6 +74,21 @@ class UserSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(200), default="")
 
 
+class PasswordReset(db.Model):
+    """A link to set a new password: single use, expiring; only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[Optional[datetime]]
+    # The administrator who made it; None when the user asked for it.
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
 class LoginFailure(db.Model):
     """A failed login, kept for throttling (keyed by e-mail and by address, never revealing which)."""
 

@@ -3,12 +3,20 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from ..errors import ValidationError
+from ..core.mail import mail_configured
+from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
 from ..redirects import safe_next
-from . import services, sessions
-from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, LogoutEverywhereForm
+from . import resets, services, sessions
+from .forms import (
+    ROLE_LABELS,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    LogoutEverywhereForm,
+    ResetPasswordForm,
+)
 from .models import Role
 from .permissions import login_required, public
 
@@ -87,6 +95,46 @@ def logout_everywhere():
     flash(ngettext("You have been logged out in %(num)s browser.", "You have been logged out in %(num)s browsers.",
                    ended), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@public
+def forgot_password():
+    """Ask for a reset link by e-mail; the answer is the same whether or not the address has an account."""
+    if not mail_configured():
+        return render_template("auth/forgot.html", form=None, sent=False)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        resets.request_reset(db.session, form.email.data)
+        db.session.commit()
+        return render_template("auth/forgot.html", form=None, sent=True)
+    return render_template("auth/forgot.html", form=form, sent=False)
+
+
+@bp.route("/wachtwoord-herstellen/<secret>", methods=["GET", "POST"])
+@public
+def reset_password(secret: str):
+    try:
+        reset = resets.valid_reset(db.session, secret)
+    except NotFound as error:
+        return render_template("auth/reset_invalid.html", message=error.message), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            resets.use_reset(db.session, secret, form.new_password.data)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        except NotFound as error:
+            db.session.rollback()
+            return render_template("auth/reset_invalid.html", message=error.message), 404
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_l("Your new password has been set. Log in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, expires_at=reset.expires_at)
 
 
 @bp.app_context_processor
