@@ -63,9 +63,16 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    # Failed logins: at most this many per account (or per address x5) in the window.
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    # Login attempts (auth/throttle.py), counted per (account, address) and per address, never per account
+    # alone; tiers, so that the wait grows. A successful login forgets its (account, address) count.
+    LOGIN_LIMITS_PER_ACCOUNT_AND_ADDRESS = "5/minute;10/15 minutes;20/hour;50/day"
+    LOGIN_LIMITS_PER_ADDRESS = "60/minute;300/hour"  # a school's staff may share one address
+    RESET_LIMITS_PER_ADDRESS = "5/minute;20/hour"  # asking for a reset link
+    THROTTLE_STORAGE_URL = None  # default: REDIS_URL, else the memory of each process
+    THROTTLE_KEY_PREFIX = "wt_throttle"
+    # Behind a reverse proxy (the TLS proxy the README recommends): how many proxies set X-Forwarded-For and
+    # X-Forwarded-Proto, so that the client's own address is used. 0: the headers are ignored (no proxy).
+    TRUSTED_PROXIES = 0
     PASSWORD_MIN_LENGTH = 10
     # Links to set a new password: one a user asks for lasts this long, one an administrator makes longer
     # (it may be handed over in person). At most one mail per account per interval.

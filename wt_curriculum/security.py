@@ -1,5 +1,6 @@
-"""Security headers on every response."""
+"""Security headers on every response; the client's address behind trusted proxies."""
 from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -7,7 +8,27 @@ CSP = (
 )
 
 
+class TrustedProxies:
+    """ProxyFix with the number of proxies from TRUSTED_PROXIES (read per request, default 0: the
+    X-Forwarded-* headers are ignored, so that a client cannot choose its own address)."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.plain = app.wsgi_app
+        self.fixed: dict[int, ProxyFix] = {}
+
+    def __call__(self, environ, start_response):
+        count = int(self.app.config.get("TRUSTED_PROXIES") or 0)
+        if count <= 0:
+            return self.plain(environ, start_response)
+        if count not in self.fixed:
+            self.fixed[count] = ProxyFix(self.plain, x_for=count, x_proto=count)
+        return self.fixed[count](environ, start_response)
+
+
 def init_app(app: Flask) -> None:
+    app.wsgi_app = TrustedProxies(app)
+
     @app.before_request
     def refuse_nul_characters():
         """No text a user can type contains NUL; PostgreSQL cannot store it. Refuse it up front."""

@@ -87,14 +87,3 @@ class PasswordReset(db.Model):
     used_at: Mapped[Optional[datetime]]
     # The administrator who made it; None when the user asked for it.
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-
-class LoginFailure(db.Model):
-    """A failed login, kept for throttling (keyed by e-mail and by address, never revealing which)."""
-
-    __tablename__ = "login_failure"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

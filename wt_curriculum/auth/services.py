@@ -5,15 +5,15 @@ from datetime import UTC, datetime
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.hooks import Hook
 from ..core.services import record_audit
 from ..errors import ValidationError
-from . import sessions
-from .models import SCHOOL_ROLES, LoginFailure, Role, User
+from . import sessions, throttle
+from .models import SCHOOL_ROLES, Role, User
 
 # Checked against, so that an unknown e-mail costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -30,7 +30,11 @@ user_disabled = Hook("auth.user_disabled")
 
 
 class LoginThrottled(Exception):
-    """Too many failed logins for this account or address: try again later."""
+    """Too many attempts from this address (for this account): try again in `seconds`."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 def normalise_email(email: str) -> str:
@@ -64,37 +68,25 @@ def password_problems(password: str, email: str = "") -> list:
     return problems
 
 
-def _recent_failures(session: Session, column, value: str, now: datetime) -> int:
-    since = now - current_app.config["LOGIN_FAILURE_WINDOW"]
-    return session.scalar(
-        select(func.count()).select_from(LoginFailure).where(column == value, LoginFailure.created_at >= since)
-    )
-
-
 def authenticate(session: Session, email: str, password: str, remote_addr: str) -> User | None:
-    """The user with this e-mail and password, or None. Raises LoginThrottled after repeated failures.
+    """The user with this e-mail and password, or None. Raises LoginThrottled after too many attempts.
 
-    The answer never tells whether the account exists: unknown, disabled and
-    wrong-password attempts look the same and count the same.
+    The answer never tells whether the account exists: unknown, disabled and wrong-password attempts look
+    the same and count the same. Throttling counts per (account, address) and per address (throttle.py).
     """
     email = normalise_email(email)
     remote_addr = (remote_addr or "unknown")[:64]
-    now = datetime.now(UTC)
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    if (
-        _recent_failures(session, LoginFailure.email, email, now) >= limit
-        or _recent_failures(session, LoginFailure.remote_addr, remote_addr, now) >= limit * 5
-    ):
-        raise LoginThrottled()
+    wait = throttle.attempt("login", [("LOGIN_LIMITS_PER_ACCOUNT_AND_ADDRESS", (email, remote_addr)),
+                                      ("LOGIN_LIMITS_PER_ADDRESS", (remote_addr,))])
+    if wait:
+        raise LoginThrottled(wait)
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
     elif user.check_password(password) and user.active:
-        session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-        user.last_login_at = now
+        throttle.clear("login", "LOGIN_LIMITS_PER_ACCOUNT_AND_ADDRESS", (email, remote_addr))
+        user.last_login_at = datetime.now(UTC)
         return user
-    session.add(LoginFailure(email=email[:254], remote_addr=remote_addr, created_at=now))
-    session.flush()
     return None
 
 

@@ -1,4 +1,6 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import math
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -8,7 +10,7 @@ from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
 from ..redirects import safe_next
-from . import resets, services, sessions
+from . import resets, services, sessions, throttle
 from .forms import (
     ROLE_LABELS,
     ChangePasswordForm,
@@ -25,6 +27,18 @@ bp = Blueprint("auth", __name__)
 NEUTRAL_LOGIN_ERROR = _l("The e-mail address or password is not correct.")
 
 
+def _wait_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext("Too many attempts. Try again in %(num)s minute.",
+                    "Too many attempts. Try again in %(num)s minutes.", minutes)
+
+
+def _throttled(body: str, seconds: int):
+    response = make_response(body, 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
 @public
 def login():
@@ -34,10 +48,10 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(db.session, form.email.data, form.password.data, request.remote_addr)
-        except services.LoginThrottled:
+        except services.LoginThrottled as throttled:
             db.session.rollback()
-            form.form_errors.append(_l("Too many failed attempts. Wait a quarter of an hour and try again."))
-            return render_template("auth/login.html", form=form), 429
+            form.form_errors.append(_wait_message(throttled.seconds))
+            return _throttled(render_template("auth/login.html", form=form), throttled.seconds)
         if user is None:
             db.session.commit()
             form.form_errors.append(NEUTRAL_LOGIN_ERROR)
@@ -105,6 +119,10 @@ def forgot_password():
         return render_template("auth/forgot.html", form=None, sent=False)
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        wait = throttle.attempt("reset", [("RESET_LIMITS_PER_ADDRESS", (request.remote_addr or "unknown",))])
+        if wait:
+            form.form_errors.append(_wait_message(wait))
+            return _throttled(render_template("auth/forgot.html", form=form, sent=False), wait)
         resets.request_reset(db.session, form.email.data)
         db.session.commit()
         return render_template("auth/forgot.html", form=None, sent=True)
