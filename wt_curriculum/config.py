@@ -55,6 +55,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+    HSTS_MAX_AGE = 365 * 24 * 60 * 60  # Strict-Transport-Security, sent when SESSION_COOKIE_SECURE is on
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # a session ends this long after the login at the latest
     SESSION_IDLE_MINUTES = 120  # ... and when it has not been used for this long
     SESSION_TOUCH_SECONDS = 60  # how often a session's last use is written

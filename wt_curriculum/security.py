@@ -1,10 +1,17 @@
 """Security headers on every response; the client's address behind trusted proxies."""
 from flask import Flask, abort, request
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# No page of this app uses these browser features; nothing embedded may either.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=()"
 )
 
 
@@ -46,4 +53,11 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS: browsers keep to it
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # What a logged-in user sees is theirs: no browser or proxy keeps a copy (also over public caching).
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response
