@@ -14,6 +14,7 @@ from ..core import tasks as core_tasks
 from ..errors import ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
+from ..groepen import from_mask, to_mask
 from ..organisations import services as organisations
 from .forms import UserForm
 
@@ -22,6 +23,8 @@ bp = Blueprint("admin", __name__)
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
+    if user is not None and request.method == "GET":
+        form.groepen.data = from_mask(user.groepen_mask)
     form.school_id.choices = [(None, "—")] + [
         (s.id, f"{s.name} ({s.code})") for s in organisations.list_schools(db.session)]
     form.network_id.choices = [(None, "—")] + [(n.id, n.name) for n in organisations.list_networks(db.session)]
@@ -32,6 +35,7 @@ def _user_data(form: UserForm) -> accounts.UserData:
     return accounts.UserData(
         email=form.email.data, name=form.name.data, role=form.role.data,
         school_id=form.school_id.data, network_id=form.network_id.data, active=form.active.data,
+        groepen_mask=to_mask(form.groepen.data or []),
     )
 
 

@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     school_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"), index=True)
     network_id: Mapped[Optional[int]] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # A teacher's own groepen (bit mask, wt_curriculum.groepen): they change the plan entries of these groepen.
+    groepen_mask: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[datetime]]
 

@@ -98,6 +98,7 @@ class UserData:
     school_id: int | None = None
     network_id: int | None = None
     active: bool = True
+    groepen_mask: int = 0  # teachers only: their own groepen
 
 
 def _check_binding(data: UserData) -> None:
@@ -112,6 +113,8 @@ def _check_binding(data: UserData) -> None:
         data.school_id = None
     if data.role != Role.NETWORK:
         data.network_id = None
+    if data.role != Role.TEACHER:
+        data.groepen_mask = 0
 
 
 def create_user(session: Session, data: UserData, password: str, actor: User | None = None) -> User:
@@ -125,7 +128,7 @@ def create_user(session: Session, data: UserData, password: str, actor: User | N
         raise ValidationError(problems[0], field="password")
     user = User(
         email=data.email, name=data.name.strip(), role=data.role, school_id=data.school_id,
-        network_id=data.network_id, active=data.active,
+        network_id=data.network_id, active=data.active, groepen_mask=data.groepen_mask,
     )
     user.set_password(password)
     session.add(user)
@@ -146,6 +149,7 @@ def update_user(session: Session, user: User, data: UserData, actor: User) -> Us
     was_active = user.active
     user.email, user.name, user.role = data.email, data.name.strip(), data.role
     user.school_id, user.network_id, user.active = data.school_id, data.network_id, data.active
+    user.groepen_mask = data.groepen_mask
     session.flush()
     if was_active and not user.active:
         _disabled(session, user, actor)
