@@ -150,14 +150,17 @@ def seed_command(demo):
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path):
-    """Write a consistent copy of the whole database to PATH (SQLite file, or pg_dump archive)."""
-    from .core.backup import BackupError, backup
+    """Write the database and the attachments as one archive (.tar.gz, readable by you only) to PATH."""
+    from .core.backup import BackupError
+    from .core.tasks import write_backup
 
     try:
-        backup(db.engine.url.render_as_string(hide_password=False), path)
+        manifest = write_backup(path)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backup written to {path}.")
+    attachments = sum(1 for name in manifest["files"] if name.startswith("uploads/"))
+    click.echo(f"Backup written to {path} (database at migration {', '.join(manifest['migration_revisions'])}, "
+               f"{attachments} attachment file(s)).")
 
 
 @click.command("restore")
@@ -165,18 +168,31 @@ def backup_command(path):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(path, yes):
-    """Replace the database's contents with the backup at PATH. Stop the app first."""
+    """Replace the database and the attachments with the archive at PATH. Stop the app first.
+
+    The archive's manifest and checksums are checked first; an archive of another application or of a newer
+    version is refused; one of an older version is upgraded to this version's migrations."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
     from .core.backup import BackupError, restore
+    from .core.tasks import code_revisions
 
     if not yes:
-        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+        click.confirm(f"Replace everything in the database and the attachments with {path}?", abort=True)
+    known, heads = code_revisions()
     db.session.remove()
     db.engine.dispose()
     try:
-        restore(db.engine.url.render_as_string(hide_password=False), path)
+        manifest = restore(db.engine.url.render_as_string(hide_password=False), path,
+                           current_app.config["UPLOAD_FOLDER"], known)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Database restored from {path}.")
+    if set(manifest.get("migration_revisions") or []) != heads:
+        db.engine.dispose()
+        upgrade(revision="heads")
+        click.echo("The restored database was made by an older version: upgraded to this version's migrations.")
+    click.echo(f"Database and attachments restored from {path}.")
 
 
 bench_cli = AppGroup("bench", help="National-scale benchmark data.")
