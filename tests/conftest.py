@@ -30,6 +30,8 @@ BASE_CONFIG = {
     "SERVER_NAME": None,
     # Tasks run where they are sent; tests about the queue itself use real consumers (tests/core/queue_fixtures.py).
     "QUEUE_IMMEDIATE": True,
+    # Two-step sign-in is required for administrators and editors by default; tests of it turn it on.
+    "REQUIRE_2FA_FOR": "",
 }
 
 

@@ -75,6 +75,11 @@ class Config:
     # X-Forwarded-Proto, so that the client's own address is used. 0: the headers are ignored (no proxy).
     TRUSTED_PROXIES = 0
     PASSWORD_MIN_LENGTH = 10
+    # Roles that must sign in with a second step (TOTP); others may turn it on. Comma-separated in the
+    # environment (WT_REQUIRE_2FA_FOR=beheerder,redacteur; empty: nobody must).
+    REQUIRE_2FA_FOR = "beheerder,redacteur"
+    TOTP_ISSUER = "W&T-curriculum"
+    RECOVERY_CODES = 10
     # Links to set a new password: one a user asks for lasts this long, one an administrator makes longer
     # (it may be handed over in person). At most one mail per account per interval.
     PASSWORD_RESET_MINUTES = 60

@@ -6,6 +6,11 @@ RULES = [
     only("auth.logout", "/uitloggen", ROLES, ok=302, method="POST"),
     logged_in("auth.change_password", "/account/wachtwoord"),
     logged_in("auth.account", "/account"),
+    logged_in("auth.two_factor_page", "/account/tweestapsverificatie"),
+    only("auth.two_factor_off", "/account/tweestapsverificatie/uit", ROLES, ok=303, method="POST",
+         data={"code": "000000"}),
+    # Without a password step first, the code page sends everyone back to the login page.
+    Rule("auth.login_code", "GET", "/inloggen/code", {ANONYMOUS: 302, **{role: 302 for role in ROLES}}),
     public("auth.forgot_password", "/wachtwoord-vergeten"),
     public("auth.forgot_password", "/wachtwoord-vergeten", method="POST", data={"email": "x@example.org"}),
     public("auth.reset_password", "/wachtwoord-herstellen/not-a-real-link", status=404),

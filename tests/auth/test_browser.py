@@ -50,3 +50,32 @@ def test_forgot_password_to_log_out_everywhere(app, live_server, page, factory, 
     assert "Je bent in 1 browser uitgelogd." in page.locator("main").inner_text()
     page.goto(f"{live_server}/account")
     assert page.url.startswith(f"{live_server}/inloggen")
+
+
+@pytest.mark.browser
+def test_two_step_sign_in_set_up_and_used(app, live_server, page, factory):
+    import pyotp
+
+    app.config["REQUIRE_2FA_FOR"] = "redacteur"
+    user = factory.user("redacteur")
+    browser_login(page, live_server, user)
+    assert page.url == f"{live_server}/account/tweestapsverificatie"  # required: set it up first
+    check(page, "two-factor-setup")
+    secret = page.locator("code.code").inner_text()
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Aanzetten").click()
+    assert len(page.locator("ul.recovery-codes li").all()) == 10
+    check(page, "recovery-codes")
+    page.get_by_role("button", name="Uitloggen").click()
+
+    browser_login(page, live_server, user)
+    assert page.url == f"{live_server}/inloggen/code"
+    check(page, "login-code")
+    totp = pyotp.TOTP(secret)
+    from datetime import UTC, datetime
+
+    page.get_by_label("Code").fill(totp.generate_otp(totp.timecode(datetime.now(UTC)) + 1))
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"{live_server}/account")
+    main = page.locator("main").inner_text()
+    assert "Inloggen in twee stappen: aan" in main

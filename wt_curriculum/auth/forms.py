@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .models import Role
@@ -30,6 +30,11 @@ class ChangePasswordForm(FlaskForm):
 
 class LogoutEverywhereForm(FlaskForm):
     """Only the CSRF token: ends every session of the user."""
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"})
 
 
 class ForgotPasswordForm(FlaskForm):

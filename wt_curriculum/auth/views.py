@@ -1,6 +1,17 @@
 import math
+import time
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -10,16 +21,17 @@ from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
 from ..redirects import safe_next
-from . import resets, services, sessions, throttle
+from . import resets, services, sessions, throttle, two_factor
 from .forms import (
     ROLE_LABELS,
     ChangePasswordForm,
+    CodeForm,
     ForgotPasswordForm,
     LoginForm,
     LogoutEverywhereForm,
     ResetPasswordForm,
 )
-from .models import Role
+from .models import Role, User
 from .permissions import login_required, public
 
 bp = Blueprint("auth", __name__)
@@ -56,11 +68,93 @@ def login():
             db.session.commit()
             form.form_errors.append(NEUTRAL_LOGIN_ERROR)
             return render_template("auth/login.html", form=form), 200
+        if user.totp_secret:  # the second step first: no session yet
+            db.session.commit()
+            session[PENDING] = {"user_id": user.id, "at": time.time(), "next": safe_next(request.args.get("next"))}
+            return redirect(url_for("auth.login_code"))
         sessions.start_session(db.session, user, request.user_agent.string)
         db.session.commit()
         login_user(user)
         return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+PENDING = "wt_2fa_pending"
+PENDING_SECONDS = 300
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+@public
+def login_code():
+    """The second step of logging in: a code from the authenticator app, or a recovery code."""
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return redirect(url_for("auth.login"))
+    user = db.session.get(User, pending["user_id"])
+    if user is None or not user.active or not user.totp_secret:
+        session.pop(PENDING, None)
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        wait = throttle.attempt("login-code", [("LOGIN_LIMITS_PER_ACCOUNT_AND_ADDRESS",
+                                                (user.email, request.remote_addr or "unknown"))])
+        if wait:
+            form.form_errors.append(_wait_message(wait))
+            return _throttled(render_template("auth/login_code.html", form=form), wait)
+        if two_factor.verify(db.session, user, form.code.data):
+            session.pop(PENDING, None)
+            sessions.start_session(db.session, user, request.user_agent.string)
+            db.session.commit()
+            login_user(user)
+            return redirect(pending.get("next") or url_for("site.home"))
+        db.session.rollback()
+        form.code.errors = [_l("This code is not correct.")]
+    return render_template("auth/login_code.html", form=form)
+
+
+@bp.route("/account/tweestapsverificatie", methods=["GET", "POST"])
+@login_required
+def two_factor_page():
+    """Turn two-factor sign-in on (scan, type a code, keep the recovery codes), or see that it is on."""
+    if current_user.totp_secret:
+        return render_template("auth/two_factor.html", form=CodeForm(), required=two_factor.is_required(current_user),
+                               left=two_factor.recovery_codes_left(db.session, current_user))
+    secret = session.get(SETUP) or two_factor.new_secret()
+    session[SETUP] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.enable(db.session, current_user, secret, form.code.data)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            session.pop(SETUP, None)
+            return render_template("auth/recovery_codes.html", codes=codes)
+    uri = two_factor.provisioning_uri(current_user, secret)
+    return render_template("auth/two_factor_setup.html", form=form, secret=secret, qr=two_factor.qr_code(uri),
+                           required=two_factor.is_required(current_user))
+
+
+@bp.route("/account/tweestapsverificatie/uit", methods=["POST"])
+@login_required
+def two_factor_off():
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.disable(db.session, current_user, form.code.data)
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_l("Two-step sign-in is off."), "success")
+    return redirect(url_for("auth.two_factor_page"), 303)
+
+
+SETUP = "wt_2fa_setup"
 
 
 @bp.route("/uitloggen", methods=["POST"])
