@@ -79,6 +79,13 @@ class Config:
     # environment (WT_REQUIRE_2FA_FOR=beheerder,redacteur; empty: nobody must).
     REQUIRE_2FA_FOR = "beheerder,redacteur"
     TOTP_ISSUER = "W&T-curriculum"
+    # Sign-in through Entree Federatie / SURFconext (OpenID Connect, auth/oidc.py); off without an issuer.
+    OIDC_ISSUER = None  # e.g. https://connect.test.surfconext.nl (discovery: /.well-known/openid-configuration)
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_NAME = "SURFconext"  # the button says "Log in with <name>"
+    OIDC_EMAIL_CLAIM = "email"
+    OIDC_SCOPE = "openid email profile"
     RECOVERY_CODES = 10
     # Links to set a new password: one a user asks for lasts this long, one an administrator makes longer
     # (it may be handed over in person). At most one mail per account per interval.

@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     # Two-factor sign-in (auth/two_factor.py): the TOTP secret once set up, and the last time step used,
     # so that a code works only once.
     totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    # Sign-in through the federation (auth/oidc.py): the provider's subject, linked at the first sign-in.
+    oidc_subject: Mapped[Optional[str]] = mapped_column(String(255), unique=True)
     totp_last_step: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:

@@ -1,8 +1,11 @@
 import math
 import time
+from datetime import UTC, datetime
 
+from authlib.integrations.base_client import OAuthError
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     make_response,
@@ -15,13 +18,16 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from joserfc.errors import JoseError as JoseRfcError
+from requests import RequestException
 
 from ..core.mail import mail_configured
+from ..core.urls import public_url
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
 from ..redirects import safe_next
-from . import resets, services, sessions, throttle, two_factor
+from . import oidc, resets, services, sessions, throttle, two_factor
 from .forms import (
     ROLE_LABELS,
     ChangePasswordForm,
@@ -81,6 +87,50 @@ def login():
 
 PENDING = "wt_2fa_pending"
 PENDING_SECONDS = 300
+OIDC_NEXT = "wt_oidc_next"
+FEDERATION_ERRORS = (OAuthError, JoseRfcError, RequestException, KeyError, ValueError)
+
+
+@bp.route("/inloggen/federatie")
+@public
+def oidc_start():
+    """Start signing in through the federation (Entree / SURFconext): off to the provider."""
+    if not oidc.enabled():
+        abort(404)
+    session[OIDC_NEXT] = safe_next(request.args.get("next"))
+    try:
+        return oidc.client().authorize_redirect(public_url("auth.oidc_callback"))
+    except FEDERATION_ERRORS:
+        current_app.logger.warning("the OIDC provider could not be reached", exc_info=True)
+        return render_template("auth/oidc_failed.html"), 503
+
+
+@bp.route("/inloggen/federatie/terug")
+@public
+def oidc_callback():
+    """Back from the provider: check state, exchange the code (PKCE), check the ID token, find the account."""
+    if not oidc.enabled():
+        abort(404)
+    try:
+        token = oidc.client().authorize_access_token()
+        claims = dict(token["userinfo"])
+    except FEDERATION_ERRORS:
+        current_app.logger.warning("federated sign-in refused", exc_info=True)
+        return render_template("auth/oidc_failed.html"), 400
+    user = oidc.account_for(db.session, claims)
+    if user is None:
+        db.session.rollback()
+        return render_template("auth/oidc_unknown.html"), 403
+    user.last_login_at = datetime.now(UTC)
+    next_url = session.pop(OIDC_NEXT, None) or url_for("site.home")
+    if user.totp_secret:
+        db.session.commit()
+        session[PENDING] = {"user_id": user.id, "at": time.time(), "next": next_url}
+        return redirect(url_for("auth.login_code"))
+    sessions.start_session(db.session, user, request.user_agent.string)
+    db.session.commit()
+    login_user(user)
+    return redirect(next_url)
 
 
 @bp.route("/inloggen/code", methods=["GET", "POST"])
