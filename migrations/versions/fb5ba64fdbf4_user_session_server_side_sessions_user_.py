@@ -1,7 +1,7 @@
 """user_session: server-side sessions; user.session_token goes
 
 Revision ID: fb5ba64fdbf4
-Revises: dbbfe01cad75
+Revises: 794a1655fd8b
 Create Date: 2026-12-01 22:40:28.315336
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fb5ba64fdbf4'
-down_revision = 'dbbfe01cad75'
+down_revision = '794a1655fd8b'
 branch_labels = None
 depends_on = None
 
