@@ -113,6 +113,7 @@ def logged_in_client(app):
 
     from wt_curriculum.auth import services
     from wt_curriculum.auth.models import User
+    from wt_curriculum.auth.sessions import start_session
     from wt_curriculum.extensions import db
 
     with app.app_context():
@@ -121,7 +122,8 @@ def logged_in_client(app):
             user = services.create_user(db.session, services.UserData(
                 email="bench-admin@example.org", name="Bench", role="beheerder"), "lange-sterke-meetsleutel-7")
             db.session.commit()
-        user_id, token = user.id, user.session_token
+        user_id, token = user.id, start_session(db.session, user)
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = f"{user_id}:{token}"
@@ -207,7 +209,7 @@ def run_scale(scale: float, args) -> dict:
 
     # The network PDF is timed in the request itself, not handed to a background job.
     # A store of made files of its own, so that the PDF cache never serves a PDF an earlier run made.
-    app = create_app({"WTF_CSRF_ENABLED": False, "REPORTS_BACKGROUND_SCHOOLS": 1_000_000,
+    app = create_app({"WTF_CSRF_ENABLED": False, "REPORTS_BACKGROUND_SCHOOLS": 1_000_000, "REQUIRE_2FA_FOR": "",
                       "FILE_STORE_FOLDER": tempfile.mkdtemp(prefix="wt-bench-files-")})
     client = logged_in_client(app)
     subjects = pick_subjects(app)

@@ -30,6 +30,8 @@ BASE_CONFIG = {
     "SERVER_NAME": None,
     # Tasks run where they are sent; tests about the queue itself use real consumers (tests/core/queue_fixtures.py).
     "QUEUE_IMMEDIATE": True,
+    # Two-step sign-in is required for administrators and editors by default; tests of it turn it on.
+    "REQUIRE_2FA_FOR": "",
 }
 
 
@@ -188,11 +190,13 @@ def factory(app):
 def login_as(client, app, user: UserRef) -> UserRef:
     """Log a client in without the password round trip (the login form has its own tests)."""
     from wt_curriculum.auth.models import User
+    from wt_curriculum.auth.sessions import start_session
 
     with app.app_context():
-        token = db.session.get(User, user.id).session_token
+        key = start_session(db.session, db.session.get(User, user.id))
+        db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = f"{user.id}:{token}"
+        session["_user_id"] = f"{user.id}:{key}"
         session["_fresh"] = True
     return user
 

@@ -57,6 +57,82 @@ def create_user_command(email, role, name, school_code, network_code):
     click.echo(f"Created {user.email} ({user.role}).")
 
 
+def _user_or_fail(email):
+    from .auth import services
+
+    user = services.user_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail address {email}.")
+    return user
+
+
+@users_cli.command("list")
+@click.option("--role", default=None, type=ROLE_CHOICES, help="Only accounts with this role.")
+def list_users_command(role):
+    """List every account: e-mail, role, school or network, whether it may log in, last login."""
+    from .auth import services
+    from .organisations import services as schools
+
+    users = [user for user in services.list_users(db.session) if role is None or user.role == role]
+    school_codes = {school.id: school.code for school in schools.list_schools(db.session, include_archived=True)}
+    network_codes = {network.id: network.code
+                     for network in schools.list_networks(db.session, include_archived=True)}
+    binding = {user.id: school_codes.get(user.school_id) or network_codes.get(user.network_id) for user in users}
+    for user in users:
+        last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.email}\t{user.role}\t{binding[user.id] or '-'}\t{state}\tlast login {last}")
+    click.echo(f"{len(users)} account(s).")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+def set_password_command(email):
+    """Give an account a new password (asked twice, or two lines on standard input); its sessions end."""
+    from .auth import services
+    from .errors import ValidationError
+
+    user = _user_or_fail(email)
+    password = _read_password("New password")
+    if password != _read_password("New password again"):
+        raise click.ClickException("The two passwords are not the same.")
+    try:
+        services.set_password(db.session, user, password)
+    except ValidationError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; every session of the account has ended.")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_user_command(email):
+    """Stop an account from logging in: its sessions end and its API tokens are revoked for good."""
+    from .auth import services
+
+    user = _user_or_fail(email)
+    if not services.disable_user(db.session, user):
+        click.echo(f"{user.email} was already disabled.")
+        return
+    db.session.commit()
+    click.echo(f"Disabled {user.email}; its sessions ended and its API tokens were revoked.")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+def enable_user_command(email):
+    """Let a disabled account log in again (its old API tokens stay revoked)."""
+    from .auth import services
+
+    user = _user_or_fail(email)
+    if not services.enable_user(db.session, user):
+        click.echo(f"{user.email} was already active.")
+        return
+    db.session.commit()
+    click.echo(f"Enabled {user.email}.")
+
+
 @click.command("seed")
 @with_appcontext
 @click.option("--demo", is_flag=True, help="Also add demo networks, schools, users, packages and year plans.")
@@ -74,14 +150,17 @@ def seed_command(demo):
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path):
-    """Write a consistent copy of the whole database to PATH (SQLite file, or pg_dump archive)."""
-    from .core.backup import BackupError, backup
+    """Write the database and the attachments as one archive (.tar.gz, readable by you only) to PATH."""
+    from .core.backup import BackupError
+    from .core.tasks import write_backup
 
     try:
-        backup(db.engine.url.render_as_string(hide_password=False), path)
+        manifest = write_backup(path)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backup written to {path}.")
+    attachments = sum(1 for name in manifest["files"] if name.startswith("uploads/"))
+    click.echo(f"Backup written to {path} (database at migration {', '.join(manifest['migration_revisions'])}, "
+               f"{attachments} attachment file(s)).")
 
 
 @click.command("restore")
@@ -89,18 +168,31 @@ def backup_command(path):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(path, yes):
-    """Replace the database's contents with the backup at PATH. Stop the app first."""
+    """Replace the database and the attachments with the archive at PATH. Stop the app first.
+
+    The archive's manifest and checksums are checked first; an archive of another application or of a newer
+    version is refused; one of an older version is upgraded to this version's migrations."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
     from .core.backup import BackupError, restore
+    from .core.tasks import code_revisions
 
     if not yes:
-        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+        click.confirm(f"Replace everything in the database and the attachments with {path}?", abort=True)
+    known, heads = code_revisions()
     db.session.remove()
     db.engine.dispose()
     try:
-        restore(db.engine.url.render_as_string(hide_password=False), path)
+        manifest = restore(db.engine.url.render_as_string(hide_password=False), path,
+                           current_app.config["UPLOAD_FOLDER"], known)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Database restored from {path}.")
+    if set(manifest.get("migration_revisions") or []) != heads:
+        db.engine.dispose()
+        upgrade(revision="heads")
+        click.echo("The restored database was made by an older version: upgraded to this version's migrations.")
+    click.echo(f"Database and attachments restored from {path}.")
 
 
 bench_cli = AppGroup("bench", help="National-scale benchmark data.")

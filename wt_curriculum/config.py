@@ -55,16 +55,43 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    HSTS_MAX_AGE = 365 * 24 * 60 * 60  # Strict-Transport-Security, sent when SESSION_COOKIE_SECURE is on
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # a session ends this long after the login at the latest
+    SESSION_IDLE_MINUTES = 120  # ... and when it has not been used for this long
+    SESSION_TOUCH_SECONDS = 60  # how often a session's last use is written
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    # Failed logins: at most this many per account (or per address x5) in the window.
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    # Login attempts (auth/throttle.py), counted per (account, address) and per address, never per account
+    # alone; tiers, so that the wait grows. A successful login forgets its (account, address) count.
+    LOGIN_LIMITS_PER_ACCOUNT_AND_ADDRESS = "5/minute;10/15 minutes;20/hour;50/day"
+    LOGIN_LIMITS_PER_ADDRESS = "60/minute;300/hour"  # a school's staff may share one address
+    RESET_LIMITS_PER_ADDRESS = "5/minute;20/hour"  # asking for a reset link
+    THROTTLE_STORAGE_URL = None  # default: REDIS_URL, else the memory of each process
+    THROTTLE_KEY_PREFIX = "wt_throttle"
+    # Behind a reverse proxy (the TLS proxy the README recommends): how many proxies set X-Forwarded-For and
+    # X-Forwarded-Proto, so that the client's own address is used. 0: the headers are ignored (no proxy).
+    TRUSTED_PROXIES = 0
     PASSWORD_MIN_LENGTH = 10
+    # Roles that must sign in with a second step (TOTP); others may turn it on. Comma-separated in the
+    # environment (WT_REQUIRE_2FA_FOR=beheerder,redacteur; empty: nobody must).
+    REQUIRE_2FA_FOR = "beheerder,redacteur"
+    TOTP_ISSUER = "W&T-curriculum"
+    # Sign-in through Entree Federatie / SURFconext (OpenID Connect, auth/oidc.py); off without an issuer.
+    OIDC_ISSUER = None  # e.g. https://connect.test.surfconext.nl (discovery: /.well-known/openid-configuration)
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_NAME = "SURFconext"  # the button says "Log in with <name>"
+    OIDC_EMAIL_CLAIM = "email"
+    OIDC_SCOPE = "openid email profile"
+    RECOVERY_CODES = 10
+    # Links to set a new password: one a user asks for lasts this long, one an administrator makes longer
+    # (it may be handed over in person). At most one mail per account per interval.
+    PASSWORD_RESET_MINUTES = 60
+    PASSWORD_RESET_ADMIN_HOURS = 72
+    PASSWORD_RESET_MAIL_INTERVAL_MINUTES = 5
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     ITEMS_PER_PAGE = 25
     # The task queue (core/queue.py): a SQLite file in the instance folder, or Redis when REDIS_URL is set

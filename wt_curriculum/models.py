@@ -1,6 +1,6 @@
 """Every area's models, imported together so that the mappers and Alembic see the whole schema."""
 from .api.models import ApiToken  # noqa: F401
-from .auth.models import LoginFailure, User  # noqa: F401
+from .auth.models import PasswordReset, RecoveryCode, User, UserSession  # noqa: F401
 from .core.models import AuditEvent, ContentGeneration, Job, Revision  # noqa: F401
 from .lessons.models import Alignment, Attachment, LessonPackage  # noqa: F401
 from .oai.models import ExternalMaterial, HarvestSource, MaterialGoal  # noqa: F401

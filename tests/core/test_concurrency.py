@@ -216,12 +216,21 @@ def world(app, factory) -> World:
         race_entry = b.plan(school_id, year, 7, "Pakket 17").id
         db.session.commit()
         goal_id = goal.id
+    planners = [factory.user(role, school_id=school_id) for role in ("coordinator", "leraar") * 2]
+    with app.app_context():  # the teachers change the entries of groep 6: their own groep
+        from sqlalchemy import update
+
+        from wt_curriculum.auth.models import User
+        from wt_curriculum.groepen import to_mask
+
+        db.session.execute(update(User).where(User.role == "leraar").values(groepen_mask=to_mask([6, 7])))
+        db.session.commit()
     return World(
         goal_code="LT.1.2", goal_id=goal_id, package_id=packages[-1], school_id=school_id, year=year,
         to_add=packages[:8], entries=entries, race_entry=race_entry,
         editors=[factory.user("redacteur") for _ in range(2)],
         authors=[factory.user("netwerkcoordinator", network_id=network_id) for _ in range(2)],
-        planners=[factory.user(role, school_id=school_id) for role in ("coordinator", "leraar") * 2],
+        planners=planners,
     )
 
 
@@ -236,7 +245,7 @@ def server(app, world, tmp_path, request):
     port = free_port()
     log_path = tmp_path / "gunicorn.log"
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "concurrency-secret",
-           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WT_REQUIRE_2FA_FOR": ""}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the workers
         process = subprocess.Popen(

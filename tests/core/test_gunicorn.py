@@ -29,7 +29,7 @@ def gunicorn_server(database_template, tmp_path, app, factory):
     """gunicorn with 2 workers on a free port, on the test's database; yields (base_url, user)."""
     user = factory.user("redacteur")
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "gunicorn-test-secret",
-           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WT_REQUIRE_2FA_FOR": ""}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     log_path = tmp_path / "gunicorn.log"
     for _attempt in range(3):  # another test may take the free port between our check and gunicorn's bind

@@ -4,6 +4,8 @@ from tests.access import ANONYMOUS, Rule, logged_in, only
 ADMIN, EDITOR, NETWORK, COORD, TEACHER = "beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar"
 EDITORS = (ADMIN, EDITOR)
 PLAN_EDITORS = (ADMIN, COORD, TEACHER)
+COORDINATORS = (ADMIN, COORD)  # a teacher changes only the entries of their own groepen and their own entries
+STALE = {"version": "999"}  # a removal that the version check stops after the permission check: nothing goes
 # Another school of the world network: its network coordinator, admins and editors may look; the world
 # school's own coordinator and teacher may not.
 OTHER_SCHOOL = {ANONYMOUS: 302, ADMIN: 200, EDITOR: 200, NETWORK: 200, COORD: 403, TEACHER: 403}
@@ -12,9 +14,13 @@ OTHER_SCHOOL = {ANONYMOUS: 302, ADMIN: 200, EDITOR: 200, NETWORK: 200, COORD: 40
 def prepare(factory, values):
     """A published package and goal, plan entries of the world school; a goal served by tiny kd2006-po and
     kd2025-po sets, planned; another school in the world network and another network."""
+    from sqlalchemy import select
+
     from tests.planning.builders import Builder
     from tests.references.helpers import make_goal, make_package, make_reference, plan
+    from wt_curriculum.auth.models import User
     from wt_curriculum.extensions import db
+    from wt_curriculum.groepen import bit
     from wt_curriculum.references.models import CrosswalkLink
 
     with factory.app.app_context():
@@ -25,6 +31,12 @@ def prepare(factory, values):
         b.package("Toegangspakket", [3, 4], {"AX.S.1": "kern"}, values["network_id"])
         entry = b.plan(values["school_id"], 2026, 3, "Toegangspakket")
         removable = b.plan(values["school_id"], 2026, 4, "Toegangspakket")
+        # The world's teacher has groep 7 as their own, and added an entry in groep 6 themselves.
+        teacher = db.session.scalar(select(User).where(User.role == "leraar", User.school_id == values["school_id"]))
+        teacher.groepen_mask = bit(7)
+        in_teachers_groep = b.plan(values["school_id"], 2026, 7, "Toegangspakket")
+        teachers_own = b.plan(values["school_id"], 2026, 6, "Toegangspakket")
+        teachers_own.created_by_id = teacher.id
         kd_goal = make_goal(db.session, "ACC.KD")
         _, old = make_reference(db.session, "kd2006-po", ["KD2006-PO-42"])
         _, new = make_reference(db.session, "kd2025-po", ["KD2025-PO-30"], children={"KD2025-PO-30": ["KD2025-PO-30A"]})
@@ -34,6 +46,7 @@ def prepare(factory, values):
         plan(db.session, values["school_id"], 2026, 5, package.id)
         db.session.commit()
         return {"goal_id": goal.id, "entry_id": entry.id, "remove_entry_id": removable.id,
+                "teacher_groep_entry_id": in_teachers_groep.id, "teacher_own_entry_id": teachers_own.id,
                 "kd_other_school_id": factory.school(network_id=values["network_id"]),
                 "kd_other_network_id": factory.network()}
 
@@ -47,13 +60,27 @@ RULES = [
     logged_in("planning.plan", "/scholen/{school_id}/plan?jaar=2026-2027"),
     logged_in("planning.plan_groep", "/scholen/{school_id}/plan/groep/3?jaar=2026-2027"),
     only("planning.add_plan_entry", "/plan/toevoegen", PLAN_EDITORS, ok=302, method="POST", data=ADD_DATA),
-    only("planning.edit_plan_entry", "/plan/{entry_id}", PLAN_EDITORS),
-    only("planning.mark_taught", "/plan/{entry_id}/gegeven", PLAN_EDITORS, ok=302, method="POST"),
-    only("planning.mark_untaught", "/plan/{entry_id}/niet-gegeven", PLAN_EDITORS, ok=302, method="POST"),
+    only("planning.edit_plan_entry", "/plan/{entry_id}", COORDINATORS),
+    only("planning.edit_plan_entry", "/plan/{teacher_groep_entry_id}", PLAN_EDITORS),
+    only("planning.edit_plan_entry", "/plan/{teacher_own_entry_id}", PLAN_EDITORS),
+    only("planning.mark_taught", "/plan/{entry_id}/gegeven", COORDINATORS, ok=302, method="POST"),
+    only("planning.mark_taught", "/plan/{teacher_groep_entry_id}/gegeven", PLAN_EDITORS, ok=302, method="POST"),
+    only("planning.mark_untaught", "/plan/{entry_id}/niet-gegeven", COORDINATORS, ok=302, method="POST"),
+    only("planning.mark_untaught", "/plan/{teacher_own_entry_id}/niet-gegeven", PLAN_EDITORS, ok=302,
+         method="POST"),
+    # Removing: the coordinator any entry of the school, a teacher only their own (not one of their groep).
+    only("planning.remove_plan_entry", "/plan/{entry_id}/verwijderen", COORDINATORS, ok=302, method="POST",
+         data=STALE),
+    only("planning.remove_plan_entry", "/plan/{teacher_groep_entry_id}/verwijderen", COORDINATORS, ok=302,
+         method="POST", data=STALE),
+    only("planning.remove_plan_entry", "/plan/{teacher_own_entry_id}/verwijderen", PLAN_EDITORS, ok=302,
+         method="POST", data=STALE),
     # The administrator removes the entry first; the school's own users then find it gone.
     Rule("planning.remove_plan_entry", "POST", "/plan/{remove_entry_id}/verwijderen",
          {ANONYMOUS: 302, ADMIN: 302, EDITOR: 403, NETWORK: 403, COORD: 404, TEACHER: 404}, login_redirect=True),
-    only("planning.copy_plan", "/scholen/{school_id}/plan/kopieren", PLAN_EDITORS),
+    only("planning.copy_plan", "/scholen/{school_id}/plan/kopieren", COORDINATORS),
+    only("planning.copy_plan", "/scholen/{school_id}/plan/kopieren", COORDINATORS, method="POST",
+         data={"from_year": "2026-2027", "to_year": "2026-2027"}),
     logged_in("planning.coverage_school", "/scholen/{school_id}/dekking?jaar=2026-2027"),
     only("planning.network_coverage", "/netwerken/{network_id}/dekking?jaar=2026-2027", (ADMIN, EDITOR, NETWORK)),
     logged_in("planning.cohort", "/scholen/{school_id}/cohort?start=2023-2024"),

@@ -129,7 +129,15 @@ def _entry(app, setup, **kw):
 
 
 def test_mark_taught_and_untaught(app, client, login, setup):
-    login("leraar", school_id=setup["school"])
+    from sqlalchemy import update
+
+    from wt_curriculum.auth.models import User
+    from wt_curriculum.groepen import ALL_GROEPEN, to_mask
+
+    teacher = login("leraar", school_id=setup["school"])
+    with app.app_context():  # a teacher marks the entries of their own groepen
+        db.session.execute(update(User).where(User.id == teacher.id).values(groepen_mask=to_mask(ALL_GROEPEN)))
+        db.session.commit()
     entry_id, version = _entry(app, setup)
     client.post(f"/plan/{entry_id}/gegeven", data={"version": version, "taught_on": "2026-10-05"})
     assert entries(app)[0][4] == date(2026, 10, 5)

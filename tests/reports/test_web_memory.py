@@ -78,7 +78,7 @@ def worker_growth(app, queue, consumers, tmp_path, user, world, **settings) -> f
     with app.app_context():
         db.engine.dispose()
     env = {**os.environ, **queue.env(), "SECRET_KEY": "memory-test-secret",
-           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WT_REQUIRE_2FA_FOR": "",
            "WT_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
            **{f"WT_{k}": str(v) for k, v in settings.items()}}
     env.pop("DATABASE_URL", None)

@@ -5,6 +5,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..auth.forms import ROLE_LABELS
+from ..groepen import ALL_GROEPEN
+from ..lessons.forms import MultiCheckboxField
 from ..organisations.forms import optional_int
 
 
@@ -14,5 +16,7 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     school_id = SelectField(_l("School (for coordinators and teachers)"), coerce=optional_int, validators=[Optional()])
     network_id = SelectField(_l("Network (for network coordinators)"), coerce=optional_int, validators=[Optional()])
+    groepen = MultiCheckboxField(_l("Own groepen (for teachers)"), coerce=int,
+                                 choices=[(g, str(g)) for g in ALL_GROEPEN])
     active = BooleanField(_l("Can log in"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])

@@ -1,17 +1,20 @@
 """Accounts and the audit log, for administrators: parse the form, call a service, commit once, render."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ..auth import resets
 from ..auth import services as accounts
 from ..auth.forms import ROLE_LABELS
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..core import services as audit
 from ..core import tasks as core_tasks
+from ..errors import ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
+from ..groepen import from_mask, to_mask
 from ..numbers import MAX_PAGE, query_whole
 from ..organisations import services as organisations
 from .forms import UserForm
@@ -21,6 +24,8 @@ bp = Blueprint("admin", __name__)
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
+    if user is not None and request.method == "GET":
+        form.groepen.data = from_mask(user.groepen_mask)
     form.school_id.choices = [(None, "—")] + [
         (s.id, f"{s.name} ({s.code})") for s in organisations.list_schools(db.session)]
     form.network_id.choices = [(None, "—")] + [(n.id, n.name) for n in organisations.list_networks(db.session)]
@@ -31,6 +36,7 @@ def _user_data(form: UserForm) -> accounts.UserData:
     return accounts.UserData(
         email=form.email.data, name=form.name.data, role=form.role.data,
         school_id=form.school_id.data, network_id=form.network_id.data, active=form.active.data,
+        groepen_mask=to_mask(form.groepen.data or []),
     )
 
 
@@ -63,7 +69,30 @@ def edit_user(user_id: int):
     ) is not NOT_SAVED:
         flash(_l("Account %(email)s has been saved.", email=user.email), "success")
         return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("admin/user_form.html", form=form, user=user, reset_form=FlaskForm())
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>/herstellink", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_link(user_id: int):
+    """Make a link for the account to set a new password: mailed when mail is set up, else shown here."""
+    user = db.get_or_404(User, user_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    try:
+        secret = resets.create_reset(db.session, user, current_user)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    if resets.mail_reset(user, secret, by_admin=True):
+        db.session.commit()
+        flash(_l("A link to set a new password has been sent to %(email)s.", email=user.email), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    db.session.commit()
+    return render_template("admin/reset_link.html", user=user, link=resets.reset_link(secret),
+                           hours=current_app.config["PASSWORD_RESET_ADMIN_HOURS"])
 
 
 @bp.route("/beheer/logboek")

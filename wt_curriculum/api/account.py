@@ -35,7 +35,7 @@ def create():
     if not form.validate_on_submit():
         return _page(form, status=400)
     try:
-        new = tokens.create_token(db.session, current_user, form.name.data)
+        new = tokens.create_token(db.session, current_user, form.name.data, form.days.data)
     except ValidationError as error:
         db.session.rollback()
         apply_domain_error(form, error)

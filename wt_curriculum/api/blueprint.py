@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from ..errors import TITLES, DomainError, error_response
 from ..extensions import db, login_manager
 from . import models  # noqa: F401  (registers ApiToken with the mappers and Alembic)
-from .tokens import user_for_secret
+from .tokens import TOKEN_METHODS, user_for_secret
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -48,8 +48,8 @@ def cors_for_public_reads(response):
 @login_manager.request_loader
 def user_from_token(req):
     """`Authorization: Bearer <token>` logs a request in, on /api/ paths only (never on the HTML pages)."""
-    if not req.path.startswith("/api/"):
-        return None
+    if not req.path.startswith("/api/") or req.method not in TOKEN_METHODS:
+        return None  # tokens read: a token never counts for a request that could change something
     scheme, _, secret = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None

@@ -1,5 +1,5 @@
 """Personal API tokens: a user's key to the JSON API, for scripts and other systems."""
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Optional
 
 from sqlalchemy import ForeignKey, String
@@ -22,7 +22,12 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[Optional[datetime]]
     revoked_at: Mapped[Optional[datetime]]
+    expires_at: Mapped[datetime]  # chosen when the token is made (a year by default)
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= datetime.now(UTC)
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired

@@ -1,9 +1,11 @@
 """How API answers are shaped: the page envelope with Link headers, and conditional (ETag) answers."""
 import hashlib
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from flask import jsonify, request
+
+from ..core.urls import base_url
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -13,7 +15,7 @@ def page_count(total: int, per_page: int) -> int:
 def _page_url(page: int, per_page: int) -> str:
     args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
     args.update(page=page, per_page=per_page)
-    return f"{request.base_url}?{urlencode(args)}"
+    return f"{urljoin(base_url(), request.path.lstrip('/'))}?{urlencode(args)}"  # WT_BASE_URL, not the Host
 
 
 def paged(items: list, page: int, per_page: int, total: int):

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.services import user_disabled
 from ..core.services import record_audit
 from ..errors import NotFound, ValidationError
 from .models import ApiToken
@@ -36,20 +37,31 @@ class NewToken:
     secret: str  # shown once, never stored
 
 
-def create_token(session: Session, user, name: str) -> NewToken:
-    """A new token for `user`; the returned secret is the only copy there will ever be."""
+EXPIRY_DAYS = (30, 90, 365, 730)  # the choices when a token is made
+DEFAULT_EXPIRY_DAYS = 365
+# Tokens read: a token never authenticates a request that could change something.
+TOKEN_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def create_token(session: Session, user, name: str, days: int = DEFAULT_EXPIRY_DAYS) -> NewToken:
+    """A new token for `user`, valid for `days`; the returned secret is the only copy there will ever be."""
+    if days not in EXPIRY_DAYS:
+        raise ValidationError(_l("Choose how long the token works from the list."), field="days")
     name = (name or "").strip()
     if not name:
         raise ValidationError(_l("Give the token a name, e.g. the script that uses it."), field="name")
     if len(name) > MAX_NAME:
         raise ValidationError(_l("Use at most %(n)s characters.", n=MAX_NAME), field="name")
+    now = datetime.now(UTC)
     active = session.scalars(
-        select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+        select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                                  ApiToken.expires_at > now)).all()
     if len(active) >= MAX_TOKENS:
         raise ValidationError(_l("You have %(n)s tokens already: revoke one you no longer use first.",
                                  n=MAX_TOKENS), field="name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:PREFIX_LENGTH])
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:PREFIX_LENGTH],
+                     created_at=now, expires_at=now + timedelta(days=days))
     session.add(token)
     session.flush()
     record_audit(session, user, "api_token.create", "api_token", token.id, f"{token.prefix}… {name}")
@@ -58,9 +70,10 @@ def create_token(session: Session, user, name: str) -> NewToken:
 
 def tokens_of(session: Session, user) -> list[ApiToken]:
     """The user's tokens, active ones first, newest first."""
-    return list(session.scalars(
+    found = session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id)
-        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    return sorted(found, key=lambda token: not token.active)  # stable: newest first within each
 
 
 def revoke_token(session: Session, user, token_id: int) -> ApiToken:
@@ -75,8 +88,20 @@ def revoke_token(session: Session, user, token_id: int) -> ApiToken:
     return token
 
 
+@user_disabled.register
+def revoke_tokens_of_disabled_user(session: Session, user, actor) -> None:
+    """A disabled account's tokens are revoked for good: enabling the account again does not revive them."""
+    revoked = session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    ).rowcount
+    if revoked:
+        record_audit(session, actor, "api_token.revoke_all", "user", user.id,
+                     f"{revoked} token(s) of disabled account {user.email}")
+
+
 def user_for_secret(session: Session, secret: str):
-    """The active user a presented secret belongs to, or None (unknown, revoked, or account disabled).
+    """The active user a presented secret belongs to, or None (unknown, revoked, expired, or account disabled).
 
     Marks the token as used (at most once a minute); the caller commits.
     """
@@ -89,9 +114,9 @@ def user_for_secret(session: Session, secret: str):
     if row is None:
         return None
     token, user = row
-    if not user.active:
-        return None
     now = datetime.now(UTC)
+    if not user.active or token.expires_at <= now:
+        return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now
         session.flush()

@@ -34,10 +34,16 @@ class User(UserMixin, db.Model):
     school_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"), index=True)
     network_id: Mapped[Optional[int]] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # A teacher's own groepen (bit mask, wt_curriculum.groepen): they change the plan entries of these groepen.
+    groepen_mask: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[datetime]]
-    # Changes when the password changes, so that old sessions stop working.
-    session_token: Mapped[str] = mapped_column(String(64), default="")
+    # Two-factor sign-in (auth/two_factor.py): the TOTP secret once set up, and the last time step used,
+    # so that a code works only once.
+    totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    # Sign-in through the federation (auth/oidc.py): the provider's subject, linked at the first sign-in.
+    oidc_subject: Mapped[Optional[str]] = mapped_column(String(255), unique=True)
+    totp_last_step: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         from flask import current_app
@@ -51,19 +57,52 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    # The secret of the browser session this request belongs to (set by auth.sessions, never stored).
+    session_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_key or ''}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
 
-class LoginFailure(db.Model):
-    """A failed login, kept for throttling (keyed by e-mail and by address, never revealing which)."""
+class UserSession(db.Model):
+    """One logged-in browser. The cookie carries the secret, the table only its SHA-256: deleting the row
+    (logout, "log out everywhere", a new password, a disabled account, idle too long) ends the session
+    even for a copy of the cookie."""
 
-    __tablename__ = "login_failure"
+    __tablename__ = "user_session"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for when the authenticator app is lost; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[Optional[datetime]]
+
+
+class PasswordReset(db.Model):
+    """A link to set a new password: single use, expiring; only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[Optional[datetime]]
+    # The administrator who made it; None when the user asked for it.
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -9,6 +9,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from ..groepen import bit
 from .models import Role
 
 ALL_ROLES = tuple(Role)
@@ -65,6 +66,39 @@ def can_edit_school_plan(user, school) -> bool:
     if user.role == Role.ADMIN:
         return True
     return user.role in (Role.COORDINATOR, Role.TEACHER) and user.school_id == school.id
+
+
+def can_change_plan_entry(user, entry) -> bool:
+    """Edit an entry, mark it taught or not: admins and the school's coordinator every entry of the school,
+    a teacher the entries of their own groepen and the ones they added themselves."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.school_id != entry.school_id:
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role == Role.TEACHER and (
+        entry.created_by_id == user.id or bool(user.groepen_mask & bit(entry.groep)))
+
+
+def can_remove_plan_entry(user, entry) -> bool:
+    """Remove an entry: admins and the school's coordinator; a teacher only the entries they added."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.school_id != entry.school_id:
+        return False
+    return user.role == Role.COORDINATOR or (user.role == Role.TEACHER and entry.created_by_id == user.id)
+
+
+def can_copy_school_plan(user, school) -> bool:
+    """Copy a whole year plan: admins and the school's coordinator."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.school_id == school.id)
 
 
 def can_see_network(user, network) -> bool:

@@ -1,17 +1,19 @@
 """Accounts: authentication with throttling, password rules, creating and changing users."""
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.hooks import Hook
 from ..core.services import record_audit
 from ..errors import ValidationError
-from .models import SCHOOL_ROLES, LoginFailure, Role, User
+from . import sessions, throttle
+from .models import SCHOOL_ROLES, Role, User
 
 # Checked against, so that an unknown e-mail costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -22,12 +24,31 @@ COMMON_PASSWORDS = {
 }
 
 
+# Called as (session, user, actor) when an account is disabled; higher areas end what the account had
+# (api: its tokens are revoked, so that enabling the account again does not bring them back).
+user_disabled = Hook("auth.user_disabled")
+
+
 class LoginThrottled(Exception):
-    """Too many failed logins for this account or address: try again later."""
+    """Too many attempts from this address (for this account): try again in `seconds`."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The address, normalised; ValidationError when it cannot be an e-mail address."""
+    email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_l("This is not a valid e-mail address."), field="email") from None
+    return email
 
 
 def password_problems(password: str, email: str = "") -> list:
@@ -47,37 +68,25 @@ def password_problems(password: str, email: str = "") -> list:
     return problems
 
 
-def _recent_failures(session: Session, column, value: str, now: datetime) -> int:
-    since = now - current_app.config["LOGIN_FAILURE_WINDOW"]
-    return session.scalar(
-        select(func.count()).select_from(LoginFailure).where(column == value, LoginFailure.created_at >= since)
-    )
-
-
 def authenticate(session: Session, email: str, password: str, remote_addr: str) -> User | None:
-    """The user with this e-mail and password, or None. Raises LoginThrottled after repeated failures.
+    """The user with this e-mail and password, or None. Raises LoginThrottled after too many attempts.
 
-    The answer never tells whether the account exists: unknown, disabled and
-    wrong-password attempts look the same and count the same.
+    The answer never tells whether the account exists: unknown, disabled and wrong-password attempts look
+    the same and count the same. Throttling counts per (account, address) and per address (throttle.py).
     """
     email = normalise_email(email)
     remote_addr = (remote_addr or "unknown")[:64]
-    now = datetime.now(UTC)
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    if (
-        _recent_failures(session, LoginFailure.email, email, now) >= limit
-        or _recent_failures(session, LoginFailure.remote_addr, remote_addr, now) >= limit * 5
-    ):
-        raise LoginThrottled()
+    wait = throttle.attempt("login", [("LOGIN_LIMITS_PER_ACCOUNT_AND_ADDRESS", (email, remote_addr)),
+                                      ("LOGIN_LIMITS_PER_ADDRESS", (remote_addr,))])
+    if wait:
+        raise LoginThrottled(wait)
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
     elif user.check_password(password) and user.active:
-        session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-        user.last_login_at = now
+        throttle.clear("login", "LOGIN_LIMITS_PER_ACCOUNT_AND_ADDRESS", (email, remote_addr))
+        user.last_login_at = datetime.now(UTC)
         return user
-    session.add(LoginFailure(email=email[:254], remote_addr=remote_addr, created_at=now))
-    session.flush()
     return None
 
 
@@ -89,6 +98,7 @@ class UserData:
     school_id: int | None = None
     network_id: int | None = None
     active: bool = True
+    groepen_mask: int = 0  # teachers only: their own groepen
 
 
 def _check_binding(data: UserData) -> None:
@@ -103,11 +113,13 @@ def _check_binding(data: UserData) -> None:
         data.school_id = None
     if data.role != Role.NETWORK:
         data.network_id = None
+    if data.role != Role.TEACHER:
+        data.groepen_mask = 0
 
 
 def create_user(session: Session, data: UserData, password: str, actor: User | None = None) -> User:
     """A new account with a checked password and a role bound to its school or network."""
-    data.email = normalise_email(data.email)
+    data.email = check_email(data.email)
     _check_binding(data)
     if session.scalar(select(User.id).where(User.email == data.email)):
         raise ValidationError(_l("There is already an account with this e-mail address."), field="email")
@@ -116,7 +128,7 @@ def create_user(session: Session, data: UserData, password: str, actor: User | N
         raise ValidationError(problems[0], field="password")
     user = User(
         email=data.email, name=data.name.strip(), role=data.role, school_id=data.school_id,
-        network_id=data.network_id, active=data.active, session_token=secrets.token_hex(8),
+        network_id=data.network_id, active=data.active, groepen_mask=data.groepen_mask,
     )
     user.set_password(password)
     session.add(user)
@@ -127,7 +139,7 @@ def create_user(session: Session, data: UserData, password: str, actor: User | N
 
 def update_user(session: Session, user: User, data: UserData, actor: User) -> User:
     """Change an account's name, role, binding or whether it may log in."""
-    data.email = normalise_email(data.email)
+    data.email = check_email(data.email)
     _check_binding(data)
     other = session.scalar(select(User.id).where(User.email == data.email, User.id != user.id))
     if other:
@@ -137,11 +149,55 @@ def update_user(session: Session, user: User, data: UserData, actor: User) -> Us
     was_active = user.active
     user.email, user.name, user.role = data.email, data.name.strip(), data.role
     user.school_id, user.network_id, user.active = data.school_id, data.network_id, data.active
-    if was_active and not user.active:
-        user.session_token = secrets.token_hex(8)  # end the disabled user's sessions
+    user.groepen_mask = data.groepen_mask
     session.flush()
+    if was_active and not user.active:
+        _disabled(session, user, actor)
     record_audit(session, actor, "user.update", "user", user.id, f"{user.email} ({user.role}, active={user.active})")
     return user
+
+
+def _disabled(session: Session, user: User, actor) -> None:
+    """What a disabled account loses: every session, and (through the hook) its API tokens."""
+    sessions.end_all_sessions(session, user.id)
+    user_disabled(session, user, actor)
+    session.flush()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def disable_user(session: Session, user: User, actor=None) -> bool:
+    """Stop an account from logging in (its sessions end, its API tokens are revoked); False if it already was."""
+    if not user.active:
+        return False
+    user.active = False
+    session.flush()
+    _disabled(session, user, actor)
+    record_audit(session, actor, "user.disable", "user", user.id, user.email)
+    return True
+
+
+def enable_user(session: Session, user: User, actor=None) -> bool:
+    """Let a disabled account log in again (with no sessions or tokens: those stay ended)."""
+    if user.active:
+        return False
+    user.active = True
+    session.flush()
+    record_audit(session, actor, "user.enable", "user", user.id, user.email)
+    return True
+
+
+def set_password(session: Session, user: User, new: str, actor=None) -> None:
+    """Give an account a new password (an administrator, or a reset link); every session of it ends."""
+    problems = password_problems(new, user.email)
+    if problems:
+        raise ValidationError(problems[0], field="password")
+    user.set_password(new)
+    sessions.end_all_sessions(session, user.id)
+    session.flush()
+    record_audit(session, actor, "user.set_password", "user", user.id, user.email)
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
@@ -152,7 +208,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if problems:
         raise ValidationError(problems[0], field="new_password")
     user.set_password(new)
-    user.session_token = secrets.token_hex(8)
+    sessions.end_all_sessions(session, user.id, keep_key=user.session_key)
     session.flush()
     record_audit(session, user, "user.password", "user", user.id, user.email)
 

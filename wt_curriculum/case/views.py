@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import public
+from ..core.urls import base_url
 from ..errors import DomainError
 from ..extensions import db
 from . import services
@@ -32,7 +33,7 @@ def allow_other_origins(response: Response) -> Response:
 
 
 def _package() -> dict:
-    return services.export_package(db.session, request.url_root.rstrip("/"))
+    return services.export_package(db.session, base_url().rstrip("/"))  # WT_BASE_URL, never the Host header
 
 
 def _json(body: dict, package: dict | None = None, status: int = 200) -> Response:
@@ -69,7 +70,7 @@ def _document_link(package: dict) -> dict:
 def _rest_document(package: dict) -> dict:
     """The CFDocument as the REST binding shows it: with the URI of its package."""
     document = package["CFDocument"]
-    base = request.url_root.rstrip("/") + REST
+    base = base_url().rstrip("/") + REST
     return {**document, "CFPackageURI": {"title": document["title"], "identifier": document["identifier"],
                                          "uri": f"{base}/CFPackages/{document['identifier']}"}}
 

@@ -30,6 +30,31 @@ def backup_folder() -> Path:
     return Path(current_app.config.get("BACKUP_FOLDER") or Path(current_app.instance_path) / "backups")
 
 
+def database_revisions() -> list[str]:
+    """The migration revision(s) the database is at."""
+    from sqlalchemy import text
+
+    return sorted(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
+def code_revisions() -> tuple[set[str], set[str]]:
+    """Every migration revision this code has, and its heads."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    return {rev.revision for rev in script.walk_revisions()}, set(script.get_heads())
+
+
+def write_backup(path: Path) -> dict:
+    """The whole database and the attachments as one archive at `path` (core/backup.py)."""
+    from .backup import backup as archive
+
+    revisions = database_revisions()
+    db.session.rollback()  # end the read before the dump
+    return archive(db.engine.url.render_as_string(hide_password=False), path,
+                   current_app.config["UPLOAD_FOLDER"], revisions)
+
+
 @dataclass
 class BackupFile:
     name: str
@@ -52,13 +77,12 @@ def backups_on_server(limit: int = 20) -> list[BackupFile]:
 def backup(session, job):
     """A backup of the whole database into the backup folder on the server (the same as `flask backup`)."""
     from .backup import BackupError
-    from .backup import backup as write_backup
 
     folder = backup_folder()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"wt_curriculum-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{job.id}.backup"
+    path = folder / f"wt_curriculum-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{job.id}.tar.gz"
     try:
-        write_backup(db.engine.url.render_as_string(hide_password=False), path)
+        write_backup(path)
     except BackupError as error:
         raise jobs.JobFailed(_("The backup could not be made: %(error)s", error=str(error))) from None
     return jobs.JobResult(message=_("Backup written to %(path)s on the server.", path=str(path)))

@@ -51,6 +51,8 @@ class PlanRow:
     period: str
     taught_on: date | None
     version: int
+    school_id: int = 0
+    created_by_id: int | None = None
 
     @property
     def outside_groepen(self) -> bool:
@@ -82,7 +84,8 @@ def year_plan(session: Session, school: School, year: int, groep: int | None = N
     """A school's plan for one school year (optionally one groep), with package titles: one query (+1)."""
     query = (
         select(PlanEntry.id, PlanEntry.groep, PlanEntry.package_id, LessonPackage.title, LessonPackage.status,
-               LessonPackage.groepen_mask, PlanEntry.period, PlanEntry.taught_on, PlanEntry.version)
+               LessonPackage.groepen_mask, PlanEntry.period, PlanEntry.taught_on, PlanEntry.version,
+               PlanEntry.school_id, PlanEntry.created_by_id)
         .join(LessonPackage, LessonPackage.id == PlanEntry.package_id)
         .where(PlanEntry.school_id == school.id, PlanEntry.school_year == year)
         .order_by(PlanEntry.groep, PlanEntry.period, LessonPackage.title)
@@ -90,7 +93,7 @@ def year_plan(session: Session, school: School, year: int, groep: int | None = N
     if groep is not None:
         query = query.where(PlanEntry.groep == groep)
     rows = [PlanRow(r.id, r.groep, r.package_id, r.title, r.status, from_mask(r.groepen_mask), r.period or "",
-                    r.taught_on, r.version) for r in session.execute(query)]
+                    r.taught_on, r.version, r.school_id, r.created_by_id) for r in session.execute(query)]
     previous = session.scalar(
         select(PlanEntry.id).where(PlanEntry.school_id == school.id, PlanEntry.school_year == year - 1).limit(1)
     )

@@ -9,7 +9,10 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import (
+    can_change_plan_entry,
+    can_copy_school_plan,
     can_edit_school_plan,
+    can_remove_plan_entry,
     can_see_network,
     can_see_school,
     login_required,
@@ -47,6 +50,9 @@ def helpers():
         "ALL_GROEPEN": ALL_GROEPEN,
         "year_choices": school_year_choices,
         "coverage_sets": kerndoelen.COVERAGE_SETS,
+        "may_change_entry": lambda row: can_change_plan_entry(current_user, row),
+        "may_remove_entry": lambda row: can_remove_plan_entry(current_user, row),
+        "may_copy_plan": lambda school: can_copy_school_plan(current_user, school),
     }
 
 
@@ -152,9 +158,12 @@ def add_plan_entry():
     return redirect(back)
 
 
-def _entry_for_edit(entry_id: int):
+def _entry_for_edit(entry_id: int, check=can_change_plan_entry):
+    """The entry and its school, when the user may change it (a teacher: own groepen or own entries)."""
     entry = services.get_plan_entry(db.session, entry_id)
     school = _school_for(can_edit_school_plan, entry.school_id)
+    if not check(current_user, entry):
+        raise Forbidden(_l("Only the school's coordinator may change this entry."))
     return entry, school
 
 
@@ -186,9 +195,9 @@ def edit_plan_entry(entry_id: int):
     return render_template("planning/plan_entry.html", school=school, entry=entry, row=row, form=form)
 
 
-def _quick_change(entry_id: int, change):
+def _quick_change(entry_id: int, change, check=can_change_plan_entry):
     """Taught / not taught / remove from the plan pages; the form's version is checked when it is sent."""
-    entry, school = _entry_for_edit(entry_id)
+    entry, school = _entry_for_edit(entry_id, check)
     version = request.form.get("version") or entry.version
     back = safe_next(request.form.get("next"), _back_to_groep(entry))
     try:
@@ -233,13 +242,13 @@ def remove_plan_entry(entry_id: int):
         services.remove_plan_entry(db.session, entry, version, current_user)
         return _l("The entry has been removed from the plan.")
 
-    return _quick_change(entry_id, change)
+    return _quick_change(entry_id, change, check=can_remove_plan_entry)
 
 
 @bp.route("/scholen/<int:school_id>/plan/kopieren", methods=["GET", "POST"])
-@roles_required(*PLAN_EDITORS)
+@roles_required(Role.ADMIN, Role.COORDINATOR)
 def copy_plan(school_id: int):
-    school = _school_for(can_edit_school_plan, school_id)
+    school = _school_for(can_copy_school_plan, school_id)
     current = current_school_year()
     form = CopyPlanForm(from_year=format_school_year(current),
                         to_year=format_school_year(current + 1))
