@@ -17,9 +17,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from wt_curriculum.core.statistics import analyze
 from wt_curriculum.groepen import PHASES, to_mask
 from wt_curriculum.lessons.models import Alignment, LessonPackage, PackageStatus
 from wt_curriculum.objectives.models import Goal, GoalStatus, Strand
@@ -178,10 +179,8 @@ def generate(session: Session, scale: float = 1.0, seed: int = 2026) -> Generate
         select(School.id).where(School.network_id.in_(list(network_ids.values()))).order_by(School.id)))
     plan_rows = _write_plans(session, rng, school_ids, published_by_groep, now)
     session.flush()
-    # Give the query planner statistics for the new shape. Name the tables: a bare ANALYZE on PostgreSQL
-    # would visit every schema of the database, other users' too.
-    for table in ("network", "school", "goal", "lesson_package", "alignment", "plan_entry"):
-        session.execute(text(f"ANALYZE {table}"))
+    # Give the query planner statistics for the new shape, as the app does after every large import.
+    analyze(session.connection())
     return GenerateReport(scale, len(network_rows), len(school_rows), goals_added, len(package_rows), alignments,
                           plan_rows, time.perf_counter() - started)
 

@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import i18n, models, tasks  # noqa: F401  (models: register every table; tasks: every queue task)
-    from .core import queue
+    from .core import queue, statistics  # noqa: F401  (statistics: PRAGMA optimize as connections close)
 
     i18n.init_app(app)
     queue.init_app(app)

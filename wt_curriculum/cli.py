@@ -63,9 +63,11 @@ def create_user_command(email, role, name, school_code, network_code):
 def seed_command(demo):
     """Load the goal framework from seeds/ (safe to run again), and with --demo the demo data."""
     from . import seed
+    from .core.statistics import analyze_database
 
     report = seed.seed_all(db.session, ROOT / "seeds", demo=demo)
     db.session.commit()
+    analyze_database(db.engine)
     for line in report:
         click.echo(line)
 
