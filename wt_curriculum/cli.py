@@ -177,11 +177,13 @@ def translate_compile():
 
 def init_app(app: Flask) -> None:
     from .organisations.cli import schools_cli
+    from .planning.cli import coverage_cli
     from .references.cli import reference_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(schools_cli)
+    app.cli.add_command(coverage_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(backup_command)

@@ -32,7 +32,7 @@ from ..objectives.models import Domain, Goal, GoalStatus, Strand
 from ..organisations.models import Network, School
 from ..organisations.services import get_school
 from ..schoolyears import format_school_year
-from .models import PlanEntry
+from .models import PlanEntry, SchoolYearCoverage
 
 NONE, PLANNED, TAUGHT, UNKNOWN = "none", "planned", "taught", "unknown"
 KERN, RAAKT = Relation.CORE.value, Relation.TOUCHES.value
@@ -669,7 +669,7 @@ class NationalSummary:
 
 def national_summary(session: Session, year: int) -> NationalSummary:
     """Every network's schools, how many plan, and their median share of goals covered; the spread of
-    shares over all schools. Five queries; the plan rows are counted in SQL, one number per school."""
+    shares over all schools. Four queries; the plan rows were counted as they changed (aggregates.py)."""
     total_goals = session.scalar(select(func.count()).select_from(Goal).where(Goal.status == GoalStatus.PUBLISHED))
     networks = session.execute(
         select(Network.id, Network.code, Network.name, Network.region)
@@ -677,17 +677,12 @@ def national_summary(session: Session, year: int) -> NationalSummary:
     ).all()
     school_network = dict(session.execute(
         select(School.id, School.network_id).where(School.archived.is_(False))).all())
-    planning = set(session.scalars(select(distinct(PlanEntry.school_id)).where(PlanEntry.school_year == year)))
-    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
+    # One row per school with a plan, kept with every plan change (planning/aggregates.py): the time no
+    # longer grows with the year's plan rows.
     covered = dict(session.execute(
-        select(PlanEntry.school_id, func.count(distinct(Alignment.goal_id)))
-        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
-        .join(Goal, Goal.id == Alignment.goal_id)
-        .where(PlanEntry.school_year == year, Goal.status == GoalStatus.PUBLISHED,
-               Goal.groepen_mask.op("&")(groep_bit) != 0)
-        .group_by(PlanEntry.school_id)
-    ).all())
-
+        select(SchoolYearCoverage.school_id, SchoolYearCoverage.covered)
+        .where(SchoolYearCoverage.school_year == year, SchoolYearCoverage.entries > 0)).all())
+    planning = set(covered)
     shares_by_network: dict[int | None, list[float]] = {}
     counts: dict[int | None, int] = {}
     for school_id, network_id in school_network.items():
