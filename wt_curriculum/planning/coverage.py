@@ -20,6 +20,7 @@ the needed columns are selected.
 """
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, distinct, func, literal, or_, select
@@ -40,6 +41,8 @@ MET, NOT_MET = "met", "not_met"
 
 
 # --- Shared shapes -----------------------------------------------------------------------------
+# The sums and shares are cached properties: a page asks for each many times (bars, tables, matrix), and the
+# rows are complete before anyone asks (built by the functions below, never changed afterwards).
 @dataclass(frozen=True)
 class Cell:
     """One goal in one groep: state none/planned/taught (or unknown in a cohort), relation kern/raakt."""
@@ -66,11 +69,11 @@ class GoalRow:
     def retired(self) -> bool:
         return self.status == GoalStatus.RETIRED
 
-    @property
+    @cached_property
     def covered(self) -> bool:
         return any(self.cells[g].covered for g in self.groepen if g in self.cells)
 
-    @property
+    @cached_property
     def covered_outside_only(self) -> bool:
         """Planned, but only in groepen the goal is not meant for: worth a warning."""
         return not self.covered and any(c.covered for c in self.cells.values())
@@ -83,19 +86,19 @@ class StrandCoverage:
     title: str
     goals: list[GoalRow]
 
-    @property
+    @cached_property
     def counted(self) -> list[GoalRow]:
         return [g for g in self.goals if not g.retired]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return len(self.counted)
 
-    @property
+    @cached_property
     def covered(self) -> int:
         return sum(1 for g in self.counted if g.covered)
 
-    @property
+    @cached_property
     def share(self) -> float:
         return self.covered / self.total if self.total else 0.0
 
@@ -107,15 +110,15 @@ class DomainCoverage:
     title: str
     strands: list[StrandCoverage]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(s.total for s in self.strands)
 
-    @property
+    @cached_property
     def covered(self) -> int:
         return sum(s.covered for s in self.strands)
 
-    @property
+    @cached_property
     def share(self) -> float:
         return self.covered / self.total if self.total else 0.0
 
@@ -133,23 +136,23 @@ class SchoolCoverage:
     def year_label(self) -> str:
         return format_school_year(self.year)
 
-    @property
+    @cached_property
     def strands(self) -> list[StrandCoverage]:
         return [s for d in self.domains for s in d.strands]
 
-    @property
+    @cached_property
     def goals(self) -> list[GoalRow]:
         return [g for s in self.strands for g in s.goals]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(d.total for d in self.domains)
 
-    @property
+    @cached_property
     def covered(self) -> int:
         return sum(d.covered for d in self.domains)
 
-    @property
+    @cached_property
     def share(self) -> float:
         return self.covered / self.total if self.total else 0.0
 
