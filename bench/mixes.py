@@ -120,7 +120,8 @@ def run_mixes(database_url: str, seconds: int = 5) -> dict:
     """{cache on|off: {healthz, (mix, anonymous|teacher): rps and share}}."""
     from wt_curriculum import create_app
 
-    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": database_url})
+    os.environ["DATABASE_URL"] = database_url  # read (and normalised) by the app's config
+    app = create_app({"SECRET_KEY": SECRET})
     mixes = addresses(app)
     cookie = teacher_cookie(app)
     with app.app_context():

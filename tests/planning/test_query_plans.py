@@ -23,7 +23,7 @@ from bench.generate import BENCH_NETWORK_CODE, FIRST_YEAR, NATIONAL, generate
 from wt_curriculum.core.statistics import analyze
 from wt_curriculum.extensions import db
 from wt_curriculum.organisations.models import Network, School
-from wt_curriculum.planning.coverage import _cell_aggregates, network_pairs_query
+from wt_curriculum.planning.coverage import _cell_aggregates, network_coverage_query
 from wt_curriculum.planning.models import PlanEntry
 from wt_curriculum.seed import seed_all
 
@@ -110,7 +110,7 @@ def test_coverage_queries_use_the_covering_index_at_every_scale(app, generated):
         for scale in (0.01, 0.1, 1) if sqlite else (0.01,):
             if scale != 0.01:
                 scale_statistics(connection, scale / 0.01)
-            network = plan_of(connection, network_pairs_query(network_id, YEAR))
+            network = plan_of(connection, network_coverage_query(network_id, YEAR))
             school = plan_of(connection, _cell_aggregates(PlanEntry.school_id == school_id,
                                                           PlanEntry.school_year == YEAR))
             connection.rollback()
