@@ -3,9 +3,11 @@ a teacher, with the caches on and off, each as a share of `/healthz` measured in
 
 For each cache setting gunicorn (2 workers) runs on the benchmark database; wrk (2 threads, 8 connections,
 --seconds each) asks `/healthz` first, then each mix, every request a random address of the mix (a Lua
-script). "Cache off" turns off both the page cache of anonymous pages and the fragment cache
+script); with --mix-warm every address is visited once first (caches on), as on a site visited all day.
+"Cache off" turns off both the page cache of anonymous pages and the fragment cache
 (WT_PAGE_CACHE=false, WT_FRAGMENT_CACHE=false). The teacher's session cookie is signed with the server's key.
 """
+import contextlib
 import os
 import random
 import socket
@@ -116,7 +118,16 @@ def _wrk(url: str, seconds: int, script: Path | None = None, args: tuple = ()) -
     return {"requests_per_second": rps, "non_2xx": errors}
 
 
-def run_mixes(database_url: str, seconds: int = 5) -> dict:
+def _warm(base: str, paths: list[str], cookie: str) -> None:
+    """Every address once, anonymous and as the teacher: the steady state of a site visited all day."""
+    for path in paths:
+        for value in ("", cookie):
+            request = urllib.request.Request(base + path, headers={"Cookie": value} if value else {})  # noqa: S310 - our own local server
+            with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=60):  # noqa: S310 - local
+                pass
+
+
+def run_mixes(database_url: str, seconds: int = 5, warm: bool = False) -> dict:
     """{cache on|off: {healthz, (mix, anonymous|teacher): rps and share}}."""
     from wt_curriculum import create_app
 
@@ -135,7 +146,8 @@ def run_mixes(database_url: str, seconds: int = 5) -> dict:
     for name, paths in mixes.items():
         files[name] = folder / (name.replace(" ", "-") + ".txt")
         files[name].write_text("\n".join(paths) + "\n")
-    results: dict = {"addresses": {name: len(paths) for name, paths in mixes.items()}, "seconds": seconds}
+    results: dict = {"addresses": {name: len(paths) for name, paths in mixes.items()}, "seconds": seconds,
+                     "warmed": warm}
     for setting, flags in (("cache on", {}), ("cache off", {"WT_PAGE_CACHE": "false", "WT_FRAGMENT_CACHE": "false"})):
         port = _free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, **flags}
@@ -146,6 +158,8 @@ def run_mixes(database_url: str, seconds: int = 5) -> dict:
         try:
             _wait_until_answering(base + "/healthz")
             _wrk(base + "/healthz", 2)  # both workers up and warm before anything is counted
+            if warm and setting == "cache on":
+                _warm(base, mixes["all three"], cookie)
             runs = {"healthz": _wrk(base + "/healthz", seconds)}
             for name in mixes:
                 for who, value in (("anonymous", ""), ("teacher", cookie)):
@@ -163,7 +177,7 @@ def run_mixes(database_url: str, seconds: int = 5) -> dict:
 
 def print_mixes(results: dict) -> None:
     print(f"\nvaried traffic ({results['addresses']} different addresses, wrk -t2 -c8 -d{results['seconds']}s, "
-          "gunicorn 2 workers)")
+          f"gunicorn 2 workers{', caches warmed first' if results.get('warmed') else ', caches cold'})")
     print(f"{'mix':34} {'cache on req/s':>15} {'share':>7} {'cache off req/s':>16} {'share':>7}")
     names = list(results["cache on"])
     for name in names:

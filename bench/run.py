@@ -224,7 +224,7 @@ def run_scale(scale: float, args) -> dict:
     if args.mixes:
         from bench.mixes import run_mixes
 
-        result["mixes"] = run_mixes(os.environ["DATABASE_URL"], args.mix_seconds)
+        result["mixes"] = run_mixes(os.environ["DATABASE_URL"], args.mix_seconds, args.mix_warm)
     if args.pdf_load:
         from bench.queue_load import throughput_while_making_pdfs
 
@@ -280,6 +280,7 @@ def main(argv=None) -> int:
                         help="also varied traffic (hundreds of goal pages, package pages, searches; anonymous and "
                              "teacher; caches on and off) as shares of /healthz (bench/mixes.py; needs wrk)")
     parser.add_argument("--mix-seconds", type=int, default=5, help="wrk duration of each mix (default 5)")
+    parser.add_argument("--mix-warm", action="store_true", help="visit every address once before measuring")
     parser.add_argument("--only-mixes", action="store_true", help="skip the latency table and PDFs")
     parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -293,6 +294,7 @@ def main(argv=None) -> int:
                                  (["--pdf-load"] if args.pdf_load else []) +
                                  (["--skip-pdf"] if args.skip_pdf else []) +
                                  (["--mixes", "--mix-seconds", str(args.mix_seconds)] if args.mixes else []) +
+                                 (["--mix-warm"] if args.mix_warm else []) +
                                  (["--only-mixes"] if args.only_mixes else []),
                                  cwd=ROOT, capture_output=True, text=True, check=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))
