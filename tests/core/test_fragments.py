@@ -180,3 +180,25 @@ def test_workers_share_fragments_through_redis(app, framework, factory, count_qu
         db.engine.dispose()
     with two.app_context():
         db.engine.dispose()
+
+
+def test_search_results_are_shared_by_logged_in_users_and_authors_keep_their_links(app, client, factory, framework,
+                                                                                   count_queries):
+    network = factory.network()
+    make_package(app, network)
+    school = factory.school(network_id=network)
+    teacher, other, author = (factory.user("leraar", school_id=school), factory.user("coordinator", school_id=school),
+                              factory.user("netwerkcoordinator", network_id=network))
+    login_as(client, app, teacher)
+    with count_queries() as first:
+        page = client.get("/lespakketten?q=drijven&domain=MN").get_data(as_text=True)
+    assert "Drijven en zinken" in page and "/lespakketten/nieuw" not in page
+    colleague = app.test_client()
+    login_as(colleague, app, other)
+    with count_queries() as second:
+        assert main_of(colleague.get("/lespakketten?domain=MN&q=drijven").get_data(as_text=True)) == main_of(page)
+    assert second.count == 2 < first.count  # the user and the generation
+    writer = app.test_client()
+    login_as(writer, app, author)
+    page = writer.get("/lespakketten?q=drijven&domain=MN").get_data(as_text=True)
+    assert "/lespakketten/nieuw" in page and "Drijven en zinken" in page

@@ -29,13 +29,19 @@ PLANNERS = (Role.COORDINATOR, Role.TEACHER)
 @public
 @cached_for_anonymous
 def search():
-    query = request.args.get("q", "")[:200]
-    filters = parse_filters(request.args)
-    result = search_packages(db.session, query, filters, request.args.get("page", 1, type=int),
-                             current_app.config["ITEMS_PER_PAGE"])
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
-                           options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS)
+    def render() -> str:
+        query = request.args.get("q", "")[:200]
+        filters = parse_filters(request.args)
+        result = search_packages(db.session, query, filters, request.args.get("page", 1, type=int),
+                                 current_app.config["ITEMS_PER_PAGE"])
+        args = {k: v for k, v in request.args.items() if k != "page" and v}
+        return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
+                               options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS)
+
+    # The results are the same for everyone; only authors see two more links: cached per query and that.
+    author = current_user.is_authenticated and current_user.role in AUTHORS
+    blocks = fragments.cached_blocks("search", (sorted(request.args.items(multi=True)), author), render)
+    return render_template("core/cached_page.html", blocks=blocks)
 
 
 @bp.route("/lespakketten/<int:package_id>")
