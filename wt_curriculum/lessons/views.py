@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
 from ..core import fragments
+from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -36,9 +37,11 @@ def search():
                                  current_app.config["ITEMS_PER_PAGE"])
         args = {k: v for k, v in request.args.items() if k != "page" and v}
         return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
-                               options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS)
+                               options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS,
+                               sections=sections(services.search_sections, db.session, query, filters))
 
     # The results are the same for everyone; only authors see two more links: cached per query and that.
+    # (Search sections, e.g. outside materials, must not depend on the viewer either.)
     author = current_user.is_authenticated and current_user.role in AUTHORS
     blocks = fragments.cached_blocks("search", (sorted(request.args.items(multi=True)), author), render)
     return render_template("core/cached_page.html", blocks=blocks)
