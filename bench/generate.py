@@ -17,13 +17,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from wt_curriculum.core.statistics import analyze
 from wt_curriculum.groepen import PHASES, to_mask
 from wt_curriculum.lessons.models import Alignment, LessonPackage, PackageStatus
 from wt_curriculum.objectives.models import Goal, GoalStatus, Strand
 from wt_curriculum.organisations.models import Network, School
+from wt_curriculum.planning import aggregates
 from wt_curriculum.planning.models import PlanEntry
 
 NAMESPACE = uuid.UUID("0b6f5a43-5f7c-4c50-9d8e-7d3c1c2b9a10")
@@ -178,10 +180,9 @@ def generate(session: Session, scale: float = 1.0, seed: int = 2026) -> Generate
         select(School.id).where(School.network_id.in_(list(network_ids.values()))).order_by(School.id)))
     plan_rows = _write_plans(session, rng, school_ids, published_by_groep, now)
     session.flush()
-    # Give the query planner statistics for the new shape. Name the tables: a bare ANALYZE on PostgreSQL
-    # would visit every schema of the database, other users' too.
-    for table in ("network", "school", "goal", "lesson_package", "alignment", "plan_entry"):
-        session.execute(text(f"ANALYZE {table}"))
+    aggregates.rebuild(session)  # the rows were written past the ORM, so its flush hook did not see them
+    # Give the query planner statistics for the new shape, as the app does after every large import.
+    analyze(session.connection())
     return GenerateReport(scale, len(network_rows), len(school_rows), goals_added, len(package_rows), alignments,
                           plan_rows, time.perf_counter() - started)
 

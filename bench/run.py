@@ -90,6 +90,7 @@ def pages(s: dict) -> list[tuple[str, str]]:
         ("package search: word", "/lespakketten?q=bruggen"),
         ("package search: groep + domain", "/lespakketten?groep=6&domain=DG"),
         ("package search: word + goal", f"/lespakketten?q=programmeren&goal={s['goal']}"),
+        ("package search: word + domain", "/lespakketten?q=water&domain=DG"),
         ("school coverage", f"/scholen/{s['school_id']}/dekking?jaar={s['year']}"),
         ("network coverage (200 schools)", f"/netwerken/{s['network_id']}/dekking?jaar={s['year']}"),
         ("cohort", f"/scholen/{s['school_id']}/cohort?start={s['cohort']}"),
@@ -215,13 +216,17 @@ def run_scale(scale: float, args) -> dict:
     subjects = pick_subjects(app)
     result = {"scale": scale, "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
               "subjects": subjects, "pages": {}, "reports": {}}
-    for name, path in pages(subjects):
+    for name, path in ([] if args.only_mixes else pages(subjects)):
         result["pages"][name] = {"path": path, **measure(app, client, path, args.runs)}
-    if not args.skip_pdf:
+    if not args.skip_pdf and not args.only_mixes:
         for name, path in reports(subjects):
             result["reports"][name] = {"path": path, **measure_pdf(client, path)}
     if args.wrk:
         result["throughput"] = throughput(os.environ["DATABASE_URL"], subjects)
+    if args.mixes:
+        from bench.mixes import run_mixes
+
+        result["mixes"] = run_mixes(os.environ["DATABASE_URL"], args.mix_seconds, args.mix_warm)
     if args.pdf_load:
         from bench.queue_load import throughput_while_making_pdfs
 
@@ -248,6 +253,11 @@ def print_table(results: list[dict]) -> None:
             print(f"{name} @ scale {r['scale']}: {rep['seconds']} s, {rep['pages']} pages (HTTP {rep['status']})")
         for name, t in r.get("throughput", {}).items():
             print(f"throughput @ scale {r['scale']}: {name}: {t}")
+        if "mixes" in r:
+            from bench.mixes import print_mixes
+
+            print(f"scale {r['scale']}:", end="")
+            print_mixes(r["mixes"])
         if "throughput_with_pdfs" in r:
             t = r["throughput_with_pdfs"]
             print(f"goal page while 3 network PDFs are made @ scale {r['scale']}: "
@@ -268,6 +278,12 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-pdf", action="store_true", help="leave out the PDF reports")
     parser.add_argument("--pdf-load", action="store_true",
                         help="also the goal page's throughput while 3 network PDFs are made by the queue (needs wrk)")
+    parser.add_argument("--mixes", action="store_true",
+                        help="also varied traffic (hundreds of goal pages, package pages, searches; anonymous and "
+                             "teacher; caches on and off) as shares of /healthz (bench/mixes.py; needs wrk)")
+    parser.add_argument("--mix-seconds", type=int, default=5, help="wrk duration of each mix (default 5)")
+    parser.add_argument("--mix-warm", action="store_true", help="visit every address once before measuring")
+    parser.add_argument("--only-mixes", action="store_true", help="skip the latency table and PDFs")
     parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -278,7 +294,10 @@ def main(argv=None) -> int:
             out = subprocess.run([sys.executable, "-m", "bench", "--scales", str(scale), "--runs", str(args.runs),
                                   "--json-only"] + (["--wrk"] if args.wrk else []) +
                                  (["--pdf-load"] if args.pdf_load else []) +
-                                 (["--skip-pdf"] if args.skip_pdf else []),
+                                 (["--skip-pdf"] if args.skip_pdf else []) +
+                                 (["--mixes", "--mix-seconds", str(args.mix_seconds)] if args.mixes else []) +
+                                 (["--mix-warm"] if args.mix_warm else []) +
+                                 (["--only-mixes"] if args.only_mixes else []),
                                  cwd=ROOT, capture_output=True, text=True, check=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))
         else:

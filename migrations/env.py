@@ -114,6 +114,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        # Statistics for the query planner after every upgrade (wt_curriculum/core/statistics.py).
+        from wt_curriculum.core.statistics import analyze
+
+        analyze(connection)
+        connection.commit()
 
 
 if context.is_offline_mode():

@@ -39,10 +39,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import i18n, models, tasks  # noqa: F401  (models: register every table; tasks: every queue task)
-    from .core import queue
+    from .core import fragments, queue, statistics  # noqa: F401  (statistics: PRAGMA optimize as connections close)
 
     i18n.init_app(app)
     queue.init_app(app)
+    fragments.init_app(app)
 
     # The areas, lowest layer first (docs/DEVELOPING.md, "Layers"); tests/test_layers.py keeps the order.
     from .admin.views import bp as admin_bp

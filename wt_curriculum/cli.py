@@ -139,9 +139,11 @@ def enable_user_command(email):
 def seed_command(demo):
     """Load the goal framework from seeds/ (safe to run again), and with --demo the demo data."""
     from . import seed
+    from .core.statistics import analyze_database
 
     report = seed.seed_all(db.session, ROOT / "seeds", demo=demo)
     db.session.commit()
+    analyze_database(db.engine)
     for line in report:
         click.echo(line)
 
@@ -267,11 +269,13 @@ def translate_compile():
 
 def init_app(app: Flask) -> None:
     from .organisations.cli import schools_cli
+    from .planning.cli import coverage_cli
     from .references.cli import reference_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(schools_cli)
+    app.cli.add_command(coverage_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(backup_command)

@@ -6,5 +6,6 @@ from .lessons.models import Alignment, Attachment, LessonPackage  # noqa: F401
 from .oai.models import ExternalMaterial, HarvestSource, MaterialGoal  # noqa: F401
 from .objectives.models import Domain, FrameworkRelease, Goal, Strand  # noqa: F401
 from .organisations.models import Network, School  # noqa: F401
-from .planning.models import PlanEntry  # noqa: F401
+from .planning import aggregates  # noqa: F401  (keeps the per-school coverage aggregates on every flush)
+from .planning.models import PlanEntry, SchoolYearCoverage  # noqa: F401
 from .references.models import CrosswalkLink, ReferenceFramework, ReferenceNode  # noqa: F401

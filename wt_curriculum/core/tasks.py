@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from huey import crontab
 
 from ..extensions import db
-from . import jobs
+from . import jobs, statistics
 from .queue import huey
 
 
@@ -17,6 +17,12 @@ def reap_jobs() -> None:
     """Every minute: jobs whose consumer stopped are sent again or failed; lost messages are sent again."""
     jobs.reap(db.session)
     db.session.commit()
+
+
+@huey.periodic_task(crontab(minute="37"))
+def update_statistics() -> None:
+    """Every hour: planner statistics for the app's tables (core/statistics.py)."""
+    statistics.analyze_database(db.engine)
 
 
 @huey.periodic_task(crontab(minute="7"))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from ..auth.models import User
 from ..core import file_store
 from ..core.jobs import JobFailed, JobResult, job_task
+from ..core.statistics import analyze_after_commit
 from . import services
 from .storage import Pending
 
@@ -52,6 +53,7 @@ def apply_file(session, job, kind: str, file_key: str, filename: str, digest: st
         raise _refused([_("Line %(line)s: %(message)s", line=e.line, message=e.message)
                         for e in outcome.preview.errors])
     file_store.delete(file_key)
+    analyze_after_commit(session)  # a large change: fresh statistics for the query planner
     result = outcome.preview
     return JobResult(message=_("Import done: %(a)s added, %(c)s changed, %(s)s left alone.", a=result.count("add"),
                                c=result.count("change"), s=result.count("same")),

@@ -106,10 +106,12 @@ def _text_matches(session: Session, terms: list[str]):
     if session.get_bind().dialect.name == "postgresql":
         vector = literal_column(PG_VECTOR)
         query = func.to_tsquery(literal_column("'dutch'::regconfig"), bindparam("tsq", tsquery_text(terms)))
+        # Materialised first, through the GIN index on the vector: as a plain subquery the planner may
+        # compute the vector for every package that passes the other filters (a domain: thousands).
         return (
             select(LessonPackage.id.label("package_id"), func.ts_rank(vector, query).label("rank"))
             .where(vector.op("@@")(query))
-            .subquery("matches")
+            .cte("matches").prefix_with("MATERIALIZED")
         )
     fts = table("lesson_package_fts")
     return (

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
+from ..core import fragments
 from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
 from ..core.services import use_submission
@@ -19,7 +20,7 @@ from ..schoolyears import current_school_year, format_school_year, school_year_c
 from . import attachments as files
 from . import services
 from .forms import AttachmentForm, PackageForm, StatusForm
-from .models import Relation
+from .models import PackageStatus, Relation
 from .search import DURATIONS, filter_options, parse_filters, search_packages
 
 bp = Blueprint("lessons", __name__)
@@ -31,28 +32,47 @@ PLANNERS = (Role.COORDINATOR, Role.TEACHER)
 @public
 @cached_for_anonymous
 def search():
-    query = request.args.get("q", "")[:200]
-    filters = parse_filters(request.args)
-    result = search_packages(db.session, query, filters, query_whole("page", 1, high=MAX_PAGE),
-                             current_app.config["ITEMS_PER_PAGE"])
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
-                           options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS,
-                           sections=sections(services.search_sections, db.session, query, filters))
+    def render() -> str:
+        query = request.args.get("q", "")[:200]
+        filters = parse_filters(request.args)
+        result = search_packages(db.session, query, filters, query_whole("page", 1, high=MAX_PAGE),
+                                 current_app.config["ITEMS_PER_PAGE"])
+        args = {k: v for k, v in request.args.items() if k != "page" and v}
+        return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
+                               options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS,
+                               sections=sections(services.search_sections, db.session, query, filters))
+
+    # The results are the same for everyone; only authors see two more links: cached per query and that.
+    # (Search sections, e.g. outside materials, must not depend on the viewer either.)
+    author = current_user.is_authenticated and current_user.role in AUTHORS
+    blocks = fragments.cached_blocks("search", (sorted(request.args.items(multi=True)), author), render)
+    return render_template("core/cached_page.html", blocks=blocks)
 
 
 @bp.route("/lespakketten/<int:package_id>")
 @public
 @cached_for_anonymous
 def package(package_id: int):
-    detail = services.package_detail(db.session, package_id, current_user)
+    def render() -> fragments.Fragment:
+        detail = services.package_detail(db.session, package_id, current_user)
+        html = render_template("lessons/_package_body.html", package=detail,
+                               relation_labels=services.RELATION_LABELS)
+        return fragments.Fragment(html, {"id": detail.id, "title": detail.title, "status": detail.status,
+                                         "network_id": detail.network_id, "groepen": detail.groepen})
+
+    # The body is the same for everyone who may see the package: cached and shared by anonymous and
+    # logged-in visitors; the edit buttons and the plan form are put in per request.
+    fragment = fragments.cached("package", (package_id,), render)
+    package = {**fragment.data, "can_edit": services.can_edit_network_packages(current_user,
+                                                                               fragment.data["network_id"])}
+    if package["status"] != PackageStatus.PUBLISHED and not package["can_edit"]:
+        raise NotFound(_l("This lesson package does not exist."))  # a draft cached for someone who may see it
     can_plan = (current_user.is_authenticated and current_user.role in PLANNERS
-                and detail.status == "gepubliceerd")
+                and package["status"] == PackageStatus.PUBLISHED)
     return render_template(
-        "lessons/package.html", package=detail, can_plan=can_plan, groepen=ALL_GROEPEN,
-        school_years=school_year_choices(),
-        current_year=format_school_year(current_school_year()),
-        status_form=StatusForm(), relation_labels=services.RELATION_LABELS,
+        "lessons/package.html", fragment=fragment, package=package, can_plan=can_plan, groepen=ALL_GROEPEN,
+        school_years=school_year_choices(), current_year=format_school_year(current_school_year()),
+        status_form=StatusForm(),
     )
 
 

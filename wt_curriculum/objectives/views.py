@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import is_editor, public, roles_required
+from ..core import fragments
 from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
 from ..core.services import use_submission
@@ -93,9 +94,19 @@ def framework():
 @public
 @cached_for_anonymous
 def goal(code: str):
-    page = services.goal_page(db.session, code, current_user)
-    return render_template("objectives/goal.html", page=page, goal=page.goal, editor=is_editor(current_user),
-                           sections=sections(services.goal_page_sections, db.session, page.goal, current_user))
+    editor = is_editor(current_user)
+
+    def render() -> fragments.Fragment:
+        page = services.goal_page(db.session, code, current_user)
+        html = render_template("objectives/_goal_body.html", page=page, goal=page.goal, sections=sections(
+            services.goal_page_sections, db.session, page.goal, current_user))
+        return fragments.Fragment(html, {"code": page.goal.code, "title": page.goal.title,
+                                         "status": page.goal.status})
+
+    # The body is the same for every reader (and for every editor, who also sees drafts): cached and shared
+    # by anonymous and logged-in visitors; the edit buttons are put in per request.
+    fragment = fragments.cached("goal", (code, editor), render)
+    return render_template("objectives/goal.html", fragment=fragment, editor=editor)
 
 
 # --- Editing goals ---------------------------------------------------------------------------------------------

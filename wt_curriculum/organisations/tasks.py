@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from ..auth.models import User
 from ..core import file_store
 from ..core.jobs import JobFailed, JobResult, job_task
+from ..core.statistics import analyze_after_commit
 from . import imports
 
 
@@ -26,6 +27,7 @@ def apply_file(session, job, kind: str, file_key: str, rows: int):
     result = imports.apply_import(session, kind, raw, session.get(User, job.user_id))  # ValidationError: failed
     job.progress(rows, rows, "rows")  # written in one flush: all rows at once
     file_store.delete(file_key)
+    analyze_after_commit(session)  # a large change: fresh statistics for the query planner
     return JobResult(message=_("Import done: %(a)s added, %(c)s changed, %(s)s left alone.", a=result.count("add"),
                                c=result.count("change"), s=result.count("same")),
                      url=url_for("organisations.schools"))

@@ -20,9 +20,10 @@ the needed columns are selected.
 """
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -32,7 +33,7 @@ from ..objectives.models import Domain, Goal, GoalStatus, Strand
 from ..organisations.models import Network, School
 from ..organisations.services import get_school
 from ..schoolyears import format_school_year
-from .models import PlanEntry
+from .models import PlanEntry, SchoolYearCoverage
 
 NONE, PLANNED, TAUGHT, UNKNOWN = "none", "planned", "taught", "unknown"
 KERN, RAAKT = Relation.CORE.value, Relation.TOUCHES.value
@@ -40,6 +41,8 @@ MET, NOT_MET = "met", "not_met"
 
 
 # --- Shared shapes -----------------------------------------------------------------------------
+# The sums and shares are cached properties: a page asks for each many times (bars, tables, matrix), and the
+# rows are complete before anyone asks (built by the functions below, never changed afterwards).
 @dataclass(frozen=True)
 class Cell:
     """One goal in one groep: state none/planned/taught (or unknown in a cohort), relation kern/raakt."""
@@ -66,11 +69,11 @@ class GoalRow:
     def retired(self) -> bool:
         return self.status == GoalStatus.RETIRED
 
-    @property
+    @cached_property
     def covered(self) -> bool:
         return any(self.cells[g].covered for g in self.groepen if g in self.cells)
 
-    @property
+    @cached_property
     def covered_outside_only(self) -> bool:
         """Planned, but only in groepen the goal is not meant for: worth a warning."""
         return not self.covered and any(c.covered for c in self.cells.values())
@@ -83,19 +86,19 @@ class StrandCoverage:
     title: str
     goals: list[GoalRow]
 
-    @property
+    @cached_property
     def counted(self) -> list[GoalRow]:
         return [g for g in self.goals if not g.retired]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return len(self.counted)
 
-    @property
+    @cached_property
     def covered(self) -> int:
         return sum(1 for g in self.counted if g.covered)
 
-    @property
+    @cached_property
     def share(self) -> float:
         return self.covered / self.total if self.total else 0.0
 
@@ -107,15 +110,15 @@ class DomainCoverage:
     title: str
     strands: list[StrandCoverage]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(s.total for s in self.strands)
 
-    @property
+    @cached_property
     def covered(self) -> int:
         return sum(s.covered for s in self.strands)
 
-    @property
+    @cached_property
     def share(self) -> float:
         return self.covered / self.total if self.total else 0.0
 
@@ -133,23 +136,23 @@ class SchoolCoverage:
     def year_label(self) -> str:
         return format_school_year(self.year)
 
-    @property
+    @cached_property
     def strands(self) -> list[StrandCoverage]:
         return [s for d in self.domains for s in d.strands]
 
-    @property
+    @cached_property
     def goals(self) -> list[GoalRow]:
         return [g for s in self.strands for g in s.goals]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(d.total for d in self.domains)
 
-    @property
+    @cached_property
     def covered(self) -> int:
         return sum(d.covered for d in self.domains)
 
-    @property
+    @cached_property
     def share(self) -> float:
         return self.covered / self.total if self.total else 0.0
 
@@ -305,10 +308,39 @@ class NetworkCoverage:
         return [s for s in self.schools if s.has_plan]
 
 
+def _in_network(network_id: int, year: int) -> tuple:
+    """The network's schools as a list the covering index is searched with (school_year, school_id): the same
+    plan at every scale, whatever share of the country the network is."""
+    network_schools = select(School.id).where(School.network_id == network_id, School.archived.is_(False))
+    return (PlanEntry.school_year == year, PlanEntry.school_id.in_(network_schools))
+
+
+def network_coverage_query(network_id: int, year: int):
+    """Per (school, strand) and per goal, how many distinct (school, goal) pairs of the network's year have a
+    published goal planned in a groep it is meant for: the pairs are made once (a materialised CTE, one pass
+    over the covering index) and counted two ways in one statement. Rows: ("s", school, strand, n) and
+    ("g", 0, goal, n). tests/planning/test_query_plans.py checks its plan."""
+    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
+    pairs = (
+        select(PlanEntry.school_id, Alignment.goal_id, Goal.strand_id)
+        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
+        .join(Goal, Goal.id == Alignment.goal_id)
+        .where(*_in_network(network_id, year), Goal.status == GoalStatus.PUBLISHED,
+               Goal.groepen_mask.op("&")(groep_bit) != 0)
+        .distinct()
+        .cte("pairs").prefix_with("MATERIALIZED")
+    )
+    return union_all(
+        select(literal("s").label("kind"), pairs.c.school_id.label("school_id"), pairs.c.strand_id.label("key"),
+               func.count().label("n")).group_by(pairs.c.school_id, pairs.c.strand_id),
+        select(literal("g"), literal(0), pairs.c.goal_id, func.count()).group_by(pairs.c.goal_id),
+    )
+
+
 def network_coverage(session: Session, network_id: int, year: int, most_missed: int = 10) -> NetworkCoverage:
     """Schools x strands of one network (share of goals covered), the goals most schools miss, and each
     school against the network median. Schools without any plan for the year are shown as such and left
-    out of the median and the counts. Six queries, whatever the size of the network."""
+    out of the median and the counts. Four queries, whatever the size of the network."""
     network = session.get(Network, network_id)
     if network is None:
         raise NotFound(_l("This network does not exist."))
@@ -323,27 +355,16 @@ def network_coverage(session: Session, network_id: int, year: int, most_missed: 
                                                            r.domain_code, 0))
         info.total += 1
 
-    in_network = (School.network_id == network_id, School.archived.is_(False), PlanEntry.school_year == year)
-    planning = set(session.scalars(
-        select(distinct(PlanEntry.school_id)).join(School, School.id == PlanEntry.school_id).where(*in_network)
-    ))
-    # (school, goal) pairs where the goal is planned in one of the groepen it is meant for.
-    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
-    covered_pairs = (
-        select(PlanEntry.school_id.label("school_id"), Goal.id.label("goal_id"), Goal.strand_id.label("strand_id"))
-        .join(School, School.id == PlanEntry.school_id)
-        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
-        .join(Goal, Goal.id == Alignment.goal_id)
-        .where(*in_network, Goal.status == GoalStatus.PUBLISHED, Goal.groepen_mask.op("&")(groep_bit) != 0)
-        .distinct().subquery()
-    )
-    per_strand: dict[tuple[int, int], int] = {
-        (school_id, strand_id): n for school_id, strand_id, n in session.execute(
-            select(covered_pairs.c.school_id, covered_pairs.c.strand_id, func.count())
-            .group_by(covered_pairs.c.school_id, covered_pairs.c.strand_id))
-    }
-    per_goal: dict[int, int] = {goal_id: n for goal_id, n in session.execute(
-        select(covered_pairs.c.goal_id, func.count()).group_by(covered_pairs.c.goal_id))}
+    planning = set(session.scalars(select(distinct(PlanEntry.school_id)).where(*_in_network(network_id, year))))
+    # (school, goal) pairs where the goal is planned in one of the groepen it is meant for, made once and
+    # counted per (school, strand) and per goal in the same statement.
+    per_strand: dict[tuple[int, int], int] = {}
+    per_goal: dict[int, int] = {}
+    for kind, school_id, key, n in session.execute(network_coverage_query(network_id, year)):
+        if kind == "s":
+            per_strand[(school_id, key)] = n
+        else:
+            per_goal[key] = n
 
     total = len(goals)
     rows = []
@@ -659,7 +680,7 @@ class NationalSummary:
 
 def national_summary(session: Session, year: int) -> NationalSummary:
     """Every network's schools, how many plan, and their median share of goals covered; the spread of
-    shares over all schools. Five queries; the plan rows are counted in SQL, one number per school."""
+    shares over all schools. Four queries; the plan rows were counted as they changed (aggregates.py)."""
     total_goals = session.scalar(select(func.count()).select_from(Goal).where(Goal.status == GoalStatus.PUBLISHED))
     networks = session.execute(
         select(Network.id, Network.code, Network.name, Network.region)
@@ -667,17 +688,12 @@ def national_summary(session: Session, year: int) -> NationalSummary:
     ).all()
     school_network = dict(session.execute(
         select(School.id, School.network_id).where(School.archived.is_(False))).all())
-    planning = set(session.scalars(select(distinct(PlanEntry.school_id)).where(PlanEntry.school_year == year)))
-    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
+    # One row per school with a plan, kept with every plan change (planning/aggregates.py): the time no
+    # longer grows with the year's plan rows.
     covered = dict(session.execute(
-        select(PlanEntry.school_id, func.count(distinct(Alignment.goal_id)))
-        .join(Alignment, Alignment.package_id == PlanEntry.package_id)
-        .join(Goal, Goal.id == Alignment.goal_id)
-        .where(PlanEntry.school_year == year, Goal.status == GoalStatus.PUBLISHED,
-               Goal.groepen_mask.op("&")(groep_bit) != 0)
-        .group_by(PlanEntry.school_id)
-    ).all())
-
+        select(SchoolYearCoverage.school_id, SchoolYearCoverage.covered)
+        .where(SchoolYearCoverage.school_year == year, SchoolYearCoverage.entries > 0)).all())
+    planning = set(covered)
     shares_by_network: dict[int | None, list[float]] = {}
     counts: dict[int | None, int] = {}
     for school_id, network_id in school_network.items():

@@ -32,3 +32,18 @@ class PlanEntry(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class SchoolYearCoverage(db.Model):
+    """Per school and school year: how many plan rows, and how many published goals they cover (planned in a
+    groep the goal is meant for). Derived from the plan rows and kept up to date in the same transaction as
+    every change to them, to goals or to alignments (planning/aggregates.py); `flask coverage rebuild`
+    makes it again from the plan rows. The national summary reads it instead of every plan row of a year."""
+
+    __tablename__ = "school_year_coverage"
+
+    school_year: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    entries: Mapped[int]
+    covered: Mapped[int]

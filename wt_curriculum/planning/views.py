@@ -18,6 +18,7 @@ from ..auth.permissions import (
     login_required,
     roles_required,
 )
+from ..core import fragments
 from ..core.hooks import Section
 from ..errors import Conflict, DomainError, Forbidden, ValidationError
 from ..extensions import db
@@ -278,8 +279,13 @@ def copy_plan(school_id: int):
 @roles_required(*ALL)
 def coverage_school(school_id: int):
     school = _school_for(can_see_school, school_id)
-    data = coverage.school_coverage(db.session, school.id, _year())
-    return render_template("planning/coverage.html", school=school, data=data)
+    year = _year()
+    # The matrix is the same for everyone who may see the school: cached per (school, year, language,
+    # content and plan generation), the menu around it rendered per request.
+    blocks = fragments.cached_blocks("school-coverage", (school.id, year), lambda: render_template(
+        "planning/coverage.html", school=school, data=coverage.school_coverage(db.session, school.id, year)),
+        plans=True)
+    return render_template("core/cached_page.html", blocks=blocks)
 
 
 @bp.route("/netwerken/<int:network_id>/dekking")
@@ -288,8 +294,11 @@ def network_coverage(network_id: int):
     network = organisations.get_network(db.session, network_id)
     if not can_see_network(current_user, network):
         raise Forbidden(_l("You may not see the coverage of this network."))
-    data = coverage.network_coverage(db.session, network.id, _year())
-    return render_template("planning/network.html", network=network, data=data)
+    year = _year()
+    blocks = fragments.cached_blocks("network-coverage", (network.id, year), lambda: render_template(
+        "planning/network.html", network=network, data=coverage.network_coverage(db.session, network.id, year)),
+        plans=True)
+    return render_template("core/cached_page.html", blocks=blocks)
 
 
 @bp.route("/dekking/landelijk")
