@@ -4,4 +4,5 @@ from .core import mail as core_mail  # noqa: F401
 from .core import tasks as core_tasks  # noqa: F401
 from .interchange import tasks as interchange_tasks  # noqa: F401
 from .organisations import tasks as organisations_tasks  # noqa: F401
+from .references import tasks as references_tasks  # noqa: F401
 from .reports import tasks as reports_tasks  # noqa: F401

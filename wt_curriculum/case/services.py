@@ -46,6 +46,11 @@ EXT_STATUS, EXT_SOURCE = "wtStatus", "wtSourceCode"
 # How a crosswalk link to an SLO node is marked (a CASE LinkGenURI targetType extension).
 SLO_TARGET_TYPE = "ext:slo-opendata"
 SLO_URI = "https://opendata.slo.nl/curriculum/uuid/{uuid}"
+# A reference node whose publisher gives no identifier (curriculum.nu) carries ours (uuid5 of key and code).
+REFERENCE_TARGET_TYPE = "ext:wt-reference"
+REFERENCE_URI = "{base}/referentiekaders/knoop/{uuid}"
+# The identifiers the publisher deprecated for a node, still used elsewhere (Edurep's mapping of 2019).
+EXT_ALIASES = "wtAliasIdentifiers"
 # educationLevel: the groep as "groep-N". CASE leaves the vocabulary open (the 1.1 schema
 # accepts any string); US-style CEDS grade codes ("01" = US grade 1 = groep 3) would be
 # misread by Dutch readers, so we write our own and read both (CEDS_GROEP).
@@ -115,13 +120,15 @@ def _link(title: str, identifier: str, uri: str) -> dict:
 
 
 def _crosswalk_rows(session: Session, goal_ids: list[int]) -> list:
-    """(goal_id, relation, node uuid, node code, node title) of the goals' crosswalk links."""
+    """(goal_id, relation, node id, node uuid, node code, node title, created, framework key) of the goals'
+    crosswalk links: every one (every reference node has an identifier)."""
     if not goal_ids:
         return []
     return list(session.execute(
-        select(CrosswalkLink.goal_id, CrosswalkLink.relation, ReferenceNode.uuid, ReferenceNode.code,
-               ReferenceNode.short_title, CrosswalkLink.created_at)
+        select(CrosswalkLink.goal_id, CrosswalkLink.relation, ReferenceNode.id, ReferenceNode.uuid,
+               ReferenceNode.code, ReferenceNode.short_title, CrosswalkLink.created_at, ReferenceFramework.key)
         .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
+        .join(ReferenceFramework, ReferenceFramework.id == ReferenceNode.framework_id)
         .where(CrosswalkLink.goal_id.in_(goal_ids), ReferenceNode.uuid.is_not(None))
         .order_by(CrosswalkLink.goal_id, ReferenceNode.code)
     ))
@@ -151,6 +158,7 @@ def export_package(session: Session, base_url: str) -> dict:
     release = session.scalar(select(FrameworkRelease).order_by(
         FrameworkRelease.published_on.desc(), FrameworkRelease.id.desc()).limit(1))
     crosswalk = _crosswalk_rows(session, [goal.id for goal, _, _ in goal_rows])
+    node_ids = references.node_identifiers(session, {row[2] for row in crosswalk})
 
     items: list[dict] = []
     associations: list[dict] = []
@@ -161,7 +169,8 @@ def export_package(session: Session, base_url: str) -> dict:
 
     document_link = _link(DOCUMENT_TITLE, DOCUMENT_UUID, f"{base}/CFDocuments/{DOCUMENT_UUID}")
 
-    def associate(kind: str, origin: dict, destination: dict, when: datetime, sequence: int | None = None):
+    def associate(kind: str, origin: dict, destination: dict, when: datetime, sequence: int | None = None,
+                  extensions: dict | None = None):
         identifier = association_uuid(origin["identifier"], kind, destination["identifier"])
         association = {
             "identifier": identifier,
@@ -173,6 +182,8 @@ def export_package(session: Session, base_url: str) -> dict:
         }
         if sequence is not None:
             association["sequenceNumber"] = sequence
+        if extensions:
+            association["extensions"] = extensions
         associations.append(association)
 
     def add_item(identifier, kind, code, title, description, when, **extra) -> dict:
@@ -230,10 +241,16 @@ def export_package(session: Session, base_url: str) -> dict:
         if goal.status == GoalStatus.RETIRED and replacement_uuid:
             destination = _link(replacement_title, replacement_uuid, item_uri(replacement_uuid))
             associate("replacedBy", goal_links[goal.id], destination, goal.retired_at or goal.updated_at)
-    for goal_id, relation, node_uuid, node_code, node_title, created_at in crosswalk:
-        destination = {**_link(f"{node_code} {node_title}".strip(), node_uuid, SLO_URI.format(uuid=node_uuid)),
-                       "targetType": SLO_TARGET_TYPE}
-        associate(relation, goal_links[goal_id], destination, created_at)
+    for goal_id, relation, node_id, node_uuid, node_code, node_title, created_at, key in crosswalk:
+        title = f"{node_code} {node_title}".strip()
+        if references.is_derived_uuid(key, node_code, node_uuid):  # our identifier: the publisher has none
+            destination = {**_link(title, node_uuid, REFERENCE_URI.format(base=base_url.rstrip("/"), uuid=node_uuid)),
+                           "targetType": REFERENCE_TARGET_TYPE}
+        else:
+            destination = {**_link(title, node_uuid, SLO_URI.format(uuid=node_uuid)), "targetType": SLO_TARGET_TYPE}
+        aliases = node_ids[node_id].aliases
+        associate(relation, goal_links[goal_id], destination, created_at,
+                  extensions={EXT_ALIASES: list(aliases)} if aliases else None)
 
     # Items in tree order: domains, then strands, then goals, as built above.
     last_change = max(changed) if changed else None
@@ -832,10 +849,12 @@ class _Importer:
     def _crosswalk(self, record: dict) -> None:
         if not self.crosswalk:
             return
-        nodes = {uuid_: (node_id, key, retired) for uuid_, node_id, key, retired in self.session.execute(
-            select(ReferenceNode.uuid, ReferenceNode.id, ReferenceFramework.key, ReferenceFramework.retired)
+        owners = references.resolve_uuids(self.session, {d for _, _, d in self.crosswalk})  # current ids and aliases
+        found = {node_id: (node_id, key, retired) for node_id, key, retired in self.session.execute(
+            select(ReferenceNode.id, ReferenceFramework.key, ReferenceFramework.retired)
             .join(ReferenceFramework, ReferenceFramework.id == ReferenceNode.framework_id)
-            .where(ReferenceNode.uuid.in_({d for _, _, d in self.crosswalk})))}
+            .where(ReferenceNode.id.in_(set(owners.values()))))}
+        nodes = {identifier: found[node_id] for identifier, node_id in owners.items()}
         existing = set(self.session.execute(select(CrosswalkLink.goal_id, CrosswalkLink.node_id)).tuples())
         for origin, kind, destination in self.crosswalk:
             goal = record.get(origin)

@@ -85,6 +85,19 @@ class ReferenceNode(db.Model):
     imported_at: Mapped[Optional[datetime]]
 
 
+class ReferenceNodeAlias(db.Model):
+    """An identifier the publisher no longer uses for a node (SLO deprecated and replaced it), still recognised:
+    data from other systems (Edurep's mapping) may carry it. The node's `uuid` is always the current one."""
+
+    __tablename__ = "reference_node_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("reference_node.id", ondelete="CASCADE"), index=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CrosswalkLink(db.Model):
     """Our goal serves a reference node (relation as in CASE associations)."""
 
