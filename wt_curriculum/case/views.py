@@ -1,25 +1,29 @@
 """CASE 1.1 REST binding (read-only, public, open to other origins) and the `flask case` commands."""
 import json
 import sys
+from functools import wraps
 from pathlib import Path
 
 import click
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, redirect, request, url_for
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from ..auth.models import User
 from ..auth.permissions import public
-from ..errors import DomainError
+from ..core.urls import base_url
+from ..errors import TITLES, DomainError
 from ..extensions import db
-from . import services
+from . import openapi, rest, services  # noqa: F401  (openapi registers the binding in the API document)
 
 bp = Blueprint("case", __name__)
 case_cli = AppGroup("case", help="1EdTech CASE 1.1 export and import of the goal framework.")
 bp.record_once(lambda state: state.app.cli.add_command(case_cli))
 
 REST = services.API_ROOT
+DOCUMENT_FIELDS = set(services.DOCUMENT_FIELDS) | {"CFPackageURI"}
 
 
 @bp.after_request
@@ -31,13 +35,18 @@ def allow_other_origins(response: Response) -> Response:
     return response
 
 
+def _base() -> str:
+    """The public address (WT_BASE_URL), never the Host header a client chose."""
+    return base_url().rstrip("/")
+
+
 def _package() -> dict:
-    return services.export_package(db.session, request.url_root.rstrip("/"))
+    return services.export_package(db.session, _base())
 
 
-def _json(body: dict, package: dict | None = None, status: int = 200) -> Response:
+def _json(body: dict, package: dict | None = None, status: int = 200, headers: dict | None = None) -> Response:
     response = Response(json.dumps(body, ensure_ascii=False, indent=None), status=status,
-                        mimetype="application/json")
+                        mimetype="application/json", headers=headers)
     if package is not None and status == 200:
         response.set_etag(services.package_etag(body))
         response.last_modified = services.last_change_of(package)
@@ -47,18 +56,80 @@ def _json(body: dict, package: dict | None = None, status: int = 200) -> Respons
     return response
 
 
-def _not_found(kind: str, identifier: str) -> Response:
-    """The CASE REST binding's error shape (imsx_StatusInfo) for an unknown identifier."""
+def _status(status: int, minor: str, description) -> Response:
+    """The CASE REST binding's error shape (imsx_StatusInfo)."""
     body = {
         "imsx_codeMajor": "failure",
         "imsx_severity": "error",
-        "imsx_description": _("There is no %(kind)s with identifier %(identifier)s.", kind=kind,
-                              identifier=identifier),
+        "imsx_description": str(description),
         "imsx_codeMinor": {"imsx_codeMinorField": [
-            {"imsx_codeMinorFieldName": "sourcedId", "imsx_codeMinorFieldValue": "unknownobject"},
+            {"imsx_codeMinorFieldName": "sourcedId", "imsx_codeMinorFieldValue": minor},
         ]},
     }
-    return _json(body, status=404)
+    return _json(body, status=status)
+
+
+MINOR = {401: "unauthorisedrequest", 403: "forbidden", 404: "unknownobject", 429: "server_busy",
+         500: "internal_server_error"}
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Errors of the binding (a NUL byte in the query, an unknown method) in the binding's own shape."""
+    if error.code and error.code < 400:
+        return error
+    code = error.code or 500
+    return _status(code, MINOR.get(code, "invalid_selection_field"), TITLES.get(code, TITLES[500]))
+
+
+def _not_found(kind: str, identifier: str) -> Response:
+    return _status(404, "unknownobject", _("There is no %(kind)s with identifier %(identifier)s.", kind=kind,
+                                           identifier=identifier[:60]))
+
+
+def _wants_html() -> bool:
+    """A browser (text/html before JSON in Accept) gets the page; every other client the CASE object."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
+
+
+def _page_of(package: dict, identifier: str | None) -> str:
+    """The HTML page of an item (goal page; domains and strands on the framework page) or of the document."""
+    item = next((i for i in package["CFItems"] if i["identifier"] == identifier), None) if identifier else None
+    if item is None:
+        return url_for("objectives.framework")
+    code = item.get("humanCodingScheme", "")
+    if item["CFItemType"] == services.TYPE_GOAL:
+        return url_for("objectives.goal", code=code)
+    anchor = "domain" if item["CFItemType"] == services.TYPE_DOMAIN else "strand"
+    return url_for("objectives.framework", _anchor=f"{anchor}-{code}")
+
+
+def case_view(view):
+    """Every CASE answer: query parameters checked (400 with imsx_StatusInfo), browsers sent to the page."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except rest.BadQuery as error:
+            return _status(400, error.minor, error.message)
+
+    return wrapper
+
+
+def _one(kind: str, identifier: str, find, answer, page=None):
+    """A single object by identifier: 400 for a parameter or a malformed identifier, 404 when unknown."""
+    rest.no_parameters(request.args)
+    if not services.UUID_TEXT.match(identifier.lower()):
+        return _status(400, "invalid_uuid", _("%(identifier)s is not a UUID.", identifier=identifier[:60]))
+    package = _package()
+    found = find(package, identifier.lower())
+    if found is None:
+        return _not_found(kind, identifier)
+    if _wants_html():
+        return redirect(page(package, found) if page else _page_of(package, None), 303)
+    return _json(answer(package, found), package)
 
 
 def _document_link(package: dict) -> dict:
@@ -69,9 +140,17 @@ def _document_link(package: dict) -> dict:
 def _rest_document(package: dict) -> dict:
     """The CFDocument as the REST binding shows it: with the URI of its package."""
     document = package["CFDocument"]
-    base = request.url_root.rstrip("/") + REST
+    base = _base() + REST
     return {**document, "CFPackageURI": {"title": document["title"], "identifier": document["identifier"],
                                          "uri": f"{base}/CFPackages/{document['identifier']}"}}
+
+
+def _document(package: dict, identifier: str):
+    return package["CFDocument"] if identifier == package["CFDocument"]["identifier"] else None
+
+
+def _find(entries: list[dict], identifier: str) -> dict | None:
+    return next((e for e in entries if e["identifier"] == identifier), None)
 
 
 @bp.get("/api/v1/case/framework")
@@ -84,68 +163,117 @@ def framework():
 
 @bp.get(f"{REST}/CFDocuments")
 @public
+@case_view
 def documents():
+    """getAllCFDocuments, with limit, offset, sort, orderBy, filter and fields."""
     package = _package()
-    return _json({"CFDocuments": [_rest_document(package)]}, package)
+    records = [_rest_document(package)]
+    query = rest.parse_collection(request.args, DOCUMENT_FIELDS)
+    page, total = rest.apply(records, query)
+    if _wants_html():
+        return redirect(url_for("objectives.framework"), 303)
+    return _json({"CFDocuments": page}, package, headers={"X-Total-Count": str(total)})
 
 
 @bp.get(f"{REST}/CFDocuments/<identifier>")
 @public
+@case_view
 def document(identifier):
-    package = _package()
-    if identifier.lower() != package["CFDocument"]["identifier"]:
-        return _not_found("CFDocument", identifier)
-    return _json(_rest_document(package), package)
+    return _one("CFDocument", identifier, _document, lambda package, _: _rest_document(package))
 
 
 @bp.get(f"{REST}/CFPackages/<identifier>")
 @public
+@case_view
 def package_view(identifier):
-    package = _package()
-    if identifier.lower() != package["CFDocument"]["identifier"]:
-        return _not_found("CFPackage", identifier)
-    return _json({**package, "CFDocument": _rest_document(package)}, package)
-
-
-def _find(entries: list[dict], identifier: str) -> dict | None:
-    identifier = identifier.lower()
-    return next((e for e in entries if e["identifier"] == identifier), None)
+    """getCFPackage: the document with every item, association and definition (as the 1.1 package schema)."""
+    return _one("CFPackage", identifier, _document, lambda package, _: package)
 
 
 @bp.get(f"{REST}/CFItems/<identifier>")
 @public
+@case_view
 def item(identifier):
-    package = _package()
-    found = _find(package["CFItems"], identifier)
-    if found is None:
-        return _not_found("CFItem", identifier)
-    return _json({**found, "CFDocumentURI": _document_link(package)}, package)
+    return _one("CFItem", identifier, lambda package, i: _find(package["CFItems"], i),
+                lambda package, found: {**found, "CFDocumentURI": _document_link(package)},
+                lambda package, found: _page_of(package, found["identifier"]))
 
 
 @bp.get(f"{REST}/CFAssociations/<identifier>")
 @public
+@case_view
 def association(identifier):
-    package = _package()
-    found = _find(package["CFAssociations"], identifier)
-    if found is None:
-        return _not_found("CFAssociation", identifier)
-    return _json({**found, "CFDocumentURI": _document_link(package)}, package)
+    return _one("CFAssociation", identifier, lambda package, i: _find(package["CFAssociations"], i),
+                lambda package, found: {**found, "CFDocumentURI": _document_link(package)},
+                lambda package, found: _page_of(package, found["originNodeURI"]["identifier"]))
 
 
-@bp.get(f"{REST}/CFItemAssociations/<identifier>")
-@public
-def item_associations(identifier):
-    """One item with every association that starts or ends at it."""
-    package = _package()
-    found = _find(package["CFItems"], identifier)
-    if found is None:
-        return _not_found("CFItem", identifier)
+def _item_associations(package: dict, found: dict) -> dict:
     link = _document_link(package)
     related = [
         {**a, "CFDocumentURI": link} for a in package["CFAssociations"]
         if found["identifier"] in (a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"])
     ]
-    return _json({"CFItem": {**found, "CFDocumentURI": link}, "CFAssociations": related}, package)
+    return {"CFItem": {**found, "CFDocumentURI": link}, "CFAssociations": related}
+
+
+@bp.get(f"{REST}/CFItemAssociations/<identifier>")
+@public
+@case_view
+def item_associations(identifier):
+    """One item with every association that starts or ends at it."""
+    return _one("CFItem", identifier, lambda package, i: _find(package["CFItems"], i), _item_associations,
+                lambda package, found: _page_of(package, found["identifier"]))
+
+
+def _definition(kind: str):
+    return lambda package, identifier: _find(package["CFDefinitions"][kind], identifier)
+
+
+@bp.get(f"{REST}/CFItemTypes/<identifier>")
+@public
+@case_view
+def item_type(identifier):
+    """getCFItemType: the CFItemTypeSet of that type (our types have no sub-types)."""
+    return _one("CFItemType", identifier, _definition("CFItemTypes"), lambda _, found: {"CFItemTypes": [found]})
+
+
+@bp.get(f"{REST}/CFSubjects/<identifier>")
+@public
+@case_view
+def subject(identifier):
+    """getCFSubject: the CFSubjectSet of that subject."""
+    return _one("CFSubject", identifier, _definition("CFSubjects"), lambda _, found: {"CFSubjects": [found]})
+
+
+@bp.get(f"{REST}/CFConcepts/<identifier>")
+@public
+@case_view
+def concept(identifier):
+    """getCFConcept: the CFConceptSet of that concept (a keyword of our goals)."""
+    return _one("CFConcept", identifier, _definition("CFConcepts"), lambda _, found: {"CFConcepts": [found]})
+
+
+@bp.get(f"{REST}/CFLicenses/<identifier>")
+@public
+@case_view
+def license_view(identifier):
+    return _one("CFLicense", identifier, _definition("CFLicenses"), lambda _, found: found)
+
+
+@bp.get(f"{REST}/CFAssociationGroupings/<identifier>")
+@public
+@case_view
+def association_grouping(identifier):
+    return _one("CFAssociationGrouping", identifier, _definition("CFAssociationGroupings"), lambda _, found: found)
+
+
+@bp.get(f"{REST}/CFRubrics/<identifier>")
+@public
+@case_view
+def rubric(identifier):
+    """getCFRubric: our framework has no rubrics, so every identifier is unknown."""
+    return _one("CFRubric", identifier, lambda package, i: _find(package.get("CFRubrics", []), i), lambda _, f: f)
 
 
 # --- Commands ------------------------------------------------------------------------------------------------------
@@ -153,11 +281,11 @@ def item_associations(identifier):
 
 @case_cli.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--base-url", default="http://localhost:5000", show_default=True,
-              help="The address this app is served at; the package's URIs point there.")
-def export_command(path, base_url):
+@click.option("--base-url", "address", default=None,
+              help="The address this app is served at; the package's URIs point there (default: WT_BASE_URL).")
+def export_command(path, address):
     """Write the published framework as a CASE 1.1 CFPackage to PATH ('-' for standard output)."""
-    package = services.export_package(db.session, base_url)
+    package = services.export_package(db.session, address or _base())
     text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     if str(path) == "-":
         sys.stdout.write(text)
