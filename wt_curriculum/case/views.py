@@ -16,7 +16,7 @@ from ..auth.permissions import public
 from ..core.urls import base_url
 from ..errors import TITLES, DomainError
 from ..extensions import db
-from . import openapi, rest, services  # noqa: F401  (openapi registers the binding in the API document)
+from . import frameworks, openapi, rest, services  # noqa: F401  (openapi registers the binding in the API document)
 
 bp = Blueprint("case", __name__)
 case_cli = AppGroup("case", help="1EdTech CASE 1.1 export and import of the goal framework.")
@@ -167,7 +167,7 @@ def framework():
 def documents():
     """getAllCFDocuments, with limit, offset, sort, orderBy, filter and fields."""
     package = _package()
-    records = [_rest_document(package)]
+    records = [_rest_document(package)] + [_rest_document(p) for p in frameworks.reference_packages(db.session)]
     query = rest.parse_collection(request.args, DOCUMENT_FIELDS)
     page, total = rest.apply(records, query)
     if _wants_html():
@@ -186,7 +186,16 @@ def document(identifier):
 @public
 @case_view
 def package_view(identifier):
-    """getCFPackage: the document with every item, association and definition (as the 1.1 package schema)."""
+    """getCFPackage: the document with every item, association and definition (as the 1.1 package schema).
+    A reference framework that came from another CASE system is served as it came."""
+    stored = frameworks.reference_package(db.session, identifier) if not request.args else None
+    if stored is not None:
+        if _wants_html():
+            return redirect(url_for("references.frameworks"), 303)
+        response = _json(stored)
+        response.set_etag(services.package_etag(stored))
+        response.make_conditional(request)
+        return response
     return _one("CFPackage", identifier, _document, lambda package, _: package)
 
 
@@ -281,25 +290,34 @@ def rubric(identifier):
 
 @case_cli.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--document", "document_id", default=None,
+              help="The CFDocument identifier of a reference framework to write instead of ours.")
 @click.option("--base-url", "address", default=None,
               help="The address this app is served at; the package's URIs point there (default: WT_BASE_URL).")
-def export_command(path, address):
-    """Write the published framework as a CASE 1.1 CFPackage to PATH ('-' for standard output)."""
-    package = services.export_package(db.session, address or _base())
+def export_command(path, document_id, address):
+    """Write the published framework (or the reference framework with that CFDocument identifier) as a CASE
+    CFPackage to PATH ('-' for standard output)."""
+    if document_id and document_id.lower() != services.DOCUMENT_UUID:
+        package = frameworks.reference_package(db.session, document_id)
+        if package is None:
+            raise click.ClickException(f"There is no framework with CFDocument identifier {document_id}.")
+    else:
+        package = services.export_package(db.session, address or _base())
     text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     if str(path) == "-":
         sys.stdout.write(text)
         return
     path.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote {len(package['CFItems'])} items and {len(package['CFAssociations'])} associations "
-               f"to {path}.")
+    click.echo(f"Wrote {len(package.get('CFItems') or [])} items and {len(package.get('CFAssociations') or [])} "
+               f"associations to {path}.")
 
 
 @case_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--editor", "editor_email", default=None, help="E-mail of the account the revisions are credited to.")
 def import_command(path, editor_email):
-    """Create or update the framework from a CASE 1.0 or 1.1 CFPackage; all or nothing."""
+    """Restore our framework from a CASE 1.0 or 1.1 CFPackage when it is ours (our document identifier, or an
+    empty database); otherwise add or update a reference framework, kept whole. All or nothing."""
     editor = None
     if editor_email:
         editor = db.session.scalar(select(User).where(User.email == editor_email))
@@ -307,7 +325,10 @@ def import_command(path, editor_email):
             raise click.ClickException(f"No account with e-mail {editor_email}.")
     try:
         data = services.read_package_file(path)
-        report = services.import_package(db.session, data, editor)
+        if frameworks.is_ours(db.session, data):
+            report = services.import_package(db.session, data, editor)
+        else:
+            report = frameworks.import_reference_package(db.session, data)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(f"{error.message} Nothing was imported.") from None

@@ -58,6 +58,11 @@ class ReferenceFramework(db.Model):
     retired: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # A framework another CASE system publishes, kept whole: its CFDocument identifier and the package as it
+    # came (JSON text; every field, association and definition). Its nodes are the package's items, for the
+    # tree and the crosswalk. Empty for the seeded frameworks.
+    case_identifier: Mapped[Optional[str]] = mapped_column(String(36), unique=True)
+    case_package: Mapped[Optional[str]] = mapped_column(Text)
 
 
 class ReferenceNode(db.Model):
