@@ -6,4 +6,10 @@ from .lessons.models import Alignment, Attachment, LessonPackage  # noqa: F401
 from .objectives.models import Domain, FrameworkRelease, Goal, Strand  # noqa: F401
 from .organisations.models import Network, School  # noqa: F401
 from .planning.models import PlanEntry  # noqa: F401
-from .references.models import CrosswalkLink, ReferenceFramework, ReferenceNode, ReferenceNodeAlias  # noqa: F401
+from .references.models import (  # noqa: F401
+    CrosswalkLink,
+    ReferenceFramework,
+    ReferenceFrameworkVersion,
+    ReferenceNode,
+    ReferenceNodeAlias,
+)

@@ -1,5 +1,6 @@
 """Every area's tasks for the queue, imported together so that a consumer knows them all (as models.py does
 for the tables)."""
+from .case import tasks as case_tasks  # noqa: F401
 from .core import mail as core_mail  # noqa: F401
 from .core import tasks as core_tasks  # noqa: F401
 from .interchange import tasks as interchange_tasks  # noqa: F401

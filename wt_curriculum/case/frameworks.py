@@ -12,13 +12,15 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+import requests
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..objectives.models import Domain
 from ..references import services as references
-from ..references.models import CrosswalkLink, ReferenceFramework, ReferenceNode
+from ..references.models import CrosswalkLink, ReferenceFramework, ReferenceFrameworkVersion, ReferenceNode
 from .services import CASE_NAMESPACE, DOCUMENT_UUID, UUID_TEXT, CaseImportError
 
 MAX_CODE, MAX_KIND, MAX_TITLE = 40, 20, 200
@@ -176,6 +178,14 @@ def import_reference_package(session: Session, data) -> ReferenceReport:
         return (sequence is None, sequence or 0, natural_key(_text(nodes[item_id].get("humanCodingScheme"))))
 
     placed: dict[str, ReferenceNode] = {}
+    # An item the package says is replaced is marked so; links to it are flagged for an editor (the crosswalk
+    # page then offers to move them to the replacement).
+    replaced = {}
+    for association in associations:
+        if isinstance(association, dict) and association.get("associationType") == "replacedBy":
+            origin = _target(association.get("originNodeURI"))
+            if origin in nodes:
+                replaced.setdefault(origin, _target(association.get("destinationNodeURI")))
     linked = {node_id for node_id in session.scalars(select(CrosswalkLink.node_id).where(
         CrosswalkLink.node_id.in_([n.id for n in existing.values()])))} if existing else set()
 
@@ -191,7 +201,8 @@ def import_reference_package(session: Session, data) -> ReferenceReport:
                 "official_text": full or None,
                 "parent_id": placed[parent_id].id if parent_id else None,
                 "position": position,
-                "deprecated": False,
+                "deprecated": item_id in replaced,
+                "replaced_by_uuid": replaced.get(item_id),
             }
             node = existing.get(item_id)
             if node is None:
@@ -210,13 +221,18 @@ def import_reference_package(session: Session, data) -> ReferenceReport:
                             values["official_text"], values["code"]):
                         report.flagged.append(f"{values['code']}: its text or code changed; check the goals linked "
                                               f"to it")
+                    if node.id in linked and values["replaced_by_uuid"] and \
+                            before["replaced_by_uuid"] != values["replaced_by_uuid"]:
+                        report.flagged.append(f"{values['code']}: replaced by {values['replaced_by_uuid']}; "
+                                              f"goal links to review")
                 else:
                     report.unchanged += 1
             session.flush()
             placed[item_id] = node
             place(item_id)
 
-    fields = ("code", "kind", "short_title", "official_text", "parent_id", "position", "deprecated")
+    fields = ("code", "kind", "short_title", "official_text", "parent_id", "position", "deprecated",
+              "replaced_by_uuid")
     snapshots = {u: {k: getattr(n, k) for k in fields} for u, n in existing.items()}
     # Codes are given out again below; park them first, so that a renamed sibling does not collide on the way.
     for node in existing.values():
@@ -252,3 +268,114 @@ def reference_package(session: Session, identifier: str) -> dict | None:
         ReferenceFramework.case_identifier == (identifier or "").lower()))
     return json.loads(text) if text else None
 
+
+
+# --- Mirroring -------------------------------------------------------------------------------------------------
+MIRROR_TIMEOUT = 30
+MIRROR_MAX_BYTES = 50 * 1024 * 1024
+
+
+class MirrorError(CaseImportError):
+    """The CASE server could not be read, or did not answer a package."""
+
+
+def _fetch(framework: ReferenceFramework, url: str, conditional: bool) -> tuple[int, dict | None, dict]:
+    headers = {"Accept": "application/json"}
+    if conditional and framework.mirror_etag:
+        headers["If-None-Match"] = framework.mirror_etag
+    if conditional and framework.mirror_modified:
+        headers["If-Modified-Since"] = framework.mirror_modified
+    try:
+        response = requests.get(url, headers=headers, timeout=MIRROR_TIMEOUT, stream=True, allow_redirects=True)
+    except requests.RequestException as error:
+        raise MirrorError(f"{url} could not be read: {type(error).__name__}.") from None
+    with response:
+        if response.status_code == 304:
+            return 304, None, dict(response.headers)
+        if response.status_code != 200:
+            raise MirrorError(f"{url} answered {response.status_code}.")
+        body = response.raw.read(MIRROR_MAX_BYTES + 1, decode_content=True)
+    if len(body) > MIRROR_MAX_BYTES:
+        raise MirrorError(f"{url} answered more than {MIRROR_MAX_BYTES // 1024 // 1024} MB.")
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise MirrorError(f"{url} did not answer JSON.") from None
+    return 200, data, dict(response.headers)
+
+
+def _record_version(session: Session, framework: ReferenceFramework, source: str, lines: list[str]) -> int:
+    number = (session.scalar(select(func.max(ReferenceFrameworkVersion.number)).where(
+        ReferenceFrameworkVersion.framework_id == framework.id)) or 0) + 1
+    session.add(ReferenceFrameworkVersion(framework_id=framework.id, number=number, source=source[:500],
+                                          report="\n".join(lines)))
+    session.flush()
+    return number
+
+
+def subscribe(session: Session, url: str) -> ReferenceReport:
+    """Follow a CASE server's CFPackages/{id}: fetch it now, keep it as a reference framework (version 1)."""
+    url = (url or "").strip()
+    if not re.fullmatch(r"https?://\S+/CFPackages/[^/\s]+", url):
+        raise MirrorError("Give the address of a CASE package: https://…/ims/case/v1p1/CFPackages/{identifier}.")
+    probe = ReferenceFramework(mirror_etag="", mirror_modified="")
+    _, data, headers = _fetch(probe, url, conditional=False)
+    identifier = _uuid((data.get("CFDocument") or {}).get("identifier")) if isinstance(data, dict) else None
+    if identifier == DOCUMENT_UUID:
+        raise MirrorError("That package is our own framework.")
+    report = import_reference_package(session, data)
+    framework = session.scalar(select(ReferenceFramework).where(ReferenceFramework.key == report.key))
+    framework.mirror_url = url
+    framework.mirror_etag = headers.get("ETag", "")[:200]
+    framework.mirror_modified = headers.get("Last-Modified", "")[:100]
+    framework.mirror_checked_at = datetime.now(UTC)
+    framework.mirror_error = ""
+    _record_version(session, framework, url, report.lines())
+    return report
+
+
+@dataclass
+class MirrorResult:
+    key: str
+    changed: bool
+    version: int | None = None
+    lines: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def refresh(session: Session, framework: ReferenceFramework) -> MirrorResult:
+    """Fetch a mirrored framework (ETag / If-Modified-Since); a changed package becomes a new version with its
+    change report. Errors are recorded on the framework, never raised."""
+    result = MirrorResult(framework.key, changed=False)
+    framework.mirror_checked_at = datetime.now(UTC)
+    try:
+        status, data, headers = _fetch(framework, framework.mirror_url, conditional=True)
+        if status == 304:
+            framework.mirror_error = ""
+            return result
+        identifier = _uuid((data.get("CFDocument") or {}).get("identifier")) if isinstance(data, dict) else None
+        if identifier != framework.case_identifier:
+            raise MirrorError(f"{framework.mirror_url} now answers another document ({identifier}).")
+        if json.loads(framework.case_package or "null") == data:
+            framework.mirror_etag = headers.get("ETag", "")[:200]
+            framework.mirror_modified = headers.get("Last-Modified", "")[:100]
+            framework.mirror_error = ""
+            return result
+        with session.begin_nested():
+            report = import_reference_package(session, data)
+    except CaseImportError as error:
+        framework.mirror_error = str(error.message)[:500]
+        result.error = framework.mirror_error
+        return result
+    framework.mirror_etag = headers.get("ETag", "")[:200]
+    framework.mirror_modified = headers.get("Last-Modified", "")[:100]
+    framework.mirror_error = ""
+    result.changed, result.lines = True, report.lines()
+    result.version = _record_version(session, framework, framework.mirror_url, result.lines)
+    return result
+
+
+def refresh_all(session: Session) -> list[MirrorResult]:
+    mirrored = list(session.scalars(select(ReferenceFramework).where(ReferenceFramework.mirror_url.is_not(None))
+                                    .order_by(ReferenceFramework.key)))
+    return [refresh(session, framework) for framework in mirrored]

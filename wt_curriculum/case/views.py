@@ -338,3 +338,35 @@ def import_command(path, editor_email):
     db.session.commit()
     for line in report.lines():
         click.echo(line)
+
+
+@case_cli.command("mirror")
+@click.argument("url")
+def mirror_command(url):
+    """Follow another CASE server's framework: URL is its CFPackages/{identifier} address. The task queue then
+    fetches it every hour and applies changes as new versions (see `case mirror-now`)."""
+    try:
+        report = frameworks.subscribe(db.session, url)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.message} Nothing was changed.") from None
+    db.session.commit()
+    click.echo(f"Mirroring {url}.")
+    for line in report.lines():
+        click.echo(line)
+
+
+@case_cli.command("mirror-now")
+def mirror_now_command():
+    """Fetch every mirrored framework now (what the hourly task does) and print what changed."""
+    results = frameworks.refresh_all(db.session)
+    db.session.commit()
+    for result in results:
+        if result.error:
+            click.echo(f"{result.key}: {result.error}")
+        elif result.changed:
+            click.echo(f"{result.key}: version {result.version}")
+            for line in result.lines:
+                click.echo(line)
+        else:
+            click.echo(f"{result.key}: unchanged")

@@ -63,6 +63,26 @@ class ReferenceFramework(db.Model):
     # tree and the crosswalk. Empty for the seeded frameworks.
     case_identifier: Mapped[Optional[str]] = mapped_column(String(36), unique=True)
     case_package: Mapped[Optional[str]] = mapped_column(Text)
+    # Mirroring: the CASE server's CFPackages/{id} address this framework follows, and what it last answered.
+    mirror_url: Mapped[Optional[str]] = mapped_column(String(500))
+    mirror_etag: Mapped[str] = mapped_column(String(200), default="")
+    mirror_modified: Mapped[str] = mapped_column(String(100), default="")
+    mirror_checked_at: Mapped[Optional[datetime]]
+    mirror_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ReferenceFrameworkVersion(db.Model):
+    """One change of a mirrored (or re-imported) CASE framework: its number and what changed."""
+
+    __tablename__ = "reference_framework_version"
+    __table_args__ = (UniqueConstraint("framework_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("reference_framework.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(500), default="")
+    report: Mapped[str] = mapped_column(Text, default="")
 
 
 class ReferenceNode(db.Model):
