@@ -76,8 +76,9 @@ def test_mirror_follows_the_other_server(app, runner, framework, other):
     # The other server changes its framework: L1.7 is replaced by a new item, L1.5 is rewritten.
     changed = copy.deepcopy(original)
     l17 = next(i for i in changed["CFItems"] if i["humanCodingScheme"] == "ESS.L1.7")
-    new = {**copy.deepcopy(l17), "identifier": "0a0a0a0a-0000-4000-8000-000000000017", "humanCodingScheme": "ESS.L1.7b",
-           "fullStatement": "Cluster 7, new version", "uri": f"{address}{REST}/CFItems/0a0a0a0a-0000-4000-8000-000000000017"}
+    new_id = "0a0a0a0a-0000-4000-8000-000000000017"
+    new = {**copy.deepcopy(l17), "identifier": new_id, "humanCodingScheme": "ESS.L1.7b",
+           "fullStatement": "Cluster 7, new version", "uri": f"{address}{REST}/CFItems/{new_id}"}
     changed["CFItems"].append(new)
     root = changed["CFItems"][0]
     link = {"title": "x", "identifier": root["identifier"], "uri": root["uri"]}
