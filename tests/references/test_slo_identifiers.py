@@ -139,3 +139,22 @@ def test_large_imports_are_applied_by_the_task_queue(app, runner, references):
     shown = runner.invoke(args=["reference", "job", str(job_id)])
     assert f"Job {job_id}: done." in shown.output and "3 absent" in shown.output
     assert runner.invoke(args=["reference", "job", "999999"]).exit_code != 0
+
+
+def test_a_case_package_that_names_the_deprecated_id_links_to_the_kerndoel(app, references):
+    """Crosswalk links in a CASE package (another system's, or ours from before 2022) may carry the old id."""
+    from wt_curriculum.case import services as case
+
+    with app.app_context():
+        package = case.export_package(db.session, "https://wt.example.org")
+        kd40 = _node("KD2006-PO-40").id
+        linked = [a for a in package["CFAssociations"] if a["destinationNodeURI"]["identifier"] == KD40]
+        assert linked
+        for association in linked:
+            association["destinationNodeURI"]["identifier"] = KD40_OLD
+        db.session.execute(delete(CrosswalkLink).where(CrosswalkLink.node_id == kd40))
+        db.session.commit()
+        report = case.import_package(db.session, package, None)
+        db.session.commit()
+        assert any(KD40_OLD in line for line in report.updated)
+        assert db.session.scalar(select(func.count()).where(CrosswalkLink.node_id == kd40)) == len(linked)
