@@ -176,3 +176,24 @@ def test_unknown_document_for_export_and_a_cycle_are_refused(app, runner, framew
     with app.app_context():
         assert db.session.scalar(select(ReferenceFramework.id).where(
             ReferenceFramework.case_identifier.is_not(None))) is None
+
+
+def test_items_and_associations_of_reference_frameworks_are_served_too(app, runner, framework, client):
+    original = _load(DRAFT)
+    _import(runner, DRAFT)
+    item = original["CFItems"][3]
+    association = original["CFAssociations"][2]
+    found = client.get(f"{REST}/CFItems/{item['identifier']}", headers={"Accept": "application/json"})
+    assert found.status_code == 200
+    assert found.get_json() == {**item, "CFDocumentURI": {"title": original["CFDocument"]["title"],
+                                                          "identifier": original["CFDocument"]["identifier"],
+                                                          "uri": original["CFDocument"]["uri"]}}
+    assert client.get(f"{REST}/CFAssociations/{association['identifier']}").get_json()["associationType"] == \
+        association["associationType"]
+    related = client.get(f"{REST}/CFItemAssociations/{item['identifier']}").get_json()
+    assert related["CFItem"]["identifier"] == item["identifier"] and related["CFAssociations"]
+    definition = original["CFDefinitions"]["CFItemTypes"][0]
+    assert client.get(f"{REST}/CFItemTypes/{definition['identifier']}").get_json() == {"CFItemTypes": [definition]}
+    assert client.get(f"{REST}/CFDocuments/{original['CFDocument']['identifier']}").status_code == 200
+    browser = client.get(f"{REST}/CFItems/{item['identifier']}", headers={"Accept": "text/html"})
+    assert browser.status_code == 303 and f"/referentiekaders/knoop/{item['identifier']}" in browser.headers["Location"]

@@ -263,6 +263,17 @@ def reference_packages(session: Session) -> list[dict]:
         .order_by(ReferenceFramework.position, ReferenceFramework.key))]
 
 
+def package_containing(session: Session, identifier: str) -> dict | None:
+    """The stored package of a reference framework that holds an object with this identifier (one query)."""
+    value = (identifier or "").lower()
+    if not UUID_TEXT.match(value):
+        return None
+    for text in session.scalars(select(ReferenceFramework.case_package).where(
+            ReferenceFramework.case_package.contains(value))):
+        return json.loads(text)
+    return None
+
+
 def reference_package(session: Session, identifier: str) -> dict | None:
     text = session.scalar(select(ReferenceFramework.case_package).where(
         ReferenceFramework.case_identifier == (identifier or "").lower()))

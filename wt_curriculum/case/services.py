@@ -329,8 +329,14 @@ def export_package(session: Session, base_url: str) -> dict:
     return {"CFDocument": document, "CFItems": items, "CFAssociations": associations, "CFDefinitions": definitions}
 
 
-def last_change_of(package: dict) -> datetime:
-    return datetime.strptime(package["CFDocument"]["lastChangeDateTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+def last_change_of(package: dict) -> datetime | None:
+    """The document's lastChangeDateTime (None when a foreign package gives none we can read)."""
+    value = (package.get("CFDocument") or {}).get("lastChangeDateTime")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- Import ------------------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def _json(body: dict, package: dict | None = None, status: int = 200, headers: d
                         mimetype="application/json", headers=headers)
     if package is not None and status == 200:
         response.set_etag(services.package_etag(body))
-        response.last_modified = services.last_change_of(package)
+        response.last_modified = services.last_change_of(package)  # None for a foreign package it cannot read
         response.cache_control.public = True
         response.cache_control.no_cache = True  # may be stored, but ask again (cheap with the ETag)
         response.make_conditional(request)
@@ -125,8 +125,15 @@ def _one(kind: str, identifier: str, find, answer, page=None):
         return _status(400, "invalid_uuid", _("%(identifier)s is not a UUID.", identifier=identifier[:60]))
     package = _package()
     found = find(package, identifier.lower())
-    if found is None:
-        return _not_found(kind, identifier)
+    if found is None:  # a reference framework kept from another CASE system is served through the binding too
+        stored = frameworks.package_containing(db.session, identifier)
+        found = find(stored, identifier.lower()) if stored is not None else None
+        if found is None:
+            return _not_found(kind, identifier)
+        if _wants_html():
+            return redirect(url_for("references.node", identifier=identifier.lower())
+                            if kind.startswith("CFItem") else url_for("references.frameworks"), 303)
+        return _json(answer(stored, found), stored)
     if _wants_html():
         return redirect(page(package, found) if page else _page_of(package, None), 303)
     return _json(answer(package, found), package)
@@ -134,7 +141,8 @@ def _one(kind: str, identifier: str, find, answer, page=None):
 
 def _document_link(package: dict) -> dict:
     document = package["CFDocument"]
-    return {"title": document["title"], "identifier": document["identifier"], "uri": document["uri"]}
+    return {"title": document.get("title", ""), "identifier": document.get("identifier", ""),
+            "uri": document.get("uri", "")}
 
 
 def _rest_document(package: dict) -> dict:
@@ -146,11 +154,13 @@ def _rest_document(package: dict) -> dict:
 
 
 def _document(package: dict, identifier: str):
-    return package["CFDocument"] if identifier == package["CFDocument"]["identifier"] else None
+    document = package.get("CFDocument") or {}
+    return document if str(document.get("identifier", "")).lower() == identifier else None
 
 
-def _find(entries: list[dict], identifier: str) -> dict | None:
-    return next((e for e in entries if e["identifier"] == identifier), None)
+def _find(entries, identifier: str) -> dict | None:
+    return next((e for e in entries or [] if isinstance(e, dict) and str(e.get("identifier", "")).lower() ==
+                 identifier), None)
 
 
 @bp.get("/api/v1/case/framework")
@@ -217,11 +227,16 @@ def association(identifier):
                 lambda package, found: _page_of(package, found["originNodeURI"]["identifier"]))
 
 
+def _end(link) -> str:
+    return str(link.get("identifier", "")) if isinstance(link, dict) else ""
+
+
 def _item_associations(package: dict, found: dict) -> dict:
     link = _document_link(package)
     related = [
         {**a, "CFDocumentURI": link} for a in package["CFAssociations"]
-        if found["identifier"] in (a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"])
+        if isinstance(a, dict)
+        and found["identifier"] in (_end(a.get("originNodeURI")), _end(a.get("destinationNodeURI")))
     ]
     return {"CFItem": {**found, "CFDocumentURI": link}, "CFAssociations": related}
 
@@ -236,7 +251,7 @@ def item_associations(identifier):
 
 
 def _definition(kind: str):
-    return lambda package, identifier: _find(package["CFDefinitions"][kind], identifier)
+    return lambda package, identifier: _find((package.get("CFDefinitions") or {}).get(kind), identifier)
 
 
 @bp.get(f"{REST}/CFItemTypes/<identifier>")
