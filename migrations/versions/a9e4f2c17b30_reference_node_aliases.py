@@ -1,7 +1,7 @@
 """reference node aliases (identifiers SLO deprecated), SLO's current kerndoel ids, an id for every node
 
 Revision ID: a9e4f2c17b30
-Revises: dbbfe01cad75
+Revises: 794a1655fd8b
 Create Date: 2026-12-01 22:55:00.000000
 
 Data: kerndoel 40 and 43 move to SLO's current UUIDs (the deprecated ones become aliases), and every reference
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a9e4f2c17b30'
-down_revision = 'dbbfe01cad75'
+down_revision = '794a1655fd8b'
 branch_labels = None
 depends_on = None
 
