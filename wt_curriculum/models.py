@@ -8,4 +8,10 @@ from .objectives.models import Domain, FrameworkRelease, Goal, Strand  # noqa: F
 from .organisations.models import Network, School  # noqa: F401
 from .planning import aggregates  # noqa: F401  (keeps the per-school coverage aggregates on every flush)
 from .planning.models import PlanEntry, SchoolYearCoverage  # noqa: F401
-from .references.models import CrosswalkLink, ReferenceFramework, ReferenceNode  # noqa: F401
+from .references.models import (  # noqa: F401
+    CrosswalkLink,
+    ReferenceFramework,
+    ReferenceFrameworkVersion,
+    ReferenceNode,
+    ReferenceNodeAlias,
+)

@@ -123,8 +123,25 @@ def test_export_links_tree_replacement_and_crosswalk(app, changed_framework):
     assert by_id[replaced["originNodeURI"]["identifier"]]["humanCodingScheme"] == "MN.1.2"
     assert by_id[replaced["destinationNodeURI"]["identifier"]]["humanCodingScheme"] == "MN.1.3"
     crosswalk = [a for kind in ("exactMatchOf", "isPartOf", "isRelatedTo") for a in kinds.get(kind, [])]
-    assert crosswalk
-    assert all(a["destinationNodeURI"]["uri"].startswith("https://opendata.slo.nl/") for a in crosswalk)
+    # Every crosswalk link of an exported goal travels, bouwstenen (our identifiers) as well as SLO's kerndoelen.
+    from wt_curriculum.objectives.models import Goal, GoalStatus
+    from wt_curriculum.references.models import CrosswalkLink
+
+    with app.app_context():
+        expected = db.session.scalar(select(func.count()).select_from(CrosswalkLink).join(
+            Goal, Goal.id == CrosswalkLink.goal_id).where(Goal.status.in_((GoalStatus.PUBLISHED,
+                                                                          GoalStatus.RETIRED))))
+    assert len(crosswalk) == expected == 409
+    slo = [a for a in crosswalk if a["destinationNodeURI"]["targetType"] == "ext:slo-opendata"]
+    ours = [a for a in crosswalk if a["destinationNodeURI"]["targetType"] == "ext:wt-reference"]
+    assert len(slo) + len(ours) == len(crosswalk) and len(ours) >= 119
+    assert all(a["destinationNodeURI"]["uri"].startswith("https://opendata.slo.nl/curriculum/uuid/") for a in slo)
+    assert all(a["destinationNodeURI"]["uri"] == f"{BASE}/referentiekaders/knoop/"
+               f"{a['destinationNodeURI']['identifier']}" for a in ours)
+    # SLO's deprecated ids of kerndoel 40 travel with the link, for systems that still use them (Edurep).
+    kd40 = [a for a in slo if a["destinationNodeURI"]["identifier"] == "2de22d5b-8896-4338-a202-519119b58c56"]
+    assert kd40 and all(a["extensions"] == {"wtAliasIdentifiers": ["d803cf62-cf7e-404c-b650-8c7543534b6d"]}
+                        for a in kd40)
     # Deterministic: a second export is the same document.
     assert export(app) == package
 

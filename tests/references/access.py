@@ -6,6 +6,7 @@ NETWORK = "netwerkcoordinator"
 RULES = [
     logged_in("references.frameworks", "/referentiekaders"),
     logged_in("references.framework", "/referentiekaders/{ref_framework_key}"),
+    logged_in("references.node", "/referentiekaders/knoop/{ref_node_uuid}", ok=302),
     logged_in("references.unserved", "/referentiekaders/{ref_framework_key}/zonder-doelen"),
     only("references.goal_crosswalk", "/doelen/{ref_goal_code}/kruistabel", EDITORS),
     # An empty form comes back with its errors.
@@ -29,4 +30,5 @@ def prepare(factory, values) -> dict:
         framework, nodes = make_reference(db.session, "acc-ref", ["ACC-1"])
         db.session.add(CrosswalkLink(goal_id=goal.id, node_id=nodes["ACC-1"].id))
         db.session.commit()
-    return {"ref_goal_code": "ACC.1", "ref_framework_key": "acc-ref"}
+        node_uuid = nodes["ACC-1"].uuid
+    return {"ref_goal_code": "ACC.1", "ref_framework_key": "acc-ref", "ref_node_uuid": node_uuid}

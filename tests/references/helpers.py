@@ -8,6 +8,7 @@ from wt_curriculum.lessons.models import Alignment, LessonPackage
 from wt_curriculum.objectives.models import Domain, Goal, GoalStatus, Strand
 from wt_curriculum.planning.models import PlanEntry
 from wt_curriculum.references.models import ReferenceFramework, ReferenceNode
+from wt_curriculum.references.services import derived_uuid
 
 
 def make_goal(session, code: str, status=GoalStatus.PUBLISHED, groepen=range(1, 9)) -> Goal:
@@ -36,12 +37,13 @@ def make_reference(session, key: str, codes: list[str], retired: bool = False, c
     nodes = {}
     for position, code in enumerate(codes):
         nodes[code] = ReferenceNode(framework_id=framework.id, code=code, kind="kerndoel", short_title=f"Knoop {code}",
-                                    position=position)
+                                    position=position, uuid=derived_uuid(key, code))
         session.add(nodes[code])
         session.flush()
         for child_pos, child in enumerate((children or {}).get(code, [])):
             nodes[child] = ReferenceNode(framework_id=framework.id, code=child, kind="doelzin",
-                                         parent_id=nodes[code].id, short_title=f"Knoop {child}", position=child_pos)
+                                         parent_id=nodes[code].id, short_title=f"Knoop {child}", position=child_pos,
+                                         uuid=derived_uuid(key, child))
             session.add(nodes[child])
             session.flush()
     return framework, nodes

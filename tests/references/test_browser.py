@@ -27,3 +27,31 @@ def test_framework_and_crosswalk_pages_are_accessible(live_server, page, factory
     page.wait_for_load_state()
     assert page.locator("tr", has_text="KD2025-PO-32A").count() == 1
     assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+def test_a_deep_foreign_framework_is_shown_as_a_tree(live_server, page, factory, references, tmp_path):
+    import json
+    from pathlib import Path
+
+    from wt_curriculum.case.frameworks import import_reference_package
+    from wt_curriculum.extensions import db
+
+    data = json.loads((Path(__file__).parents[1] / "case" / "data" / "foreign-draft-deep-1p1.json").read_text())
+    with factory.app.app_context():
+        key = import_reference_package(db.session, data).key
+        db.session.commit()
+    browser_login(page, live_server, factory.user("redacteur"))
+    page.goto(f"{live_server}/referentiekaders")
+    assert page.get_by_role("link", name="Voorbeeldkader ESS", exact=True).count() >= 1
+    page.goto(f"{live_server}/referentiekaders/{key}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Voorbeeldkader ESS"
+    assert "concept" in page.locator("dl.meta").inner_text()
+    items = page.locator("ul.reference-tree > li")
+    codes = [items.nth(i).get_attribute("id") for i in range(4)]
+    assert codes == ["node-ESS", "node-ESS.S.2", "node-ESS.S.1", "node-ESS.L1.1"]
+    assert page.locator("#node-ESS\\.L1\\.1\\.x\\.x\\.x\\.x\\.x").count() == 1
+    assert axe_violations(page) == []
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"foreign-{width}.png"), full_page=True)

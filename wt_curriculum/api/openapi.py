@@ -4,6 +4,7 @@ import re
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..core.hooks import openapi_paths
 from . import schemas
 from .spec import Operation
 
@@ -129,6 +130,13 @@ def build_document() -> dict:
     paths: dict[str, dict] = {}
     for path, endpoint, op, public in operations():
         paths.setdefault(path, {})["get"] = _operation(endpoint, op, public)
+    components = dict(schemas.SCHEMAS)
+    tags = [{"name": name} for name in TAGS.values()]
+    for extra in openapi_paths():  # other areas' bindings (CASE 1.1)
+        paths.update(extra["paths"])
+        components.update(extra["schemas"])
+        tags += [{"name": tag} for tag in sorted({t for item in extra["paths"].values() for o in item.values()
+                                                  for t in o.get("tags", [])})]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -140,10 +148,10 @@ def build_document() -> dict:
                 "come in pages of at most 100 items. Every error has the same shape: "
                 "{\"error\": {\"status\", \"message\", \"details\"}}."),
         },
-        "tags": [{"name": name} for name in TAGS.values()],
-        "paths": paths,
+        "tags": tags,
+        "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": schemas.SCHEMAS,
+            "schemas": components,
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer",
                                "description": _("A personal API token, made at /account/api-sleutels.")},

@@ -46,6 +46,11 @@ EXT_STATUS, EXT_SOURCE = "wtStatus", "wtSourceCode"
 # How a crosswalk link to an SLO node is marked (a CASE LinkGenURI targetType extension).
 SLO_TARGET_TYPE = "ext:slo-opendata"
 SLO_URI = "https://opendata.slo.nl/curriculum/uuid/{uuid}"
+# A reference node whose publisher gives no identifier (curriculum.nu) carries ours (uuid5 of key and code).
+REFERENCE_TARGET_TYPE = "ext:wt-reference"
+REFERENCE_URI = "{base}/referentiekaders/knoop/{uuid}"
+# The identifiers the publisher deprecated for a node, still used elsewhere (Edurep's mapping of 2019).
+EXT_ALIASES = "wtAliasIdentifiers"
 # educationLevel: the groep as "groep-N". CASE leaves the vocabulary open (the 1.1 schema
 # accepts any string); US-style CEDS grade codes ("01" = US grade 1 = groep 3) would be
 # misread by Dutch readers, so we write our own and read both (CEDS_GROEP).
@@ -115,24 +120,48 @@ def _link(title: str, identifier: str, uri: str) -> dict:
 
 
 def _crosswalk_rows(session: Session, goal_ids: list[int]) -> list:
-    """(goal_id, relation, node uuid, node code, node title) of the goals' crosswalk links."""
+    """(goal_id, relation, node id, node uuid, node code, node title, created, framework key) of the goals'
+    crosswalk links: every one (every reference node has an identifier)."""
     if not goal_ids:
         return []
     return list(session.execute(
-        select(CrosswalkLink.goal_id, CrosswalkLink.relation, ReferenceNode.uuid, ReferenceNode.code,
-               ReferenceNode.short_title, CrosswalkLink.created_at)
+        select(CrosswalkLink.goal_id, CrosswalkLink.relation, ReferenceNode.id, ReferenceNode.uuid,
+               ReferenceNode.code, ReferenceNode.short_title, CrosswalkLink.created_at, ReferenceFramework.key,
+               ReferenceFramework.title)
         .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
+        .join(ReferenceFramework, ReferenceFramework.id == ReferenceNode.framework_id)
         .where(CrosswalkLink.goal_id.in_(goal_ids), ReferenceNode.uuid.is_not(None))
         .order_by(CrosswalkLink.goal_id, ReferenceNode.code)
     ))
 
 
+ITEM_TYPES = (  # (title, hierarchyCode, description): the levels of our framework
+    (TYPE_DOMAIN, "1", "Een domein van het leerdoelenkader: een groot gebied van wetenschap & technologie of "
+                       "digitale geletterdheid."),
+    (TYPE_STRAND, "2", "Een leerlijn binnen een domein: leerdoelen die samen opbouwen van groep 1 tot groep 8."),
+    (TYPE_GOAL, "3", "Een leerdoel: wat leerlingen in de genoemde groepen leren."),
+)
+SUBJECTS = ("Wetenschap & technologie", "Digitale geletterdheid")
+# The licence of the published framework (one CFLicense in CFDefinitions).
+LICENSE_TITLE = "CC BY-SA 4.0"
+LICENSE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
+LICENSE_TEXT = ("Creative Commons Naamsvermelding-GelijkDelen 4.0 Internationaal: je mag het leerdoelenkader delen "
+                "en bewerken, ook voor commerciële doeleinden, mits je de bron noemt en je bewerkingen onder "
+                "dezelfde licentie deelt. " + LICENSE_URL)
+DEFINITION_KINDS = ("CFItemTypes", "CFSubjects", "CFConcepts", "CFLicenses", "CFAssociationGroupings")
+
+
+def definition_uuid(kind: str, key: str) -> str:
+    """Deterministic identifier of a definition (item type, subject, concept, licence, grouping)."""
+    return str(uuid.uuid5(CASE_NAMESPACE, f"definition/{kind}/{key}"))
+
+
 def export_package(session: Session, base_url: str) -> dict:
-    """The published framework as a CASE 1.1 CFPackage (five queries whatever its size).
+    """The published framework as a CASE 1.1 CFPackage with its CFDefinitions (six queries whatever its size).
 
     Vastgesteld and vervallen goals are exported, with the strands and domains that
-    hold them; drafts never leave the app. `base_url` (no trailing slash) makes the
-    URIs resolvable against this app's CASE REST binding.
+    hold them; drafts never leave the app. `base_url` (no trailing slash; the public
+    address, WT_BASE_URL) makes the URIs resolvable against this app's CASE REST binding.
     """
     base = base_url.rstrip("/") + API_ROOT
     replacement = aliased(Goal)
@@ -151,6 +180,7 @@ def export_package(session: Session, base_url: str) -> dict:
     release = session.scalar(select(FrameworkRelease).order_by(
         FrameworkRelease.published_on.desc(), FrameworkRelease.id.desc()).limit(1))
     crosswalk = _crosswalk_rows(session, [goal.id for goal, _, _ in goal_rows])
+    node_ids = references.node_identifiers(session, {row[2] for row in crosswalk})
 
     items: list[dict] = []
     associations: list[dict] = []
@@ -159,9 +189,19 @@ def export_package(session: Session, base_url: str) -> dict:
     def item_uri(identifier: str) -> str:
         return f"{base}/CFItems/{identifier}"
 
+    def definition_link(kind: str, key: str, title: str) -> dict:
+        identifier = definition_uuid(kind, key)
+        return _link(title, identifier, f"{base}/{kind}/{identifier}")
+
+    type_links = {title: definition_link("CFItemTypes", title, title) for title, _, _ in ITEM_TYPES}
+    subject_links = [definition_link("CFSubjects", title, title) for title in SUBJECTS]
+    license_link = definition_link("CFLicenses", LICENSE_TITLE, LICENSE_TITLE)
+    groupings: dict[str, dict] = {}  # reference framework key -> grouping link
+
     document_link = _link(DOCUMENT_TITLE, DOCUMENT_UUID, f"{base}/CFDocuments/{DOCUMENT_UUID}")
 
-    def associate(kind: str, origin: dict, destination: dict, when: datetime, sequence: int | None = None):
+    def associate(kind: str, origin: dict, destination: dict, when: datetime, sequence: int | None = None,
+                  extensions: dict | None = None, grouping: dict | None = None):
         identifier = association_uuid(origin["identifier"], kind, destination["identifier"])
         association = {
             "identifier": identifier,
@@ -173,6 +213,10 @@ def export_package(session: Session, base_url: str) -> dict:
         }
         if sequence is not None:
             association["sequenceNumber"] = sequence
+        if grouping is not None:
+            association["CFAssociationGroupingURI"] = grouping
+        if extensions:
+            association["extensions"] = extensions
         associations.append(association)
 
     def add_item(identifier, kind, code, title, description, when, **extra) -> dict:
@@ -180,9 +224,11 @@ def export_package(session: Session, base_url: str) -> dict:
             "identifier": identifier,
             "uri": item_uri(identifier),
             "CFItemType": kind,
+            "CFItemTypeURI": type_links[kind],
             "humanCodingScheme": code,
             "fullStatement": title,
             "language": LANGUAGE,
+            "licenseURI": license_link,
             "lastChangeDateTime": _timestamp(when),
         }
         if description:
@@ -208,10 +254,13 @@ def export_package(session: Session, base_url: str) -> dict:
                   strand_positions[strand.domain_id])
     goal_links = {}
     goal_positions: Counter = Counter()
+    keywords: dict[str, str] = {}
     for goal, _, _ in goal_rows:
         extensions = {EXT_STATUS: goal.status}
         if goal.source_code:
             extensions[EXT_SOURCE] = goal.source_code
+        for word in goal.keyword_list:
+            keywords.setdefault(word.lower(), word)
         link = add_item(
             goal.uuid, TYPE_GOAL, goal.code, goal.title, goal.description, goal.updated_at,
             educationLevel=education_levels(goal.groepen), conceptKeywords=goal.keyword_list,
@@ -230,13 +279,22 @@ def export_package(session: Session, base_url: str) -> dict:
         if goal.status == GoalStatus.RETIRED and replacement_uuid:
             destination = _link(replacement_title, replacement_uuid, item_uri(replacement_uuid))
             associate("replacedBy", goal_links[goal.id], destination, goal.retired_at or goal.updated_at)
-    for goal_id, relation, node_uuid, node_code, node_title, created_at in crosswalk:
-        destination = {**_link(f"{node_code} {node_title}".strip(), node_uuid, SLO_URI.format(uuid=node_uuid)),
-                       "targetType": SLO_TARGET_TYPE}
-        associate(relation, goal_links[goal_id], destination, created_at)
+    for goal_id, relation, node_id, node_uuid, node_code, node_title, created_at, key, framework_title in crosswalk:
+        title = f"{node_code} {node_title}".strip()
+        if references.is_derived_uuid(key, node_code, node_uuid):  # our identifier: the publisher has none
+            destination = {**_link(title, node_uuid, REFERENCE_URI.format(base=base_url.rstrip("/"), uuid=node_uuid)),
+                           "targetType": REFERENCE_TARGET_TYPE}
+        else:
+            destination = {**_link(title, node_uuid, SLO_URI.format(uuid=node_uuid)), "targetType": SLO_TARGET_TYPE}
+        if key not in groupings:
+            groupings[key] = definition_link("CFAssociationGroupings", key, f"Kruistabel: {framework_title}")
+        aliases = node_ids[node_id].aliases
+        associate(relation, goal_links[goal_id], destination, created_at, grouping=groupings[key],
+                  extensions={EXT_ALIASES: list(aliases)} if aliases else None)
 
     # Items in tree order: domains, then strands, then goals, as built above.
     last_change = max(changed) if changed else None
+    stamp = _timestamp(last_change)
     document = {
         "identifier": DOCUMENT_UUID,
         "uri": document_link["uri"],
@@ -246,18 +304,39 @@ def export_package(session: Session, base_url: str) -> dict:
         "title": DOCUMENT_TITLE,
         "description": DOCUMENT_DESCRIPTION,
         "language": LANGUAGE,
-        "subject": ["Wetenschap & technologie", "Digitale geletterdheid"],
+        "subject": list(SUBJECTS),
+        "subjectURI": subject_links,
+        "licenseURI": license_link,
         "adoptionStatus": "Adopted" if release else "Draft",
-        "lastChangeDateTime": _timestamp(last_change),
+        "lastChangeDateTime": stamp,
     }
     if release:
         document["version"] = release.version
         document["statusStartDate"] = _day(release.published_on)
-    return {"CFDocument": document, "CFItems": items, "CFAssociations": associations}
+    definitions = {
+        "CFItemTypes": [{**type_links[title], "description": description, "hierarchyCode": code,
+                         "typeCode": title.lower(), "lastChangeDateTime": stamp}
+                        for title, code, description in ITEM_TYPES],
+        "CFSubjects": [{**link, "hierarchyCode": str(n), "lastChangeDateTime": stamp}
+                       for n, link in enumerate(subject_links, start=1)],
+        "CFConcepts": [{**definition_link("CFConcepts", lower, word), "keywords": word, "hierarchyCode": "1",
+                        "lastChangeDateTime": stamp} for lower, word in sorted(keywords.items())],
+        "CFLicenses": [{**license_link, "description": LICENSE_URL, "licenseText": LICENSE_TEXT,
+                        "lastChangeDateTime": stamp}],
+        "CFAssociationGroupings": [{**link, "description": "Hoe leerdoelen aansluiten op dit referentiekader.",
+                                    "lastChangeDateTime": stamp} for link in groupings.values()],
+    }
+    return {"CFDocument": document, "CFItems": items, "CFAssociations": associations, "CFDefinitions": definitions}
 
 
-def last_change_of(package: dict) -> datetime:
-    return datetime.strptime(package["CFDocument"]["lastChangeDateTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+def last_change_of(package: dict) -> datetime | None:
+    """The document's lastChangeDateTime (None when a foreign package gives none we can read)."""
+    value = (package.get("CFDocument") or {}).get("lastChangeDateTime")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- Import ------------------------------------------------------------------------------------------------------
@@ -303,7 +382,7 @@ ITEM_FIELDS = {"identifier", "fullStatement", "alternativeLabel", "CFItemType", 
 # Fields we read; the others of ITEM_FIELDS are valid CASE but have no place in our model.
 ITEM_FIELDS_USED = {"identifier", "fullStatement", "abbreviatedStatement", "CFItemType", "uri", "humanCodingScheme",
                     "conceptKeywords", "notes", "educationLevel", "statusStartDate", "statusEndDate",
-                    "lastChangeDateTime", "extensions", "language", "listEnumeration"}
+                    "lastChangeDateTime", "extensions", "language", "listEnumeration", "CFItemTypeURI", "licenseURI"}
 ASSOCIATION_FIELDS = {"identifier", "associationType", "sequenceNumber", "uri", "originNodeURI",
                       "destinationNodeURI", "CFAssociationGroupingURI", "lastChangeDateTime", "notes", "extensions"}
 CROSSWALK_TYPES = ("exactMatchOf", "isPartOf", "isRelatedTo")
@@ -854,10 +933,12 @@ class _Importer:
     def _crosswalk(self, record: dict) -> None:
         if not self.crosswalk:
             return
-        nodes = {uuid_: (node_id, key, retired) for uuid_, node_id, key, retired in self.session.execute(
-            select(ReferenceNode.uuid, ReferenceNode.id, ReferenceFramework.key, ReferenceFramework.retired)
+        owners = references.resolve_uuids(self.session, {d for _, _, d in self.crosswalk})  # current ids and aliases
+        found = {node_id: (node_id, key, retired) for node_id, key, retired in self.session.execute(
+            select(ReferenceNode.id, ReferenceFramework.key, ReferenceFramework.retired)
             .join(ReferenceFramework, ReferenceFramework.id == ReferenceNode.framework_id)
-            .where(ReferenceNode.uuid.in_({d for _, _, d in self.crosswalk})))}
+            .where(ReferenceNode.id.in_(set(owners.values()))))}
+        nodes = {identifier: found[node_id] for identifier, node_id in owners.items()}
         existing = set(self.session.execute(select(CrosswalkLink.goal_id, CrosswalkLink.node_id)).tuples())
         for origin, kind, destination in self.crosswalk:
             goal = record.get(origin)

@@ -50,3 +50,8 @@ class Section:
 def sections(hook: Hook, *args, **kwargs) -> list[Section]:
     """The sections a hook's functions give for one page, in their `order`."""
     return sorted(hook(*args, **kwargs), key=lambda section: section.order)
+
+
+# Areas that serve an API of their own (the CASE binding) register a function returning
+# {"paths": {...}, "schemas": {...}} (OpenAPI 3.1); the api area adds them to /api/v1/openapi.json.
+openapi_paths = Hook("openapi_paths")

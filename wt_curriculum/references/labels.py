@@ -7,6 +7,11 @@ STATUS_LABELS = {
     DocumentStatus.CONCEPT: _l("draft"),
     DocumentStatus.FINAL_DRAFT: _l("final draft"),
     DocumentStatus.STATUTORY: _l("statutory"),
+    # CASE adoptionStatus of frameworks imported from other CASE systems.
+    "Draft": _l("draft"),
+    "Private Draft": _l("private draft"),
+    "Adopted": _l("adopted"),
+    "Deprecated": _l("deprecated"),
 }
 PHASE_LABELS = {
     PhaseSystem.CNU: _l("curriculum.nu phases (groep 1-4, 5-8)"),

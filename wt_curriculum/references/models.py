@@ -58,6 +58,31 @@ class ReferenceFramework(db.Model):
     retired: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # A framework another CASE system publishes, kept whole: its CFDocument identifier and the package as it
+    # came (JSON text; every field, association and definition). Its nodes are the package's items, for the
+    # tree and the crosswalk. Empty for the seeded frameworks.
+    case_identifier: Mapped[Optional[str]] = mapped_column(String(36), unique=True)
+    case_package: Mapped[Optional[str]] = mapped_column(Text)
+    # Mirroring: the CASE server's CFPackages/{id} address this framework follows, and what it last answered.
+    mirror_url: Mapped[Optional[str]] = mapped_column(String(500))
+    mirror_etag: Mapped[str] = mapped_column(String(200), default="")
+    mirror_modified: Mapped[str] = mapped_column(String(100), default="")
+    mirror_checked_at: Mapped[Optional[datetime]]
+    mirror_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ReferenceFrameworkVersion(db.Model):
+    """One change of a mirrored (or re-imported) CASE framework: its number and what changed."""
+
+    __tablename__ = "reference_framework_version"
+    __table_args__ = (UniqueConstraint("framework_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("reference_framework.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(500), default="")
+    report: Mapped[str] = mapped_column(Text, default="")
 
 
 class ReferenceNode(db.Model):
@@ -83,6 +108,19 @@ class ReferenceNode(db.Model):
     replaced_by_uuid: Mapped[Optional[str]] = mapped_column(String(36))
     position: Mapped[int] = mapped_column(default=0)
     imported_at: Mapped[Optional[datetime]]
+
+
+class ReferenceNodeAlias(db.Model):
+    """An identifier the publisher no longer uses for a node (SLO deprecated and replaced it), still recognised:
+    data from other systems (Edurep's mapping) may carry it. The node's `uuid` is always the current one."""
+
+    __tablename__ = "reference_node_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("reference_node.id", ondelete="CASCADE"), index=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CrosswalkLink(db.Model):

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..objectives.models import Goal
-from .models import CrosswalkLink, CrosswalkRelation, ReferenceFramework, ReferenceNode
+from .models import CrosswalkLink, CrosswalkRelation, ReferenceFramework, ReferenceNode, ReferenceNodeAlias
+from .services import derived_uuid
 
 # Which list of a seed goal in framework.yaml links to which reference framework, and how.
 SEED_LISTS = (
@@ -23,6 +24,7 @@ def load_references(session: Session, data: dict) -> str:
     """Add the frameworks and nodes that are not there yet; keep titles, status and order up to date."""
     frameworks = {f.key: f for f in session.scalars(select(ReferenceFramework))}
     nodes = {(n.framework_id, n.code): n for n in session.scalars(select(ReferenceNode))}
+    aliases = set(session.scalars(select(ReferenceNodeAlias.uuid)))
     added_frameworks = added_nodes = 0
     for position, f in enumerate(data["frameworks"], start=1):
         framework = frameworks.get(f["key"])
@@ -38,12 +40,12 @@ def load_references(session: Session, data: dict) -> str:
         framework.retired = bool(f.get("retired", False))
         framework.position = position
         session.flush()
-        added_nodes += _load_nodes(session, framework, f.get("nodes", []), None, nodes)
+        added_nodes += _load_nodes(session, framework, f.get("nodes", []), None, nodes, aliases)
     return (f"Reference frameworks: {added_frameworks} frameworks and {added_nodes} nodes added, "
             f"{len(nodes) - added_nodes} nodes were already there.")
 
 
-def _load_nodes(session, framework, items, parent, nodes) -> int:
+def _load_nodes(session, framework, items, parent, nodes, aliases) -> int:
     added = 0
     for position, item in enumerate(items, start=1):
         node = nodes.get((framework.id, item["code"]))
@@ -56,10 +58,20 @@ def _load_nodes(session, framework, items, parent, nodes) -> int:
         node.short_title = item["short_title"]
         node.parent_id = parent.id if parent is not None else None
         node.position = position
-        if item.get("uuid") and node.uuid is None:
-            node.uuid = item["uuid"]
+        # The publisher's identifier, or a stable one of ours (uuid5 of key and code) when it gives none. A node
+        # that still carries an identifier the publisher replaced (an older seed) moves to the current one.
+        derived = derived_uuid(framework.key, item["code"])
+        wanted = item.get("uuid") or derived
+        old = [a.lower() for a in item.get("aliases") or []]
+        if node.uuid is None or node.uuid in old or (node.uuid == derived and wanted != derived):
+            node.uuid = wanted
         session.flush()
-        added += _load_nodes(session, framework, item.get("children", []), node, nodes)
+        for alias in old:
+            if alias not in aliases:
+                session.add(ReferenceNodeAlias(node_id=node.id, uuid=alias,
+                                               note="deprecated by the publisher; still used elsewhere"))
+                aliases.add(alias)
+        added += _load_nodes(session, framework, item.get("children", []), node, nodes, aliases)
     return added
 
 

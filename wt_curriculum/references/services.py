@@ -4,6 +4,7 @@ They flush but never commit, and raise the domain errors of wt_curriculum.errors
 Read functions return dataclasses so HTML, PDF, CSV and the API share one shape.
 """
 import re
+import uuid as uuidlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -14,9 +15,100 @@ from sqlalchemy.orm import Session, aliased
 from ..core.services import record_audit
 from ..errors import NotFound, ValidationError
 from ..objectives.models import Goal, GoalStatus
-from .models import CrosswalkLink, CrosswalkRelation, ReferenceFramework, ReferenceNode
+from .models import CrosswalkLink, CrosswalkRelation, ReferenceFramework, ReferenceNode, ReferenceNodeAlias
 
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# Namespace of the identifiers we make for reference nodes whose publisher gives none (curriculum.nu's
+# bouwstenen): uuid5 of "framework key/code". Never change it: exports carry these identifiers.
+REFERENCE_NAMESPACE = uuidlib.UUID("4b1d5c0e-8f2a-5e36-9a47-0c9d3e2b7f15")
+
+
+# --- Identifiers ---------------------------------------------------------------------------------------------
+def derived_uuid(framework_key: str, code: str) -> str:
+    """The stable identifier of a node that has none of its own (the same in every database)."""
+    return str(uuidlib.uuid5(REFERENCE_NAMESPACE, f"{framework_key}/{code}"))
+
+
+def is_derived_uuid(framework_key: str, code: str, value: str | None) -> bool:
+    """Whether the node's identifier is ours (derived), not its publisher's."""
+    return value is not None and value == derived_uuid(framework_key, code)
+
+
+@dataclass(frozen=True)
+class NodeIdentifiers:
+    current: str
+    aliases: tuple[str, ...]  # identifiers the publisher deprecated for this node, still recognised
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (self.current, *self.aliases)
+
+
+def node_identifiers(session: Session, node_ids) -> dict[int, NodeIdentifiers]:
+    """Current identifier and aliases of each node (two queries for any number of nodes)."""
+    node_ids = list(node_ids)
+    if not node_ids:
+        return {}
+    aliases = defaultdict(list)
+    for node_id, alias in session.execute(
+        select(ReferenceNodeAlias.node_id, ReferenceNodeAlias.uuid)
+        .where(ReferenceNodeAlias.node_id.in_(node_ids)).order_by(ReferenceNodeAlias.id)
+    ):
+        aliases[node_id].append(alias)
+    return {node_id: NodeIdentifiers(current, tuple(aliases.get(node_id, ())))
+            for node_id, current in session.execute(
+                select(ReferenceNode.id, ReferenceNode.uuid).where(ReferenceNode.id.in_(node_ids)))}
+
+
+def kerndoel_uuids(session: Session, node: ReferenceNode | int) -> tuple[str, tuple[str, ...]]:
+    """`(current, aliases)` of one node: SLO's current UUID and the deprecated ones that still match it
+    (Edurep's mapping of 2019 uses those). For classifications, exports and matching."""
+    node_id = node if isinstance(node, int) else node.id
+    found = node_identifiers(session, [node_id]).get(node_id)
+    if found is None:
+        raise NotFound(_l("This reference node does not exist."))
+    return found.current, found.aliases
+
+
+def resolve_uuids(session: Session, values) -> dict[str, int]:
+    """Node id for each given identifier that is a node's current identifier or one of its aliases."""
+    wanted = {v.strip().lower() for v in values if isinstance(v, str)}
+    if not wanted:
+        return {}
+    found = dict(session.execute(select(ReferenceNode.uuid, ReferenceNode.id)
+                                 .where(ReferenceNode.uuid.in_(wanted))).tuples().all())
+    found.update(dict(session.execute(select(ReferenceNodeAlias.uuid, ReferenceNodeAlias.node_id)
+                                      .where(ReferenceNodeAlias.uuid.in_(wanted - set(found)))).tuples().all()))
+    return found
+
+
+def node_location(session: Session, identifier: str) -> tuple[str, str]:
+    """(framework key, node code) of the node with this identifier, current or alias; NotFound otherwise."""
+    value = (identifier or "").strip().lower()
+    node_id = resolve_uuids(session, [value]).get(value) if UUID_PATTERN.match(value) else None
+    row = session.execute(
+        select(ReferenceFramework.key, ReferenceNode.code)
+        .join(ReferenceNode, ReferenceNode.framework_id == ReferenceFramework.id)
+        .where(ReferenceNode.id == (node_id or 0))
+    ).first()
+    if row is None:
+        raise NotFound(_l("There is no reference node with identifier %(uuid)s.", uuid=identifier[:40]))
+    return row[0], row[1]
+
+
+def add_alias(session: Session, node: ReferenceNode, value: str, note: str = "") -> bool:
+    """Record an identifier the publisher replaced as an alias of the node (never twice); True when added."""
+    value = value.strip().lower()
+    if value == node.uuid:
+        return False
+    existing = session.scalar(select(ReferenceNodeAlias).where(ReferenceNodeAlias.uuid == value))
+    if existing is not None:
+        if existing.node_id != node.id:
+            raise ValidationError(_l("The identifier %(uuid)s already belongs to another node.", uuid=value))
+        return False
+    session.add(ReferenceNodeAlias(node_id=node.id, uuid=value, note=note[:200]))
+    session.flush()
+    return True
 
 
 # --- Frameworks and their trees ------------------------------------------------------------
@@ -209,7 +301,8 @@ def find_node(session: Session, framework_key: str, reference: str) -> Reference
     if not reference:
         raise ValidationError(_l("Enter the code or UUID of a kerndoel, doelzin or bouwsteen."), field="node")
     if UUID_PATTERN.match(reference.lower()):
-        condition = ReferenceNode.uuid == reference.lower()
+        node_id = resolve_uuids(session, [reference]).get(reference.lower())
+        condition = ReferenceNode.id == (node_id or 0)
     else:
         condition = func.upper(ReferenceNode.code) == reference.upper()
     node = session.scalar(select(ReferenceNode).where(ReferenceNode.framework_id == framework.id, condition))

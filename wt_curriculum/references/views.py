@@ -48,6 +48,15 @@ def framework(key):
     return render_template("references/framework.html", tree=tree)
 
 
+@bp.get("/referentiekaders/knoop/<identifier>")
+@login_required
+def node(identifier):
+    """A reference node by its identifier (current or one its publisher deprecated): its place in the tree.
+    Our CASE export points here for nodes whose publisher gives them no address of their own."""
+    key, code = services.node_location(db.session, identifier)
+    return redirect(url_for(".framework", key=key, _anchor=f"node-{code}"))
+
+
 @bp.get("/referentiekaders/<key>/zonder-doelen")
 @login_required
 def unserved(key):
