@@ -303,7 +303,8 @@ def cohort(school_id: int):
 def gaps(school_id: int):
     school = _school_for(can_see_school, school_id)
     year = _year()
-    groep = services.parse_groep(request.args.get("groep", "1"))
+    text = request.args.get("groep", "")
+    groep = None if text in ("", "alle") else services.parse_groep(text)
     data = coverage.gap_suggestions(db.session, school.id, year, groep)
     return render_template("planning/gaps.html", school=school, data=data,
                            can_edit=can_edit_school_plan(current_user, school))
