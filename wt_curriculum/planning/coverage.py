@@ -18,6 +18,7 @@ Each function runs a small fixed number of queries whatever the number of
 schools, goals or plan rows: the plan rows are aggregated in SQL, and only
 the needed columns are selected.
 """
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -187,13 +188,19 @@ def _framework(session: Session, retired_if_planned=None):
     if retired_if_planned is not None:
         condition = or_(condition, and_(Goal.status == GoalStatus.RETIRED, Goal.id.in_(retired_if_planned)))
     return session.execute(
-        select(Goal.id, Goal.code, Goal.title, Goal.status, Goal.groepen_mask,
+        select(Goal.id, Goal.code, Goal.title, Goal.status, Goal.groepen_mask, Goal.position,
                Strand.id.label("strand_id"), Strand.code.label("strand_code"), Strand.title.label("strand_title"),
                Domain.id.label("domain_id"), Domain.code.label("domain_code"), Domain.title.label("domain_title"))
         .join(Strand, Strand.id == Goal.strand_id).join(Domain, Domain.id == Strand.domain_id)
         .where(condition)
         .order_by(Domain.position, Domain.code, Strand.position, Strand.code, Goal.position, Goal.code)
     ).all()
+
+
+def natural_key(code: str) -> tuple:
+    """DG.3.2 before DG.3.10: the numbers in a code compare as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", code) if part)
 
 
 def _group(rows, make_goal) -> list[DomainCoverage]:
@@ -294,7 +301,10 @@ class NetworkCoverage:
     strands: list[StrandInfo]
     schools: list[SchoolInNetwork]
     median: float | None  # median share of the schools that have a plan for the year
-    most_missed: list[MissedGoal]
+    most_missed: list[MissedGoal]  # every goal missed by at least one school with a plan, most missed first
+
+    def most_missed_top(self, n: int = 10) -> list[MissedGoal]:
+        return self.most_missed[:n]
 
     @property
     def year_label(self) -> str:
@@ -305,8 +315,10 @@ class NetworkCoverage:
         return [s for s in self.schools if s.has_plan]
 
 
-def network_coverage(session: Session, network_id: int, year: int, most_missed: int = 10) -> NetworkCoverage:
-    """Schools x strands of one network (share of goals covered), the goals most schools miss, and each
+def network_coverage(session: Session, network_id: int, year: int,
+                     most_missed: int | None = None) -> NetworkCoverage:
+    """Schools x strands of one network (share of goals covered), the goals schools miss (all of them, most
+    missed first, in framework order within equal counts; `most_missed` cuts the list), and each
     school against the network median. Schools without any plan for the year are shown as such and left
     out of the median and the counts. Six queries, whatever the size of the network."""
     network = session.get(Network, network_id)
@@ -356,11 +368,15 @@ def network_coverage(session: Session, network_id: int, year: int, most_missed: 
     for r in rows:
         r.median = median
     counted = len([r for r in rows if r.has_plan])
+    # Framework order: strands as the framework lists them, within a strand by position, then by code with
+    # its numbers compared as numbers.
+    strand_order = {sid: i for i, sid in enumerate(strands)}
+    in_order = sorted(goals, key=lambda r: (strand_order[r.strand_id], r.position, natural_key(r.code)))
     missed = [MissedGoal(r.id, r.code, r.title, r.strand_code, counted - per_goal.get(r.id, 0), counted)
-              for r in goals if counted - per_goal.get(r.id, 0) > 0]
-    missed.sort(key=lambda m: (-m.missing, m.code))
+              for r in in_order if counted - per_goal.get(r.id, 0) > 0]
+    missed.sort(key=lambda m: -m.missing)  # stable: framework order within equal counts
     return NetworkCoverage(network.id, network.name, year, list(strands.values()), rows, median,
-                           missed[:most_missed])
+                           missed if most_missed is None else missed[:most_missed])
 
 
 # --- One cohort --------------------------------------------------------------------------------

@@ -278,7 +278,8 @@ def network_coverage(network_id: int):
     if not can_see_network(current_user, network):
         raise Forbidden(_l("You may not see the coverage of this network."))
     data = coverage.network_coverage(db.session, network.id, _year())
-    return render_template("planning/network.html", network=network, data=data)
+    return render_template("planning/network.html", network=network, data=data,
+                           show_all_missed=request.args.get("gemist") == "alle")
 
 
 @bp.route("/dekking/landelijk")
