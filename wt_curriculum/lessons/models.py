@@ -47,6 +47,8 @@ class LessonPackage(db.Model):
     licence: Mapped[str] = mapped_column(String(20), default=Licence.CC_BY_SA)
     links: Mapped[str] = mapped_column(Text, default="")  # one URL per line
     status: Mapped[str] = mapped_column(String(14), default=PackageStatus.DRAFT, index=True)
+    # Why the package's groepen differ from those of its main-aim goals (asked when they do).
+    groepen_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     published_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -57,7 +57,9 @@ def package(package_id: int):
 def manage():
     listing = services.packages_for_author(db.session, current_user, request.args.get("page", 1, type=int),
                                            current_app.config["ITEMS_PER_PAGE"])
-    return render_template("lessons/manage.html", listing=listing)
+    network_id = current_user.network_id if current_user.role == Role.NETWORK else None
+    return render_template("lessons/manage.html", listing=listing,
+                           retired_aims=services.packages_with_retired_main_aims(db.session, network_id))
 
 
 # --- The package form with its goal picker ---------------------------------------------------
@@ -98,6 +100,7 @@ def _package_data(form: PackageForm, chosen, package=None) -> services.PackageDa
         minutes_per_lesson=form.minutes_per_lesson.data, materials=form.materials.data or "",
         keywords=form.keywords.data or "", authors=form.authors.data or "", licence=form.licence.data or "",
         links=form.links.data or "", network_id=network_id, alignments=chosen,
+        groepen_reason=form.groepen_reason.data or "",
     )
 
 
@@ -126,15 +129,21 @@ def _save(form, chosen, package=None):
     data = _package_data(form, chosen, package)
     try:
         if package is None:
-            package = services.create_package(db.session, data, current_user, form.note.data or "")
+            package = services.create_package(db.session, data, current_user, form.note.data or "",
+                                              require_reason=True)
         else:
-            services.update_package(db.session, package, data, current_user, form.version.data, form.note.data or "")
+            services.update_package(db.session, package, data, current_user, form.version.data, form.note.data or "",
+                                    require_reason=True)
+        mismatches = services.main_aim_mismatches(db.session, data.groepen, data.alignments)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise Conflict(_l("Someone else saved this package at the same moment. Your changes have not been saved: "
                           "open the package again and make your change again.")) from None
     flash(_l("The lesson package has been saved."), "success")
+    if mismatches:
+        flash(_l("%(problem)s Your reason: %(reason)s", problem=services.mismatch_message(data.groepen, mismatches),
+                 reason=data.groepen_reason.strip()), "warning")
     return redirect(url_for("lessons.package", package_id=package.id))
 
 

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..forms import apply_domain_error
 from ..groepen import ALL_GROEPEN
 from ..groepen import label as groepen_label
+from ..lessons import services as lessons
 from ..objectives.services import goal_retire_sections
 from ..organisations import services as organisations
 from ..redirects import safe_next
@@ -279,7 +280,8 @@ def network_coverage(network_id: int):
         raise Forbidden(_l("You may not see the coverage of this network."))
     data = coverage.network_coverage(db.session, network.id, _year())
     return render_template("planning/network.html", network=network, data=data,
-                           show_all_missed=request.args.get("gemist") == "alle")
+                           show_all_missed=request.args.get("gemist") == "alle",
+                           retired_aims=lessons.packages_with_retired_main_aims(db.session, network.id))
 
 
 @bp.route("/dekking/landelijk")
