@@ -9,7 +9,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..auth.models import Role
-from ..core.hooks import Section
+from ..core.hooks import Hook, Section
 from ..core.services import FieldDiff, diff_snapshots, record_audit, record_revision, revisions_for
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..groepen import ALL_GROEPEN, from_mask, label, to_mask
@@ -20,6 +20,9 @@ from ..organisations.models import Network
 from . import attachments as files
 from .markdown import render_markdown
 from .models import Alignment, Attachment, LessonPackage, Licence, PackageStatus, Relation
+
+# The package page shows sections of higher areas (planning: how many schools plan the package).
+package_page_sections = Hook("lessons.package_page_sections")
 
 LICENCE_LABELS = {
     Licence.CC_BY: "CC BY",

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
+from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -17,7 +18,7 @@ from . import attachments as files
 from . import services
 from .forms import AttachmentForm, PackageForm, StatusForm
 from .models import Relation
-from .search import DURATIONS, filter_options, parse_filters, search_packages
+from .search import DURATIONS, SORTS, filter_options, parse_filters, parse_sort, search_packages
 
 bp = Blueprint("lessons", __name__)
 AUTHORS = (Role.ADMIN, Role.EDITOR, Role.NETWORK)
@@ -26,20 +27,21 @@ PLANNERS = (Role.COORDINATOR, Role.TEACHER)
 
 @bp.route("/lespakketten")
 @public
-@cached_for_anonymous
+@cached_for_anonymous(plans=True)
 def search():
     query = request.args.get("q", "")[:200]
     filters = parse_filters(request.args)
     result = search_packages(db.session, query, filters, request.args.get("page", 1, type=int),
-                             current_app.config["ITEMS_PER_PAGE"])
+                             current_app.config["ITEMS_PER_PAGE"], sort=parse_sort(request.args))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
-                           options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS)
+                           options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS,
+                           sorts=SORTS, sort=parse_sort(request.args))
 
 
 @bp.route("/lespakketten/<int:package_id>")
 @public
-@cached_for_anonymous
+@cached_for_anonymous(plans=True)
 def package(package_id: int):
     detail = services.package_detail(db.session, package_id, current_user)
     can_plan = (current_user.is_authenticated and current_user.role in PLANNERS
@@ -49,6 +51,7 @@ def package(package_id: int):
         school_years=school_year_choices(),
         current_year=format_school_year(current_school_year()),
         status_form=StatusForm(), relation_labels=services.RELATION_LABELS,
+        sections=sections(services.package_page_sections, db.session, detail, current_user),
     )
 
 

@@ -27,7 +27,7 @@ from ..organisations import services as organisations
 from ..redirects import safe_next
 from ..references import services as references
 from ..schoolyears import current_school_year, format_school_year, parse_school_year, school_year_choices
-from . import coverage, kerndoelen, services
+from . import coverage, kerndoelen, services, use  # noqa: F401  (use registers the package-use hooks)
 from .forms import AddPlanForm, CopyPlanForm, PlanEntryForm
 
 bp = Blueprint("planning", __name__)
