@@ -45,10 +45,15 @@ DURATIONS = {
 # the columns package_id, schools, networks, taught. Sorting and filtering by use join that subquery.
 package_use_source = Hook("lessons.package_use_source")
 
+# The rating of packages (the planning area's moderated experiences): a function () -> a subquery with the
+# columns package_id, rating (the mean), ratings (how many).
+package_rating_source = Hook("lessons.package_rating_source")
+
 # Orders of the results: key -> label ('' = best match first when searching, else newest first).
 SORTS = {
     "": _l("Best match / newest"),
     "gebruik": _l("Most used this school year"),
+    "waardering": _l("Best rated"),
 }
 
 
@@ -109,6 +114,7 @@ class SearchHit:
     goals: list[AlignedGoal] = field(default_factory=list)
     matched_codes: set[str] = field(default_factory=set)  # the goals that the goal filters matched
     schools: int | None = None  # schools planning it this school year (when sorted or filtered by use)
+    rating: float | None = None  # mean of the approved experiences (when sorted by rating)
 
 
 @dataclass
@@ -169,8 +175,10 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
     if sort == "gebruik" or filters.min_schools:
         use = next(iter(package_use_source(current_school_year())), None)
     schools = func.coalesce(use.c.schools, 0) if use is not None else literal_column("NULL")
+    rating = next(iter(package_rating_source()), None) if sort == "waardering" else None
     statement = (
-        select(LessonPackage, Network.name, schools.label("schools"))
+        select(LessonPackage, Network.name, schools.label("schools"),
+               (rating.c.rating if rating is not None else literal_column("NULL")).label("rating"))
         .join(Network, Network.id == LessonPackage.network_id)
         .where(LessonPackage.status == PackageStatus.PUBLISHED)
     )
@@ -178,6 +186,8 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
         statement = statement.outerjoin(use, use.c.package_id == LessonPackage.id)
         if filters.min_schools:
             statement = statement.where(schools >= filters.min_schools)
+    if rating is not None:
+        statement = statement.outerjoin(rating, rating.c.package_id == LessonPackage.id)
     matches = None
     if terms:
         matches = _text_matches(session, terms)
@@ -210,12 +220,14 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
     order = [matches.c.rank.desc()] if matches is not None else [LessonPackage.published_at.desc()]
     if sort == "gebruik" and use is not None:
         order = [schools.desc(), *order]
+    if rating is not None:
+        order = [func.coalesce(rating.c.rating, 0).desc(), func.coalesce(rating.c.ratings, 0).desc(), *order]
     rows = session.execute(
         statement.order_by(*order, LessonPackage.title, LessonPackage.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    goals = aligned_goals(session, [package.id for package, _, _ in rows])
+    goals = aligned_goals(session, [row[0].id for row in rows])
     hits = []
-    for package, network_name, school_count in rows:
+    for package, network_name, school_count, mean_rating in rows:
         package_goals = goals[package.id]
         hits.append(SearchHit(
             id=package.id, title=package.title, summary=package.summary, groepen_label=label(package.groepen),
@@ -223,6 +235,7 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
             total_minutes=package.total_minutes, network_name=network_name,
             licence_label=LICENCE_LABELS.get(package.licence, package.licence), goals=package_goals,
             matched_codes=_matched_codes(package_goals, filters), schools=school_count,
+            rating=float(mean_rating) if mean_rating is not None else None,
         ))
     return SearchResult(hits, total, page, per_page, pages, terms)
 

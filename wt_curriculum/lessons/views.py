@@ -1,5 +1,6 @@
 """Lesson package pages: search, package page, authoring, history, attachments."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,7 +37,7 @@ def search():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
                            options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS,
-                           sorts=SORTS, sort=parse_sort(request.args))
+                           sorts=SORTS, sort=parse_sort(request.args), format_decimal=format_decimal)
 
 
 @bp.route("/lespakketten/<int:package_id>")
@@ -52,6 +53,7 @@ def package(package_id: int):
         current_year=format_school_year(current_school_year()),
         status_form=StatusForm(), relation_labels=services.RELATION_LABELS,
         sections=sections(services.package_page_sections, db.session, detail, current_user),
+        format_decimal=format_decimal,
     )
 
 
