@@ -23,6 +23,7 @@ from .models import ContentGeneration
 WATCHED_TABLES = {
     "domain", "strand", "goal", "framework_release", "lesson_package", "alignment", "attachment", "network",
     "school", "reference_framework", "reference_node", "crosswalk_link", "package_experience",
+    "package_adoption",
 }
 CSRF_MARKER = "\x1ecsrf-token\x1e"
 MAX_PAGES = 500

@@ -28,6 +28,7 @@ LICENCE_LABELS = {
     Licence.CC_BY: "CC BY",
     Licence.CC_BY_SA: "CC BY-SA",
     Licence.CC_BY_NC_SA: "CC BY-NC-SA",
+    Licence.CC_BY_ND: "CC BY-ND",
     Licence.ALL_RIGHTS_RESERVED: _l("All rights reserved"),
 }
 STATUS_LABELS = {

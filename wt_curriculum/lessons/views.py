@@ -15,8 +15,8 @@ from ..forms import apply_domain_error
 from ..groepen import ALL_GROEPEN
 from ..organisations import services as organisations
 from ..schoolyears import current_school_year, format_school_year, school_year_choices
+from . import adoption, services
 from . import attachments as files
-from . import services
 from .forms import AttachmentForm, PackageForm, StatusForm
 from .models import Relation
 from .search import DURATIONS, SORTS, filter_options, parse_filters, parse_sort, search_packages
@@ -53,8 +53,60 @@ def package(package_id: int):
         current_year=format_school_year(current_school_year()),
         status_form=StatusForm(), relation_labels=services.RELATION_LABELS,
         sections=sections(services.package_page_sections, db.session, detail, current_user),
-        format_decimal=format_decimal,
+        format_decimal=format_decimal, adopted_from=adoption.adopted_from(db.session, detail.id),
+        adopters=adoption.adopters_of(db.session, detail.id, current_user), adopt_networks=_adopt_networks(detail),
     )
+
+
+def _adopt_networks(detail) -> list[tuple[int, str]] | None:
+    """The networks the user may adopt a published package into (None: no adopting for this user)."""
+    if not current_user.is_authenticated or current_user.role not in AUTHORS or detail.status != "gepubliceerd":
+        return None
+    if current_user.role == Role.NETWORK:
+        return [] if current_user.network_id and current_user.network_id != detail.network_id else None
+    return [(n.id, n.name) for n in organisations.list_networks(db.session) if n.id != detail.network_id]
+
+
+@bp.route("/lespakketten/<int:package_id>/overnemen", methods=["POST"])
+@roles_required(*AUTHORS)
+def adopt(package_id: int):
+    """Copy another network's published package into the user's network, attributed to it."""
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash(_l("Please try again."), "error")
+        return redirect(url_for("lessons.package", package_id=package_id))
+    try:
+        network_id = adoption.adoption_network(current_user, request.form.get("network_id"))
+        copy = adoption.adopt_package(db.session, package_id, current_user, network_id)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("lessons.package", package_id=package_id))
+    db.session.commit()
+    flash(_l("The package has been adopted as a draft of your network. Check it, then publish it."), "success")
+    return redirect(url_for("lessons.package", package_id=copy.id))
+
+
+@bp.route("/lespakketten/<int:package_id>/nieuwe-versie", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def newer_version(package_id: int):
+    """What changed at the source of an adopted package; POST takes it over."""
+    package = services.package_for_edit(db.session, package_id, current_user)
+    source = adoption.adopted_from(db.session, package.id)
+    if source is None:
+        raise NotFound(_l("This package was not adopted from another network."))
+    form = StatusForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            adoption.take_over(db.session, package.id, current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_l("The newer version of the source has been taken over."), "success")
+        return redirect(url_for("lessons.package", package_id=package.id))
+    return render_template("lessons/newer_version.html", package=package, source=source, form=form)
 
 
 @bp.route("/lespakketten/beheer")
@@ -137,6 +189,7 @@ def _save(form, chosen, package=None):
             package = services.create_package(db.session, data, current_user, form.note.data or "",
                                               require_reason=True)
         else:
+            adoption.check_change_allowed(db.session, package, data.licence)
             services.update_package(db.session, package, data, current_user, form.version.data, form.note.data or "",
                                     require_reason=True)
         mismatches = services.main_aim_mismatches(db.session, data.groepen, data.alignments)
