@@ -60,9 +60,12 @@ def adoption_network(user, network_id) -> int:
             raise Forbidden(_l("Your account is not linked to a network."))
         return user.network_id
     try:
-        return int(network_id)
+        value = int(network_id)
     except (TypeError, ValueError):
-        raise ValidationError(_l("Choose the network that adopts the package."), field="network_id") from None
+        value = 0
+    if not 1 <= value <= 2_000_000_000:  # beyond an INTEGER column is no network either
+        raise ValidationError(_l("Choose the network that adopts the package."), field="network_id")
+    return value
 
 
 def adopt_package(session: Session, source_id: int, user, network_id: int) -> LessonPackage:
