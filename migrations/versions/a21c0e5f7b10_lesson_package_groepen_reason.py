@@ -1,7 +1,7 @@
 """lesson_package.groepen_reason: why a package's groepen differ from its main-aim goals' groepen
 
 Revision ID: a21c0e5f7b10
-Revises: dbbfe01cad75
+Revises: 794a1655fd8b
 Create Date: 2026-12-01 23:00:00
 
 A plain ADD COLUMN (no batch): SQLite adds it in place, so the full-text triggers of lesson_package stay.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'a21c0e5f7b10'
-down_revision = 'dbbfe01cad75'
+down_revision = '794a1655fd8b'
 branch_labels = None
 depends_on = None
 

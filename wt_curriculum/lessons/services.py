@@ -40,6 +40,9 @@ RELATION_LABELS = {Relation.CORE: _l("main aim (kern)"), Relation.TOUCHES: _l("t
 MAX_LESSONS = 50
 MIN_MINUTES, MAX_MINUTES = 5, 480
 MAX_LINKS = 20
+# Parts of the search page that other areas add beside the packages: functions (session, query, filters) ->
+# core.hooks.Section or None (oai: outside materials).
+search_sections = Hook("lessons.search_sections")
 
 
 # --- Who may do what ---------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def search():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
                            options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS,
-                           sorts=SORTS, sort=parse_sort(request.args), format_decimal=format_decimal)
+                           sorts=SORTS, sort=parse_sort(request.args), format_decimal=format_decimal,
+                           sections=sections(services.search_sections, db.session, query, filters))
 
 
 @bp.route("/lespakketten/<int:package_id>")
