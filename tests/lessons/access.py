@@ -16,7 +16,16 @@ def prepare(factory, values):
     package_id = make_package(factory.app, values["network_id"], goal_ids)
     draft_id = make_package(factory.app, values["network_id"], goal_ids, title="Concept", status="concept")
     other_id = make_package(factory.app, other_network, goal_ids, title="Ander netwerk")
+    # A copy in the world network of the other network's package (adopted), for the newer-version page.
+    copy_id = make_package(factory.app, values["network_id"], goal_ids, title="Overgenomen kopie", status="concept")
+    from wt_curriculum.extensions import db
+    from wt_curriculum.lessons.models import PackageAdoption
+
+    with factory.app.app_context():
+        db.session.add(PackageAdoption(package_id=copy_id, source_id=other_id, source_snapshot='{"title": "Oud"}'))
+        db.session.commit()
     return {
+        "adopted_copy_id": copy_id,
         "package_id": package_id,
         "draft_package_id": draft_id,
         "other_package_id": other_id,
@@ -26,6 +35,10 @@ def prepare(factory, values):
 
 
 RULES = [
+    # A network coordinator adopts into their own network; admins and editors without naming a network get the
+    # message back on the package page: a redirect either way.
+    only("lessons.adopt", "/lespakketten/{other_package_id}/overnemen", AUTHORS, ok=302, method="POST"),
+    only("lessons.newer_version", "/lespakketten/{adopted_copy_id}/nieuwe-versie", AUTHORS),
     public("lessons.search", "/lespakketten"),
     public("lessons.search", "/lespakketten?q=%22brug%22+OR+*&groep=5"),
     public("lessons.package", "/lespakketten/{package_id}"),

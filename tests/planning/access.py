@@ -44,9 +44,19 @@ def prepare(factory, values):
             db.session.add(CrosswalkLink(goal_id=kd_goal.id, node_id=node.id))
         package = make_package(db.session, "Toegang per kerndoel", values["network_id"], [kd_goal.id])
         plan(db.session, values["school_id"], 2026, 5, package.id)
+        # A package the world school taught in groep 3, with a pending experience to moderate.
+        from datetime import date
+
+        from wt_curriculum.planning.models import Experience
+        b.package("Ervaringspakket", [3, 4], {"AX.S.1": "kern"}, values["network_id"])
+        b.plan(values["school_id"], 2025, 3, "Ervaringspakket", taught_on=date(2026, 3, 1))
+        experience = Experience(package_id=b.packages["Ervaringspakket"].id, school_id=values["school_id"],
+                                groep=3, rating=4, text="Goed", status="pending")
+        db.session.add(experience)
         db.session.commit()
         return {"goal_id": goal.id, "entry_id": entry.id, "remove_entry_id": removable.id,
                 "teacher_groep_entry_id": in_teachers_groep.id, "teacher_own_entry_id": teachers_own.id,
+                "exp_package_id": b.packages["Ervaringspakket"].id, "experience_id": experience.id,
                 "kd_other_school_id": factory.school(network_id=values["network_id"]),
                 "kd_other_network_id": factory.network()}
 
@@ -104,3 +114,12 @@ RULES = [
 ]
 
 RULES.append(only("planning.national", "/dekking/landelijk", ["beheerder", "redacteur"]))
+RULES += [
+    only("planning.add_experience", "/lespakketten/{exp_package_id}/ervaring", (COORD, TEACHER), ok=302,
+         method="POST", data={"groep": "3", "rating": "4", "text": "Leuk"}),
+    only("planning.experiences_to_moderate", "/netwerken/{network_id}/ervaringen", (ADMIN, NETWORK)),
+    only("planning.approve_experience", "/ervaringen/{experience_id}/goedkeuren", (ADMIN, NETWORK), ok=302,
+         method="POST"),
+    only("planning.reject_experience", "/ervaringen/{experience_id}/afwijzen", (ADMIN, NETWORK), ok=302,
+         method="POST"),
+]

@@ -150,7 +150,7 @@ def test_gap_suggestions_greedy_set_cover_with_tie_breaks(app, gaps_case):
     assert [g.code for g in r.gaps] == ["G.S.2", "G.S.3", "G.S.4", "G.S.6"]
     # Delta and Gamma both close G.S.3-4 as kern: Delta has fewer minutes (90 < 120).
     # Then Alpha and Beta both close only G.S.2; Beta serves it as kern, so Beta wins over Alpha.
-    assert [(s.title, s.adds, s.kern, s.minutes) for s in r.suggestions] == [
+    assert [(s.title, s.codes, s.kern, s.minutes) for s in r.suggestions] == [
         ("Delta", ["G.S.3", "G.S.4"], 2, 90), ("Beta", ["G.S.2"], 1, 60)]
     assert [g.code for g in r.left_open] == ["G.S.6"]
 

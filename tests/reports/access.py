@@ -73,6 +73,8 @@ RULES = [
     *_network_rules("/rapporten/netwerken/{network_id}/dekking.pdf?year=2026-2027", ok=JOB),
     *_network_rules("/rapporten/netwerken/{network_id}/dekking.csv?year=2026-2027"),
     *_network_rules("/rapporten/netwerken/{network_id}/dekking.xlsx?year=2026-2027"),
+    *_network_rules("/rapporten/netwerken/{network_id}/gemist.csv?year=2026-2027", "reports.network_missed"),
+    *_network_rules("/rapporten/netwerken/{network_id}/gemist.xlsx?year=2026-2027", "reports.network_missed"),
     # Coverage per kerndoel / doelzin: as the coverage reports; a bad set is a 400 for those who may look.
     *[rule for fmt in ("", ".pdf", ".csv", ".xlsx") for rule in _school_rules(
         f"/rapporten/scholen/{{school_id}}/kerndoelen{fmt}?{KERNDOELEN}", "reports.school_kerndoelen",

@@ -8,6 +8,9 @@ from ..extensions import db
 from ..lessons import services as lessons
 from ..lessons.search import SearchFilters, search_packages
 from ..numbers import MAX_ID
+from ..planning.experiences import package_ratings
+from ..planning.use import package_use
+from ..schoolyears import current_school_year
 from . import schemas
 from .blueprint import bp
 from .responses import paged
@@ -30,13 +33,18 @@ def _goal(g) -> dict:
 @public
 @operation(summary=_l("Lesson packages"), params=(GOAL, GROEP, NETWORK, Q, *PAGING),
            response=schemas.ref("PackageSummary"), paged=True, tag="packages",
-           description=_l("Published lesson packages, best match first when searching (q), else newest first."))
+           description=_l("Published lesson packages, best match first when searching (q), else newest first. "
+                          "`use`: the schools and networks that plan the package this school year, and how "
+                          "often it was marked taught; `rating`: the mean of the approved experiences of "
+                          "teachers (null without)."))
 def packages():
     args = parse_query(packages.operation)
     filters = SearchFilters(goal=args["goal"] or "", groep=args["groep"], network=args["network"])
     result = search_packages(db.session, args["q"] or "", filters, args["page"], args["per_page"])
     hits = result.hits if result.page == args["page"] else []  # past the last page: nothing, not page 1 again
     facts = package_facts(db.session, [h.id for h in hits])
+    use = package_use(db.session, [h.id for h in hits], current_school_year())
+    ratings = package_ratings(db.session, [h.id for h in hits])
     items = []
     for hit in hits:
         fact = facts[hit.id]
@@ -45,7 +53,8 @@ def packages():
             "lesson_count": hit.lesson_count, "minutes_per_lesson": hit.minutes_per_lesson,
             "total_minutes": hit.total_minutes, "licence": fact.licence,
             "network": {"id": fact.network_id, "code": fact.network_code, "name": hit.network_name},
-            "goals": [_goal(g) for g in hit.goals],
+            "goals": [_goal(g) for g in hit.goals], "use": use[hit.id].as_dict(),
+            "rating": ratings[hit.id].as_dict() if ratings[hit.id] else None,
         })
     return paged(items, args["page"], args["per_page"], result.total)
 
@@ -68,4 +77,6 @@ def package(id: int):  # noqa: A002  (the path parameter's name in the API)
         "updated_at": p.updated_at.isoformat(), "goals": [_goal(g) for g in p.goals],
         "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
                         for a in p.attachments],
+        "use": package_use(db.session, [p.id], current_school_year())[p.id].as_dict(),
+        "rating": rating.as_dict() if (rating := package_ratings(db.session, [p.id])[p.id]) else None,
     })

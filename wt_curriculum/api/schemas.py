@@ -57,10 +57,13 @@ SCHEMAS = {
                                                      "relation": RELATION})},
     }),
     "AlignedGoal": _obj({"code": STR, "title": STR, "relation": RELATION, "status": GOAL_STATUS}),
+    "PackageUse": _obj({"schools": INT, "networks": INT, "taught": INT}),
+    "PackageRating": _obj({"average": {"type": "number"}, "count": INT}),
     "PackageSummary": _obj({
         "id": INT, "title": STR, "summary": STR, "groepen": GROEPEN, "lesson_count": INT,
         "minutes_per_lesson": INT, "total_minutes": INT, "licence": STR, "network": NETWORK_REF,
-        "goals": {"type": "array", "items": ref("AlignedGoal")},
+        "goals": {"type": "array", "items": ref("AlignedGoal")}, "use": ref("PackageUse"),
+        "rating": _nullable(ref("PackageRating")),
     }),
     "Package": _obj({
         "id": INT, "title": STR, "summary": STR, "description_html": STR, "groepen": GROEPEN,
@@ -71,6 +74,7 @@ SCHEMAS = {
         "goals": {"type": "array", "items": ref("AlignedGoal")},
         "attachments": {"type": "array", "items": _obj({"id": INT, "filename": STR, "content_type": STR,
                                                         "size": INT})},
+        "use": ref("PackageUse"), "rating": _nullable(ref("PackageRating")),
     }),
     "Network": _obj({"id": INT, "code": NETWORK_CODE, "name": STR, "region": STR}),
     "School": _obj({"id": INT, "code": SCHOOL_CODE, "name": STR,

@@ -22,7 +22,8 @@ from .models import ContentGeneration
 
 WATCHED_TABLES = {
     "domain", "strand", "goal", "framework_release", "lesson_package", "alignment", "attachment", "network",
-    "school", "reference_framework", "reference_node", "crosswalk_link",
+    "school", "reference_framework", "reference_node", "crosswalk_link", "package_experience",
+    "package_adoption",
 }
 CSRF_MARKER = "\x1ecsrf-token\x1e"
 MAX_PAGES = 500
@@ -85,8 +86,12 @@ def _store() -> PageStore:
     return store
 
 
-def cached_for_anonymous(view):
-    """Serve the page from the cache for anonymous visitors while nothing it shows has changed."""
+def cached_for_anonymous(view=None, *, plans: bool = False):
+    """Serve the page from the cache for anonymous visitors while nothing it shows has changed. With
+    `plans=True` (`@cached_for_anonymous(plans=True)`) a change to any year plan renews the page as well (a page
+    that shows how many schools plan something)."""
+    if view is None:
+        return lambda v: cached_for_anonymous(v, plans=plans)
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -95,7 +100,7 @@ def cached_for_anonymous(view):
             return view(*args, **kwargs)
         from flask_babel import get_locale
 
-        generation = current_generation()
+        generation = current_generations() if plans else current_generation()
         key = (request.endpoint, request.full_path, str(get_locale()))
         store = _store()
         html = store.get(key, generation) if generation is not None else None

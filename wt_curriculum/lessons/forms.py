@@ -74,6 +74,8 @@ class PackageForm(VersionedForm):
     links = TextAreaField(_l("Links"), validators=[_links])
     network_id = SelectField(_l("Network"), coerce=lambda v: whole_or_none(str(v), 1),
                              validate_choice=False)
+    groepen_reason = StringField(_l("Why do the groepen differ from those of the main aim?"),
+                                 validators=[Length(max=500, message=_l("At most %(max)d characters."))])
     note = StringField(_l("What did you change? (for the history)"),
                        validators=[Length(max=500, message=_l("At most %(max)d characters."))])
     goal_query = StringField(_l("Find learning goals by code or words"),

@@ -26,6 +26,7 @@ class Licence(StrEnum):
     CC_BY = "CC-BY"
     CC_BY_SA = "CC-BY-SA"
     CC_BY_NC_SA = "CC-BY-NC-SA"
+    CC_BY_ND = "CC-BY-ND"
     ALL_RIGHTS_RESERVED = "ARR"
 
 
@@ -47,6 +48,8 @@ class LessonPackage(db.Model):
     licence: Mapped[str] = mapped_column(String(20), default=Licence.CC_BY_SA)
     links: Mapped[str] = mapped_column(Text, default="")  # one URL per line
     status: Mapped[str] = mapped_column(String(14), default=PackageStatus.DRAFT, index=True)
+    # Why the package's groepen differ from those of its main-aim goals (asked when they do).
+    groepen_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     published_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -99,3 +102,18 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     package: Mapped[LessonPackage] = relationship(back_populates="attachments", lazy="raise_on_sql")
+
+
+class PackageAdoption(db.Model):
+    """A package copied from another network's package (its source), with the source's state when it was copied
+    or last taken over, so that a newer version of the source can be shown as a diff and taken over."""
+
+    __tablename__ = "package_adoption"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("lesson_package.id", ondelete="CASCADE"), unique=True)
+    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lesson_package.id", ondelete="SET NULL"),
+                                                     index=True)
+    source_snapshot: Mapped[str] = mapped_column(Text, default="{}")  # JSON of the source's package_snapshot
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

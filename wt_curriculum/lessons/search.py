@@ -12,10 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
+from ..core.hooks import Hook
 from ..groepen import ALL_GROEPEN, bit, label
 from ..numbers import whole_or_none
 from ..objectives.models import Domain, Goal, Strand
 from ..organisations.models import Network
+from ..schoolyears import current_school_year
 from .models import Alignment, LessonPackage, Licence, PackageStatus
 from .services import LICENCE_LABELS, AlignedGoal, aligned_goals
 
@@ -38,6 +40,27 @@ DURATIONS = {
     "3-6u": (_l("3 to 6 hours"), 181, 360),
     "meer": (_l("more than 6 hours"), 361, None),
 }
+
+
+# How packages are used is known to the planning area: it registers a function (school year) -> a subquery with
+# the columns package_id, schools, networks, taught. Sorting and filtering by use join that subquery.
+package_use_source = Hook("lessons.package_use_source")
+
+# The rating of packages (the planning area's moderated experiences): a function () -> a subquery with the
+# columns package_id, rating (the mean), ratings (how many).
+package_rating_source = Hook("lessons.package_rating_source")
+
+# Orders of the results: key -> label ('' = best match first when searching, else newest first).
+SORTS = {
+    "": _l("Best match / newest"),
+    "gebruik": _l("Most used this school year"),
+    "waardering": _l("Best rated"),
+}
+
+
+def parse_sort(args) -> str:
+    value = (args.get("sort") or "").strip()
+    return value if value in SORTS else ""
 
 
 def search_terms(text: str) -> list[str]:
@@ -70,10 +93,12 @@ class SearchFilters:
     network: int | None = None  # network id
     licence: str = ""
     duration: str = ""  # a key of DURATIONS
+    min_schools: int | None = None  # planned by at least this many schools this school year
 
     @property
     def active(self) -> bool:
-        return any((self.domain, self.strand, self.goal, self.groep, self.network, self.licence, self.duration))
+        return any((self.domain, self.strand, self.goal, self.groep, self.network, self.licence, self.duration,
+                    self.min_schools))
 
 
 @dataclass
@@ -89,6 +114,8 @@ class SearchHit:
     licence_label: str
     goals: list[AlignedGoal] = field(default_factory=list)
     matched_codes: set[str] = field(default_factory=set)  # the goals that the goal filters matched
+    schools: int | None = None  # schools planning it this school year (when sorted or filtered by use)
+    rating: float | None = None  # mean of the approved experiences (when sorted by rating)
 
 
 @dataclass
@@ -139,18 +166,31 @@ def _goal_conditions(filters: SearchFilters):
 
 
 def search_packages(session: Session, query: str, filters: SearchFilters | None = None, page: int = 1,
-                    per_page: int = 25) -> SearchResult:
-    """Published packages matching the text and filters, best match first, one page of them.
+                    per_page: int = 25, sort: str = "") -> SearchResult:
+    """Published packages matching the text and filters, best match first (or, with sort="gebruik", the ones
+    most schools plan this school year first), one page of them.
 
     Runs three queries whatever the page size: the count, the page, and the goals of the page.
     """
     filters = filters or SearchFilters()
     terms = search_terms(query)
+    use = None
+    if sort == "gebruik" or filters.min_schools:
+        use = next(iter(package_use_source(current_school_year())), None)
+    schools = func.coalesce(use.c.schools, 0) if use is not None else literal_column("NULL")
+    rating = next(iter(package_rating_source()), None) if sort == "waardering" else None
     statement = (
-        select(LessonPackage, Network.name)
+        select(LessonPackage, Network.name, schools.label("schools"),
+               (rating.c.rating if rating is not None else literal_column("NULL")).label("rating"))
         .join(Network, Network.id == LessonPackage.network_id)
         .where(LessonPackage.status == PackageStatus.PUBLISHED)
     )
+    if use is not None:
+        statement = statement.outerjoin(use, use.c.package_id == LessonPackage.id)
+        if filters.min_schools:
+            statement = statement.where(schools >= filters.min_schools)
+    if rating is not None:
+        statement = statement.outerjoin(rating, rating.c.package_id == LessonPackage.id)
     matches = None
     if terms:
         matches = _text_matches(session, terms)
@@ -181,19 +221,24 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     order = [matches.c.rank.desc()] if matches is not None else [LessonPackage.published_at.desc()]
+    if sort == "gebruik" and use is not None:
+        order = [schools.desc(), *order]
+    if rating is not None:
+        order = [func.coalesce(rating.c.rating, 0).desc(), func.coalesce(rating.c.ratings, 0).desc(), *order]
     rows = session.execute(
         statement.order_by(*order, LessonPackage.title, LessonPackage.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    goals = aligned_goals(session, [package.id for package, _ in rows])
+    goals = aligned_goals(session, [row[0].id for row in rows])
     hits = []
-    for package, network_name in rows:
+    for package, network_name, school_count, mean_rating in rows:
         package_goals = goals[package.id]
         hits.append(SearchHit(
             id=package.id, title=package.title, summary=package.summary, groepen_label=label(package.groepen),
             lesson_count=package.lesson_count, minutes_per_lesson=package.minutes_per_lesson,
             total_minutes=package.total_minutes, network_name=network_name,
             licence_label=LICENCE_LABELS.get(package.licence, package.licence), goals=package_goals,
-            matched_codes=_matched_codes(package_goals, filters),
+            matched_codes=_matched_codes(package_goals, filters), schools=school_count,
+            rating=float(mean_rating) if mean_rating is not None else None,
         ))
     return SearchResult(hits, total, page, per_page, pages, terms)
 
@@ -243,5 +288,6 @@ def parse_filters(args) -> SearchFilters:
         network=whole_or_none(args.get("network"), 1),
         licence=(args.get("licence") or "").strip()[:20],
         duration=(args.get("duration") or "").strip()[:10],
+        min_schools=whole_or_none(args.get("gebruik"), 1, 100_000),
     )
 

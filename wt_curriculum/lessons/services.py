@@ -12,7 +12,7 @@ from ..auth.models import Role
 from ..core.hooks import Hook, Section
 from ..core.services import FieldDiff, diff_snapshots, record_audit, record_revision, revisions_for
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
-from ..groepen import ALL_GROEPEN, label, to_mask
+from ..groepen import ALL_GROEPEN, from_mask, label, to_mask
 from ..objectives import services as objectives
 from ..objectives.models import Domain, Goal, GoalStatus, Strand
 from ..organisations import services as organisations
@@ -21,10 +21,14 @@ from . import attachments as files
 from .markdown import render_markdown
 from .models import Alignment, Attachment, LessonPackage, Licence, PackageStatus, Relation
 
+# The package page shows sections of higher areas (planning: how many schools plan the package).
+package_page_sections = Hook("lessons.package_page_sections")
+
 LICENCE_LABELS = {
     Licence.CC_BY: "CC BY",
     Licence.CC_BY_SA: "CC BY-SA",
     Licence.CC_BY_NC_SA: "CC BY-NC-SA",
+    Licence.CC_BY_ND: "CC BY-ND",
     Licence.ALL_RIGHTS_RESERVED: _l("All rights reserved"),
 }
 STATUS_LABELS = {
@@ -118,6 +122,7 @@ class PackageDetail:
     goals: list[AlignedGoal] = field(default_factory=list)
     attachments: list[AttachmentInfo] = field(default_factory=list)
     can_edit: bool = False
+    groepen_reason: str = ""  # why the groepen differ from the main aim's (given when saving)
 
 
 def split_list(text: str, separator: str) -> list[str]:
@@ -167,7 +172,48 @@ def package_detail(session: Session, package_id: int, user) -> PackageDetail:
         goals=aligned_goals(session, [package.id])[package.id],
         attachments=[AttachmentInfo(*a) for a in attachments],
         can_edit=can_edit_network_packages(user, package.network_id),
+        groepen_reason=package.groepen_reason,
     )
+
+
+@dataclass
+class RetiredAimPackage:
+    """A package (draft or published) with a main-aim goal that was retired: its network should look at it."""
+
+    id: int
+    title: str
+    status: str
+    network_name: str
+    retired: list[str]  # codes of the retired main-aim goals
+    main_aims: int  # all its main-aim goals
+
+    @property
+    def no_main_aim_left(self) -> bool:
+        return len(self.retired) == self.main_aims
+
+
+def packages_with_retired_main_aims(session: Session, network_id: int | None = None) -> list[RetiredAimPackage]:
+    """Packages that are not withdrawn and have a retired main-aim goal, of one network (or all), those with
+    no published main aim left first, then by title. One query."""
+    query = (
+        select(LessonPackage.id, LessonPackage.title, LessonPackage.status, Network.name, Goal.code, Goal.status)
+        .join(Network, Network.id == LessonPackage.network_id)
+        .join(Alignment, Alignment.package_id == LessonPackage.id).join(Goal, Goal.id == Alignment.goal_id)
+        .where(LessonPackage.status != PackageStatus.WITHDRAWN, Alignment.relation == Relation.CORE,
+               LessonPackage.id.in_(
+                   select(Alignment.package_id).join(Goal, Goal.id == Alignment.goal_id)
+                   .where(Alignment.relation == Relation.CORE, Goal.status == GoalStatus.RETIRED)))
+        .order_by(LessonPackage.id, Goal.code)
+    )
+    if network_id is not None:
+        query = query.where(LessonPackage.network_id == network_id)
+    found: dict[int, RetiredAimPackage] = {}
+    for pid, title, status, network_name, code, goal_status in session.execute(query):
+        item = found.setdefault(pid, RetiredAimPackage(pid, title, status, network_name, [], 0))
+        item.main_aims += 1
+        if goal_status == GoalStatus.RETIRED:
+            item.retired.append(code)
+    return sorted(found.values(), key=lambda p: (not p.no_main_aim_left, p.title.lower(), p.id))
 
 
 @dataclass
@@ -268,6 +314,38 @@ class PackageData:
     links: str
     network_id: int | None
     alignments: list[tuple[int, str]]  # (goal id, kern|raakt)
+    groepen_reason: str = ""  # why the groepen differ from the main-aim goals' groepen, when they do
+
+
+@dataclass
+class MismatchedAim:
+    """A main-aim goal meant for none of the package's groepen."""
+
+    code: str
+    title: str
+    groepen: list[int]
+
+    @property
+    def groepen_label(self) -> str:
+        return label(self.groepen)
+
+
+def main_aim_mismatches(session: Session, groepen: list[int], alignments: list[tuple[int, str]]) -> list[MismatchedAim]:
+    """The main-aim (kern) goals that are meant for none of `groepen`: a package for groep 5-6 whose main aim
+    is meant for groep 7-8. One query."""
+    kern_ids = [goal_id for goal_id, relation in alignments if relation == Relation.CORE]
+    if not kern_ids or not groepen:
+        return []
+    mask = to_mask(g for g in groepen if g in ALL_GROEPEN)
+    return [MismatchedAim(code, title, from_mask(goal_mask)) for code, title, goal_mask in session.execute(
+        select(Goal.code, Goal.title, Goal.groepen_mask)
+        .where(Goal.id.in_(kern_ids), Goal.groepen_mask.op("&")(mask) == 0).order_by(Goal.code))]
+
+
+def mismatch_message(groepen: list[int], mismatches: list[MismatchedAim]):
+    goals = [_l("%(code)s (groep %(groepen)s)", code=m.code, groepen=m.groepen_label) for m in mismatches]
+    return _l("This package is for groep %(groepen)s, but its main aim %(goals)s is meant for other groepen.",
+              groepen=label(groepen), goals=", ".join(str(g) for g in goals))
 
 
 def parse_links(text: str) -> list[str]:
@@ -289,7 +367,8 @@ def _clean_list(text: str, separator: str) -> str:
     return (", " if separator == "," else "\n").join(split_list(text, separator))
 
 
-def _validate(session: Session, data: PackageData, user, existing_goal_ids=frozenset()) -> None:
+def _validate(session: Session, data: PackageData, user, existing_goal_ids=frozenset(),
+              require_reason: bool = False) -> None:
     if not (data.title or "").strip():
         raise ValidationError(_l("Give the package a title."), field="title")
     if not data.groepen or any(g not in ALL_GROEPEN for g in data.groepen):
@@ -319,6 +398,15 @@ def _validate(session: Session, data: PackageData, user, existing_goal_ids=froze
         # A goal retired after it was chosen stays (flagged); new choices must be published goals.
         if goal is None or (goal.status != GoalStatus.PUBLISHED and goal_id not in existing_goal_ids):
             raise ValidationError(_l("Only published learning goals can be chosen."), field="goals")
+    if len(data.groepen_reason or "") > 500:
+        raise ValidationError(_l("At most %(max)d characters.", max=500), field="groepen_reason")
+    mismatches = main_aim_mismatches(session, data.groepen, data.alignments)
+    if require_reason and mismatches and not (data.groepen_reason or "").strip():
+        raise ValidationError(
+            _l("%(problem)s Give a reason to save it anyway, or change the groepen or the main aim.",
+               problem=mismatch_message(data.groepen, mismatches)), field="groepen_reason")
+    if not mismatches:
+        data.groepen_reason = ""  # a reason only where there is something to explain
 
 
 def _apply(package: LessonPackage, data: PackageData) -> None:
@@ -334,6 +422,7 @@ def _apply(package: LessonPackage, data: PackageData) -> None:
     package.licence = data.licence
     package.links = "\n".join(parse_links(data.links))
     package.network_id = data.network_id
+    package.groepen_reason = (data.groepen_reason or "").strip()
     wanted = dict(data.alignments)
     # Update in place: deleting and re-adding the same goal in one flush would break the unique key.
     for alignment in list(package.alignments):
@@ -355,13 +444,15 @@ def package_snapshot(session: Session, package: LessonPackage) -> dict:
         "minutes_per_lesson": package.minutes_per_lesson, "materials": package.materials,
         "keywords": package.keywords, "authors": package.authors, "licence": package.licence,
         "links": package.links, "network": session.scalar(select(Network.code).where(Network.id == package.network_id)),
-        "status": package.status, "goals": goals,
+        "status": package.status, "goals": goals, "groepen_reason": package.groepen_reason,
     }
 
 
-def create_package(session: Session, data: PackageData, user, note: str = "") -> LessonPackage:
-    """A new draft package of data.network_id, with its alignments and a first revision."""
-    _validate(session, data, user)
+def create_package(session: Session, data: PackageData, user, note: str = "",
+                   require_reason: bool = False) -> LessonPackage:
+    """A new draft package of data.network_id, with its alignments and a first revision. With
+    `require_reason` (the package form), groepen that miss a main aim's groepen need data.groepen_reason."""
+    _validate(session, data, user, require_reason=require_reason)
     package = LessonPackage(uuid=str(uuid_module.uuid4()), status=PackageStatus.DRAFT, alignments=[])
     _apply(package, data)
     session.add(package)
@@ -382,12 +473,13 @@ def _check_version(package: LessonPackage, expected_version) -> None:
 
 
 def update_package(session: Session, package: LessonPackage, data: PackageData, user, expected_version,
-                   note: str = "") -> LessonPackage:
+                   note: str = "", require_reason: bool = False) -> LessonPackage:
     """Save an author's changes, refusing them (Conflict) when the package changed since the form was opened."""
     if not can_edit_network_packages(user, package.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
     _check_version(package, expected_version)
-    _validate(session, data, user, existing_goal_ids={a.goal_id for a in package.alignments})
+    _validate(session, data, user, existing_goal_ids={a.goal_id for a in package.alignments},
+              require_reason=require_reason)
     _apply(package, data)
     package.updated_at = datetime.now(UTC)  # always UPDATE the row, so that the version moves on
     session.flush()

@@ -1,5 +1,8 @@
 """Lesson package pages: search, package page, authoring, history, attachments."""
+from types import SimpleNamespace
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,11 +20,11 @@ from ..groepen import ALL_GROEPEN
 from ..numbers import MAX_PAGE, query_whole, whole_or_none
 from ..organisations import services as organisations
 from ..schoolyears import current_school_year, format_school_year, school_year_choices
+from . import adoption, services
 from . import attachments as files
-from . import services
 from .forms import AttachmentForm, PackageForm, StatusForm
 from .models import PackageStatus, Relation
-from .search import DURATIONS, filter_options, parse_filters, search_packages
+from .search import DURATIONS, SORTS, filter_options, parse_filters, parse_sort, search_packages
 
 bp = Blueprint("lessons", __name__)
 AUTHORS = (Role.ADMIN, Role.EDITOR, Role.NETWORK)
@@ -30,35 +33,39 @@ PLANNERS = (Role.COORDINATOR, Role.TEACHER)
 
 @bp.route("/lespakketten")
 @public
-@cached_for_anonymous
+@cached_for_anonymous(plans=True)
 def search():
     def render() -> str:
         query = request.args.get("q", "")[:200]
         filters = parse_filters(request.args)
         result = search_packages(db.session, query, filters, query_whole("page", 1, high=MAX_PAGE),
-                                 current_app.config["ITEMS_PER_PAGE"])
+                                 current_app.config["ITEMS_PER_PAGE"], sort=parse_sort(request.args))
         args = {k: v for k, v in request.args.items() if k != "page" and v}
         return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
                                options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS,
+                               sorts=SORTS, sort=parse_sort(request.args), format_decimal=format_decimal,
                                sections=sections(services.search_sections, db.session, query, filters))
 
     # The results are the same for everyone; only authors see two more links: cached per query and that.
     # (Search sections, e.g. outside materials, must not depend on the viewer either.)
     author = current_user.is_authenticated and current_user.role in AUTHORS
-    blocks = fragments.cached_blocks("search", (sorted(request.args.items(multi=True)), author), render)
+    # plans=True: the hits show use counts, which follow the plans.
+    blocks = fragments.cached_blocks("search", (sorted(request.args.items(multi=True)), author), render,
+                                     plans=True)
     return render_template("core/cached_page.html", blocks=blocks)
 
 
 @bp.route("/lespakketten/<int:package_id>")
 @public
-@cached_for_anonymous
+@cached_for_anonymous(plans=True)
 def package(package_id: int):
     def render() -> fragments.Fragment:
         detail = services.package_detail(db.session, package_id, current_user)
         html = render_template("lessons/_package_body.html", package=detail,
                                relation_labels=services.RELATION_LABELS)
         return fragments.Fragment(html, {"id": detail.id, "title": detail.title, "status": detail.status,
-                                         "network_id": detail.network_id, "groepen": detail.groepen})
+                                         "network_id": detail.network_id, "groepen": detail.groepen,
+                                         "licence": detail.licence})
 
     # The body is the same for everyone who may see the package: cached and shared by anonymous and
     # logged-in visitors; the edit buttons and the plan form are put in per request.
@@ -69,11 +76,67 @@ def package(package_id: int):
         raise NotFound(_l("This lesson package does not exist."))  # a draft cached for someone who may see it
     can_plan = (current_user.is_authenticated and current_user.role in PLANNERS
                 and package["status"] == PackageStatus.PUBLISHED)
+    package_view = SimpleNamespace(**package)  # what the per-viewer parts read: id, status, network, licence
     return render_template(
         "lessons/package.html", fragment=fragment, package=package, can_plan=can_plan, groepen=ALL_GROEPEN,
         school_years=school_year_choices(), current_year=format_school_year(current_school_year()),
         status_form=StatusForm(),
+        adopted_from=adoption.adopted_from(db.session, package["id"]),
+        adopters=adoption.adopters_of(db.session, package["id"], current_user),
+        adopt_networks=_adopt_networks(package_view),
+        sections=sections(services.package_page_sections, db.session, package_view, current_user),
     )
+
+
+def _adopt_networks(detail) -> list[tuple[int, str]] | None:
+    """The networks the user may adopt a published package into (None: no adopting for this user)."""
+    if not current_user.is_authenticated or current_user.role not in AUTHORS or detail.status != "gepubliceerd":
+        return None
+    if current_user.role == Role.NETWORK:
+        return [] if current_user.network_id and current_user.network_id != detail.network_id else None
+    return [(n.id, n.name) for n in organisations.list_networks(db.session) if n.id != detail.network_id]
+
+
+@bp.route("/lespakketten/<int:package_id>/overnemen", methods=["POST"])
+@roles_required(*AUTHORS)
+def adopt(package_id: int):
+    """Copy another network's published package into the user's network, attributed to it."""
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash(_l("Please try again."), "error")
+        return redirect(url_for("lessons.package", package_id=package_id))
+    try:
+        network_id = adoption.adoption_network(current_user, request.form.get("network_id"))
+        copy = adoption.adopt_package(db.session, package_id, current_user, network_id)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("lessons.package", package_id=package_id))
+    db.session.commit()
+    flash(_l("The package has been adopted as a draft of your network. Check it, then publish it."), "success")
+    return redirect(url_for("lessons.package", package_id=copy.id))
+
+
+@bp.route("/lespakketten/<int:package_id>/nieuwe-versie", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def newer_version(package_id: int):
+    """What changed at the source of an adopted package; POST takes it over."""
+    package = services.package_for_edit(db.session, package_id, current_user)
+    source = adoption.adopted_from(db.session, package.id)
+    if source is None:
+        raise NotFound(_l("This package was not adopted from another network."))
+    form = StatusForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            adoption.take_over(db.session, package.id, current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_l("The newer version of the source has been taken over."), "success")
+        return redirect(url_for("lessons.package", package_id=package.id))
+    return render_template("lessons/newer_version.html", package=package, source=source, form=form)
 
 
 @bp.route("/lespakketten/beheer")
@@ -81,7 +144,9 @@ def package(package_id: int):
 def manage():
     listing = services.packages_for_author(db.session, current_user, query_whole("page", 1, high=MAX_PAGE),
                                            current_app.config["ITEMS_PER_PAGE"])
-    return render_template("lessons/manage.html", listing=listing)
+    network_id = current_user.network_id if current_user.role == Role.NETWORK else None
+    return render_template("lessons/manage.html", listing=listing,
+                           retired_aims=services.packages_with_retired_main_aims(db.session, network_id))
 
 
 # --- The package form with its goal picker ---------------------------------------------------
@@ -124,6 +189,7 @@ def _package_data(form: PackageForm, chosen, package=None) -> services.PackageDa
         minutes_per_lesson=form.minutes_per_lesson.data, materials=form.materials.data or "",
         keywords=form.keywords.data or "", authors=form.authors.data or "", licence=form.licence.data or "",
         links=form.links.data or "", network_id=network_id, alignments=chosen,
+        groepen_reason=form.groepen_reason.data or "",
     )
 
 
@@ -153,15 +219,22 @@ def _save(form, chosen, package=None):
     try:
         if package is None:
             use_submission(db.session, form.submission.data)  # a double submit makes one package (409)
-            package = services.create_package(db.session, data, current_user, form.note.data or "")
+            package = services.create_package(db.session, data, current_user, form.note.data or "",
+                                              require_reason=True)
         else:
-            services.update_package(db.session, package, data, current_user, form.version.data, form.note.data or "")
+            adoption.check_change_allowed(db.session, package, data.licence)
+            services.update_package(db.session, package, data, current_user, form.version.data, form.note.data or "",
+                                    require_reason=True)
+        mismatches = services.main_aim_mismatches(db.session, data.groepen, data.alignments)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise Conflict(_l("Someone else saved this package at the same moment. Your changes have not been saved: "
                           "open the package again and make your change again.")) from None
     flash(_l("The lesson package has been saved."), "success")
+    if mismatches:
+        flash(_l("%(problem)s Your reason: %(reason)s", problem=services.mismatch_message(data.groepen, mismatches),
+                 reason=data.groepen_reason.strip()), "warning")
     return redirect(url_for("lessons.package", package_id=package.id))
 
 

@@ -18,6 +18,7 @@ Each function runs a small fixed number of queries whatever the number of
 schools, goals or plan rows: the plan rows are aggregated in SQL, and only
 the needed columns are selected.
 """
+import re
 import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -190,13 +191,19 @@ def _framework(session: Session, retired_if_planned=None):
     if retired_if_planned is not None:
         condition = or_(condition, and_(Goal.status == GoalStatus.RETIRED, Goal.id.in_(retired_if_planned)))
     return session.execute(
-        select(Goal.id, Goal.code, Goal.title, Goal.status, Goal.groepen_mask,
+        select(Goal.id, Goal.code, Goal.title, Goal.status, Goal.groepen_mask, Goal.position,
                Strand.id.label("strand_id"), Strand.code.label("strand_code"), Strand.title.label("strand_title"),
                Domain.id.label("domain_id"), Domain.code.label("domain_code"), Domain.title.label("domain_title"))
         .join(Strand, Strand.id == Goal.strand_id).join(Domain, Domain.id == Strand.domain_id)
         .where(condition)
         .order_by(Domain.position, Domain.code, Strand.position, Strand.code, Goal.position, Goal.code)
     ).all()
+
+
+def natural_key(code: str) -> tuple:
+    """DG.3.2 before DG.3.10: the numbers in a code compare as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", code) if part)
 
 
 def _group(rows, make_goal) -> list[DomainCoverage]:
@@ -297,7 +304,10 @@ class NetworkCoverage:
     strands: list[StrandInfo]
     schools: list[SchoolInNetwork]
     median: float | None  # median share of the schools that have a plan for the year
-    most_missed: list[MissedGoal]
+    most_missed: list[MissedGoal]  # every goal missed by at least one school with a plan, most missed first
+
+    def most_missed_top(self, n: int = 10) -> list[MissedGoal]:
+        return self.most_missed[:n]
 
     @property
     def year_label(self) -> str:
@@ -337,8 +347,10 @@ def network_coverage_query(network_id: int, year: int):
     )
 
 
-def network_coverage(session: Session, network_id: int, year: int, most_missed: int = 10) -> NetworkCoverage:
-    """Schools x strands of one network (share of goals covered), the goals most schools miss, and each
+def network_coverage(session: Session, network_id: int, year: int,
+                     most_missed: int | None = None) -> NetworkCoverage:
+    """Schools x strands of one network (share of goals covered), the goals schools miss (all of them, most
+    missed first, in framework order within equal counts; `most_missed` cuts the list), and each
     school against the network median. Schools without any plan for the year are shown as such and left
     out of the median and the counts. Four queries, whatever the size of the network."""
     network = session.get(Network, network_id)
@@ -377,11 +389,15 @@ def network_coverage(session: Session, network_id: int, year: int, most_missed: 
     for r in rows:
         r.median = median
     counted = len([r for r in rows if r.has_plan])
+    # Framework order: strands as the framework lists them, within a strand by position, then by code with
+    # its numbers compared as numbers.
+    strand_order = {sid: i for i, sid in enumerate(strands)}
+    in_order = sorted(goals, key=lambda r: (strand_order[r.strand_id], r.position, natural_key(r.code)))
     missed = [MissedGoal(r.id, r.code, r.title, r.strand_code, counted - per_goal.get(r.id, 0), counted)
-              for r in goals if counted - per_goal.get(r.id, 0) > 0]
-    missed.sort(key=lambda m: (-m.missing, m.code))
+              for r in in_order if counted - per_goal.get(r.id, 0) > 0]
+    missed.sort(key=lambda m: -m.missing)  # stable: framework order within equal counts
     return NetworkCoverage(network.id, network.name, year, list(strands.values()), rows, median,
-                           missed[:most_missed])
+                           missed if most_missed is None else missed[:most_missed])
 
 
 # --- One cohort --------------------------------------------------------------------------------
@@ -494,6 +510,14 @@ class GoalBrief:
     id: int
     code: str
     title: str
+    groepen: list[int] = field(default_factory=list)  # the groepen the goal is meant for
+
+
+@dataclass
+class AddedGoal:
+    code: str
+    title: str
+    kern: bool  # the suggested package serves this goal as its main aim
 
 
 @dataclass
@@ -502,8 +526,19 @@ class Suggestion:
     title: str
     minutes: int
     groepen: list[int]
-    adds: list[str]  # codes of the gaps this package closes that earlier suggestions did not
-    kern: int  # how many of those it serves as its main aim
+    groep: int  # the groep to plan it in
+    adds: list[AddedGoal]  # the gaps this package closes that earlier suggestions did not
+    network_name: str
+    own_network: bool  # the package comes from the school's own network
+    schools: int  # schools (of any network) that plan it in this school year
+
+    @property
+    def kern(self) -> int:
+        return sum(1 for a in self.adds if a.kern)
+
+    @property
+    def codes(self) -> list[str]:
+        return [a.code for a in self.adds]
 
 
 @dataclass
@@ -511,68 +546,100 @@ class GapReport:
     school_id: int
     school_name: str
     year: int
-    groep: int
+    groep: int | None  # None: all groepen at once
     gaps: list[GoalBrief]
     suggestions: list[Suggestion]
-    left_open: list[GoalBrief]  # gaps no published package for this groep closes
+    left_open: list[GoalBrief]  # gaps no published package closes
 
     @property
     def year_label(self) -> str:
         return format_school_year(self.year)
 
 
-def gap_suggestions(session: Session, school_id: int, year: int, groep: int) -> GapReport:
-    """The published goals meant for `groep` that the school's plan does not cover in that groep, and the
-    fewest published packages meant for the groep that close the most of them (greedy set cover).
-
-    Each round picks the package that closes the most remaining gaps; ties go to the package serving more
-    of them as kern, then to fewer minutes in total, then to the title (then the id). Four queries."""
-    school = get_school(session, school_id)
-    covered_here = (
-        select(Alignment.goal_id).join(PlanEntry, PlanEntry.package_id == Alignment.package_id)
-        .where(PlanEntry.school_id == school_id, PlanEntry.school_year == year, PlanEntry.groep == groep)
+def _covered_in_year(school_id: int, year: int):
+    """Goal ids the school covers in the school year: planned in one of the groepen the goal is meant for
+    (the rule of school coverage)."""
+    groep_bit = literal(1).op("<<")(PlanEntry.groep - 1)
+    return (
+        select(Alignment.goal_id)
+        .join(PlanEntry, PlanEntry.package_id == Alignment.package_id)
+        .join(Goal, Goal.id == Alignment.goal_id)
+        .where(PlanEntry.school_id == school_id, PlanEntry.school_year == year,
+               Goal.groepen_mask.op("&")(groep_bit) != 0)
     )
-    is_gap = (Goal.status == GoalStatus.PUBLISHED, Goal.groepen_mask.op("&")(bit(groep)) != 0,
-              Goal.id.not_in(covered_here))
-    gaps = [GoalBrief(r.id, r.code, r.title) for r in session.execute(
-        select(Goal.id, Goal.code, Goal.title).join(Strand, Strand.id == Goal.strand_id)
+
+
+def gap_suggestions(session: Session, school_id: int, year: int, groep: int | None = None) -> GapReport:
+    """The gaps of a school year and the fewest published packages that close the most of them.
+
+    A gap is a published goal that the school does not cover in the year: not planned in any of the groepen
+    it is meant for (so a goal for groep 3-4 planned in groep 4 is no gap in groep 3). With `groep`, only
+    the gaps meant for that groep, and packages meant for it; without, every groep at once, each suggestion
+    naming the groep to plan it in. Packages already anywhere in the school year's plan are never
+    suggested; packages of every network are.
+
+    Greedy set cover: each round picks the (package, groep) that closes the most remaining gaps; ties go to
+    the school's own network, then to the package more schools plan this year, then to more main-aim (kern)
+    goals, then to fewer minutes, the title, the id, the lower groep. Four queries."""
+    school = get_school(session, school_id)
+    is_gap = [Goal.status == GoalStatus.PUBLISHED, Goal.id.not_in(_covered_in_year(school_id, year))]
+    if groep is not None:
+        is_gap.append(Goal.groepen_mask.op("&")(bit(groep)) != 0)
+    gaps = [GoalBrief(r.id, r.code, r.title, from_mask(r.groepen_mask)) for r in session.execute(
+        select(Goal.id, Goal.code, Goal.title, Goal.groepen_mask).join(Strand, Strand.id == Goal.strand_id)
         .join(Domain, Domain.id == Strand.domain_id).where(*is_gap)
         .order_by(Domain.position, Domain.code, Strand.position, Strand.code, Goal.position, Goal.code))]
-    already_planned = select(PlanEntry.package_id).where(
-        PlanEntry.school_id == school_id, PlanEntry.school_year == year, PlanEntry.groep == groep)
+    in_year_plan = select(PlanEntry.package_id).where(PlanEntry.school_id == school_id,
+                                                      PlanEntry.school_year == year)
+    use = (select(PlanEntry.package_id, func.count(distinct(PlanEntry.school_id)).label("schools"))
+           .where(PlanEntry.school_year == year).group_by(PlanEntry.package_id).subquery())
+    package_filter = [LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.id.not_in(in_year_plan)]
+    if groep is not None:
+        package_filter.append(LessonPackage.groepen_mask.op("&")(bit(groep)) != 0)
     candidates: dict[int, dict] = {}
     for r in session.execute(
-        select(LessonPackage.id, LessonPackage.title, LessonPackage.groepen_mask,
+        select(LessonPackage.id, LessonPackage.title, LessonPackage.groepen_mask, LessonPackage.network_id,
+               Network.name.label("network_name"),
                (LessonPackage.lesson_count * LessonPackage.minutes_per_lesson).label("minutes"),
-               Goal.id.label("goal_id"), Alignment.relation)
+               func.coalesce(use.c.schools, 0).label("schools"),
+               Goal.id.label("goal_id"), Goal.groepen_mask.label("goal_mask"), Alignment.relation)
+        .join(Network, Network.id == LessonPackage.network_id)
         .join(Alignment, Alignment.package_id == LessonPackage.id).join(Goal, Goal.id == Alignment.goal_id)
-        .where(LessonPackage.status == PackageStatus.PUBLISHED,
-               LessonPackage.groepen_mask.op("&")(bit(groep)) != 0,
-               LessonPackage.id.not_in(already_planned), *is_gap)
+        .outerjoin(use, use.c.package_id == LessonPackage.id)
+        .where(*package_filter, *is_gap)
     ):
         c = candidates.setdefault(r.id, {"title": r.title, "minutes": r.minutes or 0, "mask": r.groepen_mask,
-                                         "goals": {}})
-        c["goals"][r.goal_id] = r.relation
+                                         "network": r.network_name, "own": r.network_id == school.network_id,
+                                         "schools": r.schools, "goals": {}})
+        c["goals"][r.goal_id] = (r.relation, r.goal_mask)
 
-    code_of = {g.id: g.code for g in gaps}
-    open_goals = set(code_of)
+    brief = {g.id: g for g in gaps}
+    position = {g.id: i for i, g in enumerate(gaps)}
+    open_goals = set(brief)
+    groepen = [groep] if groep is not None else list(ALL_GROEPEN)
+
+    def closes(c, g, remaining) -> list[int]:
+        if not c["mask"] & bit(g):
+            return []
+        return [gid for gid, (_, mask) in c["goals"].items() if gid in remaining and mask & bit(g)]
+
+    def score(pid, c, g, remaining):
+        new = closes(c, g, remaining)
+        kern = sum(1 for gid in new if c["goals"][gid][0] == KERN)
+        return (-len(new), not c["own"], -c["schools"], -kern, c["minutes"], c["title"], pid, g)
+
     suggestions = []
-    def score(item, remaining):
-        pid, c = item
-        new = [gid for gid in c["goals"] if gid in remaining]
-        kern = sum(1 for gid in new if c["goals"][gid] == KERN)
-        return (-len(new), -kern, c["minutes"], c["title"], pid)
-
     while open_goals and candidates:
-        pid, best = min(candidates.items(), key=lambda item: score(item, open_goals))
-        new = sorted((gid for gid in best["goals"] if gid in open_goals), key=lambda gid: code_of[gid])
+        *_, pid, g = min(score(pid, c, g, open_goals) for pid, c in candidates.items() for g in groepen)
+        best = candidates.pop(pid)
+        new = sorted(closes(best, g, open_goals), key=position.__getitem__)
         if not new:
             break
-        suggestions.append(Suggestion(pid, best["title"], best["minutes"], from_mask(best["mask"]),
-                                      [code_of[gid] for gid in new],
-                                      sum(1 for gid in new if best["goals"][gid] == KERN)))
+        suggestions.append(Suggestion(
+            pid, best["title"], best["minutes"], from_mask(best["mask"]), g,
+            [AddedGoal(brief[gid].code, brief[gid].title, best["goals"][gid][0] == KERN) for gid in new],
+            best["network"], best["own"], best["schools"]))
         open_goals -= set(new)
-        del candidates[pid]
     return GapReport(school.id, school.name, year, groep, gaps, suggestions,
                      [g for g in gaps if g.id in open_goals])
 

@@ -1,7 +1,7 @@
 """Forms of the year plans."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import VersionedForm
@@ -23,3 +23,16 @@ class PlanEntryForm(VersionedForm):
 class CopyPlanForm(FlaskForm):
     from_year = SelectField(_l("Copy from school year"))
     to_year = SelectField(_l("Into school year"))
+
+
+class ExperienceForm(FlaskForm):
+    """An experience with a package: the groep (one the school taught it in), a rating 1-5, a short text."""
+
+    groep = SelectField(_l("Groep"), validate_choice=False)
+    rating = SelectField(_l("Rating"), choices=[(str(n), str(n)) for n in range(5, 0, -1)], validate_choice=False)
+    text = TextAreaField(_l("Your experience (short, no names of pupils)"),
+                         validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
+
+
+class ModerateForm(FlaskForm):
+    """Approve or reject an experience: only the CSRF token."""

@@ -47,3 +47,22 @@ class SchoolYearCoverage(db.Model):
                                            index=True)
     entries: Mapped[int]
     covered: Mapped[int]
+
+
+class Experience(db.Model):
+    """A teacher's experience with a package their school taught: a rating 1-5, the groep, a short text.
+    Shown once the package's network has approved it. School-level only: no pupil data."""
+
+    __tablename__ = "package_experience"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("lesson_package.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    groep: Mapped[int]
+    rating: Mapped[int]
+    text: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # pending|approved|rejected
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    moderated_at: Mapped[Optional[datetime]]
+    moderated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

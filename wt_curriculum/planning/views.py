@@ -25,14 +25,15 @@ from ..extensions import db
 from ..forms import apply_domain_error
 from ..groepen import ALL_GROEPEN
 from ..groepen import label as groepen_label
+from ..lessons import services as lessons
 from ..numbers import parse_whole
 from ..objectives.services import goal_retire_sections
 from ..organisations import services as organisations
 from ..redirects import safe_next
 from ..references import services as references
 from ..schoolyears import current_school_year, format_school_year, parse_school_year, school_year_choices
-from . import coverage, kerndoelen, services
-from .forms import AddPlanForm, CopyPlanForm, PlanEntryForm
+from . import coverage, experiences, kerndoelen, services, use  # noqa: F401  (use registers the package-use hooks)
+from .forms import AddPlanForm, CopyPlanForm, ExperienceForm, ModerateForm, PlanEntryForm
 
 bp = Blueprint("planning", __name__)
 
@@ -295,8 +296,11 @@ def network_coverage(network_id: int):
     if not can_see_network(current_user, network):
         raise Forbidden(_l("You may not see the coverage of this network."))
     year = _year()
-    blocks = fragments.cached_blocks("network-coverage", (network.id, year), lambda: render_template(
-        "planning/network.html", network=network, data=coverage.network_coverage(db.session, network.id, year)),
+    show_all_missed = request.args.get("gemist") == "alle"
+    blocks = fragments.cached_blocks("network-coverage", (network.id, year, show_all_missed), lambda: render_template(
+        "planning/network.html", network=network, data=coverage.network_coverage(db.session, network.id, year),
+        show_all_missed=show_all_missed,
+        retired_aims=lessons.packages_with_retired_main_aims(db.session, network.id)),
         plans=True)
     return render_template("core/cached_page.html", blocks=blocks)
 
@@ -323,7 +327,8 @@ def cohort(school_id: int):
 def gaps(school_id: int):
     school = _school_for(can_see_school, school_id)
     year = _year()
-    groep = services.parse_groep(request.args.get("groep", "1"))
+    text = request.args.get("groep", "")
+    groep = None if text in ("", "alle") else services.parse_groep(text)
     data = coverage.gap_suggestions(db.session, school.id, year, groep)
     return render_template("planning/gaps.html", school=school, data=data,
                            can_edit=can_edit_school_plan(current_user, school))
@@ -366,3 +371,57 @@ def transition(school_id: int):
     tree = references.framework_tree(db.session, references.KD2025, published_only=True)
     serving = {n.id: n.goals for n in tree.nodes}
     return render_template("planning/transition.html", school=school, data=data, serving=serving)
+
+
+# --- Experiences with packages -----------------------------------------------------------------
+@bp.route("/lespakketten/<int:package_id>/ervaring", methods=["POST"])
+@roles_required(*SCHOOL_USERS)
+def add_experience(package_id: int):
+    """A teacher whose school taught the package shares an experience; the package's network moderates it."""
+    back = url_for("lessons.package", package_id=package_id)
+    form = ExperienceForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or _l("Please try again."), "error")
+        return redirect(back)
+    try:
+        experiences.add_experience(db.session, current_user, package_id, form.groep.data, form.rating.data,
+                                   form.text.data or "")
+    except (ValidationError, Forbidden) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_l("Thank you. Your experience is shown once the package's network has approved it."), "success")
+    return redirect(back)
+
+
+@bp.route("/netwerken/<int:network_id>/ervaringen")
+@roles_required(Role.ADMIN, Role.NETWORK)
+def experiences_to_moderate(network_id: int):
+    network = organisations.get_network(db.session, network_id)
+    if not (current_user.role == Role.ADMIN or current_user.network_id == network.id):
+        raise Forbidden(_l("Only the network itself moderates the experiences with its packages."))
+    return render_template("planning/experiences.html", network=network, form=ModerateForm(),
+                           items=experiences.experiences_to_moderate(db.session, network.id))
+
+
+def _moderate(experience_id: int, approve: bool):
+    form = ModerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _, network_id = experiences.moderate(db.session, current_user, experience_id, approve)
+    db.session.commit()
+    flash(_l("The experience has been approved.") if approve else _l("The experience has been rejected."), "success")
+    return redirect(url_for(".experiences_to_moderate", network_id=network_id))
+
+
+@bp.route("/ervaringen/<int:experience_id>/goedkeuren", methods=["POST"])
+@roles_required(Role.ADMIN, Role.NETWORK)
+def approve_experience(experience_id: int):
+    return _moderate(experience_id, True)
+
+
+@bp.route("/ervaringen/<int:experience_id>/afwijzen", methods=["POST"])
+@roles_required(Role.ADMIN, Role.NETWORK)
+def reject_experience(experience_id: int):
+    return _moderate(experience_id, False)

@@ -50,7 +50,7 @@ def school_report(session: Session, school_id: int, year: int) -> SchoolReport:
     return SchoolReport(data, gaps)
 
 
-def network_report(session: Session, network_id: int, year: int, most_missed: int = 10) -> NetworkReport:
+def network_report(session: Session, network_id: int, year: int, most_missed: int | None = None) -> NetworkReport:
     """The network summary plus every school's own coverage, in a fixed number of queries."""
     data = network_coverage(session, network_id, year, most_missed=most_missed)
     with_plan = data.schools_with_plan

@@ -106,3 +106,11 @@ def to_xlsx(sheet: Sheet) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def missed_sheet(data: NetworkCoverage) -> Sheet:
+    """Every goal missed by a school of the network with a plan: most missed first, framework order within."""
+    header = [_("Goal code"), _("Goal"), _("Strand"), _("Schools missing it"), _("Schools with a year plan")]
+    rows = [[m.code, m.title, m.strand_code, m.missing, m.of] for m in data.most_missed]
+    return Sheet(_("Missed goals %(year)s", year=data.year_label), header, rows)
+

@@ -176,6 +176,16 @@ def network_coverage(network_id: int, fmt: str):
     return render_html("reports/network.html", report=report, data=report.coverage)
 
 
+@bp.route("/netwerken/<int:network_id>/gemist.<any(csv, xlsx):fmt>")
+@roles_required(*NETWORK_VIEWERS)
+def network_missed(network_id: int, fmt: str):
+    """Every goal the network's schools miss, as a spreadsheet (the page shows the first ten)."""
+    network = _network(network_id)
+    year = _year()
+    data = services.network_coverage(db.session, network.id, year)
+    return _spreadsheet(spreadsheets.missed_sheet(data), fmt, f"gemist-{network.code}-{format_school_year(year)}")
+
+
 def _school_count(network_id: int) -> int:
     return len(organisations.list_schools(db.session, network_id))
 
