@@ -81,7 +81,7 @@ def package(package_id: int):
         "lessons/package.html", fragment=fragment, package=package, can_plan=can_plan, groepen=ALL_GROEPEN,
         school_years=school_year_choices(), current_year=format_school_year(current_school_year()),
         status_form=StatusForm(),
-        adopted_from=adoption.adopted_from(db.session, package["id"]),
+        format_decimal=format_decimal, adopted_from=adoption.adopted_from(db.session, package["id"]),
         adopters=adoption.adopters_of(db.session, package["id"], current_user),
         adopt_networks=_adopt_networks(package_view),
         sections=sections(services.package_page_sections, db.session, package_view, current_user),
