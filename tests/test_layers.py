@@ -21,6 +21,7 @@ LAYERS = [
     ("references",),
     ("lessons",),
     ("planning",),
+    ("consultations",),
     ("reports", "interchange", "case", "api", "admin", "jobs", "site"),
 ]
 ROOF = {"__init__", "cli", "models", "seed", "tasks"}

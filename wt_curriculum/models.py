@@ -1,6 +1,7 @@
 """Every area's models, imported together so that the mappers and Alembic see the whole schema."""
 from .api.models import ApiToken  # noqa: F401
 from .auth.models import LoginFailure, User  # noqa: F401
+from .consultations.models import ConsultationResponse, ConsultationRound, RoundGoal  # noqa: F401
 from .core.models import AuditEvent, ContentGeneration, Job, Revision  # noqa: F401
 from .lessons.models import Alignment, Attachment, LessonPackage  # noqa: F401
 from .objectives.models import Domain, FrameworkRelease, Goal, Strand  # noqa: F401

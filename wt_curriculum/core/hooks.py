@@ -50,3 +50,8 @@ class Section:
 def sections(hook: Hook, *args, **kwargs) -> list[Section]:
     """The sections a hook's functions give for one page, in their `order`."""
     return sorted(hook(*args, **kwargs), key=lambda section: section.order)
+
+
+# Parts of the home page that areas add (the open consultation rounds for the viewer, ...): functions taking
+# (session, viewer) and returning a Section or None. The site's home page shows them in their order.
+home_page_sections = Hook("home_page_sections")

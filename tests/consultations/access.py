@@ -1,0 +1,52 @@
+"""Who may open which page of consultation rounds."""
+from tests.access import ANONYMOUS, ROLES, Rule, logged_in, only
+
+EDITORS = ["beheerder", "redacteur"]
+
+
+def prepare(factory, values) -> dict:
+    """An open round for everyone with a response by another teacher, a round for teachers only, and a closed
+    round with a response to answer."""
+    from tests.consultations.helpers import add_response, close, make_goals, make_round
+
+    app = factory.app
+    codes = make_goals(app, "CX", n=1)
+    author = factory.user("leraar", school_id=values["school_id"])
+    round_id = make_round(app, codes)
+    response_id = add_response(app, round_id, author.id, codes[0])
+    teachers_round_id = make_round(app, codes, audiences=("leraren",), title="Voor leraren")
+    closed_round_id = make_round(app, codes, title="Gesloten")
+    closed_response_id = add_response(app, closed_round_id, author.id, codes[0])
+    close(app, closed_round_id)
+    return {"round_id": round_id, "response_id": response_id, "teachers_round_id": teachers_round_id,
+            "closed_round_id": closed_round_id, "closed_response_id": closed_response_id, "round_goal": codes[0]}
+
+
+def _not_mine(endpoint, path, method="GET", data=None) -> Rule:
+    return Rule(endpoint, method, path, {ANONYMOUS: 302, **{role: 403 for role in ROLES}}, data or {},
+                login_redirect=True)
+
+
+RULES = [
+    logged_in("consultations.rounds", "/consultaties"),
+    only("consultations.new_round", "/consultaties/nieuw", EDITORS),
+    only("consultations.new_round", "/consultaties/nieuw", EDITORS, method="POST", data={"title": ""}),
+    logged_in("consultations.round_page", "/consultaties/{round_id}"),
+    logged_in("consultations.round_page", "/consultaties/999999", ok=404),
+    only("consultations.round_page", "/consultaties/{teachers_round_id}", EDITORS + ["leraar"]),
+    logged_in("consultations.respond", "/consultaties/{round_id}/reageren?doel={round_goal}"),
+    logged_in("consultations.respond", "/consultaties/{round_id}/reageren?doel=XX.1.1", ok=404),
+    logged_in("consultations.respond", "/consultaties/{round_id}/reageren", method="POST", data={"position": ""}),
+    _not_mine("consultations.edit_response", "/consultaties/{round_id}/reacties/{response_id}/wijzigen"),
+    _not_mine("consultations.edit_response", "/consultaties/{round_id}/reacties/{response_id}/wijzigen",
+              method="POST", data={"comment": "x"}),
+    logged_in("consultations.reply", "/consultaties/{round_id}/reacties/{response_id}/reactie", ok=303,
+              method="POST", data={"comment": ""}),
+    only("consultations.hide", "/consultaties/{round_id}/reacties/{response_id}/verbergen", EDITORS, ok=303,
+         method="POST", data={"reason": ""}),
+    only("consultations.close", "/consultaties/{round_id}/sluiten", EDITORS, ok=303, method="POST"),
+    only("consultations.answer", "/consultaties/{closed_round_id}/reacties/{closed_response_id}/beantwoorden",
+         EDITORS),
+    only("consultations.answer", "/consultaties/{closed_round_id}/reacties/{closed_response_id}/beantwoorden",
+         EDITORS, method="POST", data={"answer": ""}),
+]
