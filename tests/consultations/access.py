@@ -1,5 +1,5 @@
 """Who may open which page of consultation rounds."""
-from tests.access import ANONYMOUS, ROLES, Rule, logged_in, only
+from tests.access import ANONYMOUS, ROLES, Rule, logged_in, only, public
 
 EDITORS = ["beheerder", "redacteur"]
 
@@ -18,6 +18,15 @@ def prepare(factory, values) -> dict:
     closed_round_id = make_round(app, codes, title="Gesloten")
     closed_response_id = add_response(app, closed_round_id, author.id, codes[0])
     close(app, closed_round_id)
+    from datetime import date
+
+    from wt_curriculum.extensions import db
+    from wt_curriculum.objectives import services as goals
+
+    with app.app_context():
+        goals.publish_release(db.session, "2031.1", date(2031, 1, 1), "", None)
+        goals.publish_release(db.session, "2031.2", date(2031, 2, 1), "", None)
+        db.session.commit()
     return {"round_id": round_id, "response_id": response_id, "teachers_round_id": teachers_round_id,
             "closed_round_id": closed_round_id, "closed_response_id": closed_response_id, "round_goal": codes[0]}
 
@@ -49,4 +58,18 @@ RULES = [
          EDITORS),
     only("consultations.answer", "/consultaties/{closed_round_id}/reacties/{closed_response_id}/beantwoorden",
          EDITORS, method="POST", data={"answer": ""}),
+]
+
+# Release notes (reports.release_views): public between releases, the draft for editors only.
+NOT_FOUND_BUT_EDITORS = {ANONYMOUS: 404, **{role: (200 if role in EDITORS else 404) for role in ROLES}}
+RULES += [
+    public("release_notes.choose", "/versies"),
+    public("release_notes.notes", "/versies/2031.1...2031.2"),
+    public("release_notes.notes", "/versies/2031.1...2031.2.pdf"),
+    public("release_notes.notes", "/versies/2031.1...1900.1", status=404),
+    Rule("release_notes.notes", "GET", "/versies/2031.2...concept", NOT_FOUND_BUT_EDITORS),
+    only("release_notes.school", "/versies/2031.1...2031.2/school/{school_id}",
+         ["beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar"]),
+    only("release_notes.network", "/versies/2031.1...2031.2/netwerk/{network_id}",
+         ["beheerder", "redacteur", "netwerkcoordinator"]),
 ]

@@ -71,3 +71,39 @@ def responses(app, round_id) -> list[dict]:
                                   .order_by(ConsultationResponse.id))
         return [{"id": r.id, "goal_id": r.goal_id, "author_id": r.author_id, "parent_id": r.parent_id,
                  "comment": r.comment, "position": r.position} for r in rows]
+
+
+def goal_id(app, code: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Goal.id).where(Goal.code == code))
+
+
+def two_releases(app) -> dict:
+    """Release 2030.1 with CO.1.1-3 published; then CO.1.1 edited, CO.1.2 retired for CO.1.3, CO.1.3 moved
+    up, CO.1.4 added and published: release 2030.2; then CO.1.5 added as a draft."""
+    codes = make_goals(app, n=3, publish=(1, 2, 3))
+    with app.app_context():
+        goals.publish_release(db.session, "2030.1", date(2030, 1, 1), "", None)
+        db.session.commit()
+    with app.app_context():
+        one = goals.goal_by_code(db.session, "CO.1.1")
+        data = goals.GoalData("CO.1.1", None, one.strand_id, "Doel 1 over bruggen en torens bouwen",
+                              one.description, one.groepen, one.keywords, one.source_code)
+        data.domain_id = db.session.scalar(select(goals.Strand.domain_id).where(goals.Strand.id == one.strand_id))
+        goals.update_goal(db.session, one, data, None, "torens", one.version)
+        goals.retire_goal(db.session, goals.goal_by_code(db.session, "CO.1.2"), None, "weg", "CO.1.3")
+        goals.move_goal(db.session, goals.goal_by_code(db.session, "CO.1.3"), "up", None)
+        four = goals.create_goal(db.session, goals.GoalData("CO.1.4", data.domain_id, one.strand_id,
+                                                            "Doel 4 over hefbomen", "", [7, 8]), None)
+        goals.publish_goal(db.session, four, None)
+        db.session.commit()
+    with app.app_context():
+        goals.publish_release(db.session, "2030.2", date(2030, 6, 1), "", None)
+        db.session.commit()
+    with app.app_context():
+        one = goals.goal_by_code(db.session, "CO.1.1")
+        domain_id = db.session.scalar(select(goals.Strand.domain_id).where(goals.Strand.id == one.strand_id))
+        goals.create_goal(db.session, goals.GoalData("CO.1.5", domain_id, one.strand_id, "Doel 5 over katrollen",
+                                                     "", [7]), None)
+        db.session.commit()
+    return {"codes": codes}
