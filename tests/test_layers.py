@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wt_curriculum"
 LAYERS = [
     ("core",),
     ("auth",),
+    ("notifications",),
     ("organisations",),
     ("objectives",),
     ("references",),

@@ -1,7 +1,9 @@
 """Every area's tasks for the queue, imported together so that a consumer knows them all (as models.py does
 for the tables)."""
+from .consultations import tasks as consultations_tasks  # noqa: F401
 from .core import mail as core_mail  # noqa: F401
 from .core import tasks as core_tasks  # noqa: F401
 from .interchange import tasks as interchange_tasks  # noqa: F401
+from .notifications import tasks as notifications_tasks  # noqa: F401
 from .organisations import tasks as organisations_tasks  # noqa: F401
 from .reports import tasks as reports_tasks  # noqa: F401

@@ -18,9 +18,12 @@ from ..core.hooks import Section, home_page_sections
 from ..core.models import Revision
 from ..core.services import record_audit
 from ..errors import Forbidden, NotFound, ValidationError
+from ..lessons.models import Alignment, LessonPackage
+from ..notifications.services import notify
 from ..objectives import services as goals
 from ..objectives.models import Goal, GoalStatus, Strand
 from ..organisations.models import Network, School
+from ..planning.models import PlanEntry
 from .models import Answer, Audience, ConsultationResponse, ConsultationRound, Position, RoundGoal
 
 MAX_TITLE = 200
@@ -161,7 +164,33 @@ def open_round(session: Session, data: RoundData, editor) -> ConsultationRound:
     session.add_all(RoundGoal(round_id=round_.id, goal_id=g.id) for g in chosen)
     session.flush()
     record_audit(session, editor, "consultation.open", "consultation", round_.id, title)
+    if round_.starts_on <= today():
+        _announce(session, round_, exclude=editor)
     return round_
+
+
+def audience_user_ids(session: Session, round_: ConsultationRound) -> list[int]:
+    return list(session.scalars(select(User.id).where(User.role.in_(sorted(audience_roles(round_))),
+                                                      User.active.is_(True))))
+
+
+def _announce(session: Session, round_: ConsultationRound, exclude=None) -> None:
+    notify(session, audience_user_ids(session, round_), "consultation.open",
+           _("Consultation round opened: %(title)s", title=round_.title),
+           _("Respond until %(date)s.", date=format_date(round_.ends_on, "long")),
+           ("consultations.round_page", {"round_id": round_.id}), exclude=exclude)
+    round_.opened_notice_sent = True
+    session.flush()
+
+
+def announce_open_rounds(session: Session) -> int:
+    """Tell the audience of every round whose start date has come (once per round); how many rounds."""
+    due = [r for r in session.scalars(select(ConsultationRound).where(
+        ConsultationRound.opened_notice_sent.is_(False), ConsultationRound.starts_on <= today(),
+        ConsultationRound.ends_on >= today(), ConsultationRound.closed_at.is_(None)))]
+    for round_ in due:
+        _announce(session, round_)
+    return len(due)
 
 
 def close_round(session: Session, round_: ConsultationRound, editor) -> None:
@@ -513,6 +542,10 @@ def reply(session: Session, round_: ConsultationRound, parent: ConsultationRespo
     session.add(response)
     session.flush()
     record_audit(session, user, "consultation.reply", "consultation_response", response.id, comment[:200])
+    notify(session, [parent.author_id], "consultation.reply",
+           _("%(name)s replied to your response in \"%(round)s\"", name=user.name, round=round_.title),
+           comment[:500], ("consultations.round_page", {"round_id": round_.id, "_anchor": f"r{response.id}"}),
+           exclude=user)
     return response
 
 
@@ -564,6 +597,10 @@ def answer_response(session: Session, round_: ConsultationRound, response: Consu
     session.flush()
     record_audit(session, editor, "consultation.answer", "consultation_response", response.id,
                  f"{data.answer}: {reason[:200]}")
+    notify(session, [response.author_id], "consultation.answer",
+           _("Your response in \"%(round)s\" was answered: %(answer)s", round=round_.title,
+             answer=answer_labels()[data.answer]),
+           reason[:500], ("consultations.round_page", {"round_id": round_.id, "_anchor": f"r{response.id}"}))
     return response
 
 
@@ -586,3 +623,29 @@ def _apply_wording(session: Session, round_: ConsultationRound, response: Consul
         editor, note, goal.version)
     response.applied_revision = session.scalar(select(func.max(Revision.number)).where(
         Revision.entity_type == "goal", Revision.entity_id == goal.id))
+
+
+# --- Telling users of a goal that it changed -------------------------------------------------------------------
+
+
+def goal_user_ids(session: Session, goal_id: int) -> list[int]:
+    """The network coordinators whose network made a package for the goal, and the coordinators and teachers
+    of schools whose year plans hold such a package (two queries)."""
+    packages = select(Alignment.package_id).where(Alignment.goal_id == goal_id)
+    networks = select(LessonPackage.network_id).where(LessonPackage.id.in_(packages))
+    schools = select(PlanEntry.school_id).where(PlanEntry.package_id.in_(packages))
+    ids = set(session.scalars(select(User.id).where(User.role == Role.NETWORK, User.network_id.in_(networks))))
+    ids |= set(session.scalars(select(User.id).where(User.role.in_((Role.COORDINATOR, Role.TEACHER)),
+                                                     User.school_id.in_(schools))))
+    return sorted(ids)
+
+
+@goals.goal_changed.register
+def _tell_goal_users(session: Session, goal: Goal, action: str, editor) -> None:
+    if action == "retire":
+        subject = _("Goal %(code)s has been retired", code=goal.code)
+    else:
+        subject = _("Goal %(code)s has been changed", code=goal.code)
+    notify(session, goal_user_ids(session, goal.id), f"goal.{action}", subject,
+           _("%(code)s %(title)s is used by your lesson packages or your year plan.", code=goal.code,
+             title=goal.title), ("objectives.goal", {"code": goal.code}), exclude=editor)

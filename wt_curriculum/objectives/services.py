@@ -38,6 +38,9 @@ MAX_NOTE = 500
 # and on the retire page what retiring it affects (planning).
 goal_page_sections = Hook("objectives.goal_page_sections")
 goal_retire_sections = Hook("objectives.goal_retire_sections")
+# Called after a published (or retired) goal was changed, retired or restored, with (session, goal, action,
+# editor): consultations tells the schools and networks whose plans and packages use the goal.
+goal_changed = Hook("objectives.goal_changed")
 # Snapshot keys that are bookkeeping, not content: never shown in a diff, never restored.
 BOOKKEEPING = ("version",)
 # The snapshot fields a restore brings back; code, strand and status keep their current values.
@@ -299,6 +302,8 @@ def _record(session: Session, goal: Goal, strand_code: str, action: str, editor,
         raise Conflict(_conflict_message()) from None
     record_revision(session, "goal", goal.id, revision_snapshot(goal, strand_code), action, editor, note)
     record_audit(session, editor, f"goal.{action}", "goal", goal.id, f"{goal.code}: {note}" if note else goal.code)
+    if action in ("update", "retire", "restore") and goal.status != GoalStatus.DRAFT:
+        goal_changed(session, goal, action, editor)
 
 
 def _conflict_message() -> str:
