@@ -73,3 +73,12 @@ RULES += [
     only("release_notes.network", "/versies/2031.1...2031.2/netwerk/{network_id}",
          ["beheerder", "redacteur", "netwerkcoordinator"]),
 ]
+
+# The consultation report (reports.consultation_views): editors only.
+RULES += [
+    only("consultation_reports.report", "/consultaties/{closed_round_id}/rapport", EDITORS),
+    only("consultation_reports.report", "/consultaties/{closed_round_id}/rapport.csv", EDITORS),
+    only("consultation_reports.report", "/consultaties/{closed_round_id}/rapport.xlsx", EDITORS),
+    only("consultation_reports.report", "/consultaties/{closed_round_id}/rapport.pdf", EDITORS),
+    only("consultation_reports.report", "/consultaties/999999/rapport", EDITORS, ok=404),
+]

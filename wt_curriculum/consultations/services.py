@@ -311,6 +311,7 @@ class ResponseView:
     author_name: str
     author_role: str
     organisation: str  # the respondent's network or school
+    network: str  # the respondent's network (their school's, for school staff)
     position: str | None
     comment: str
     proposed_title: str
@@ -372,7 +373,8 @@ def _response_views(session: Session, round_id: int, with_hidden: bool,
     for r, author_name, network_name, school_name in session.execute(query):
         view = ResponseView(
             r.id, r.goal_id, r.parent_id, r.author_id, author_name or _("(removed account)"), r.author_role,
-            school_name or network_name or "", r.position, r.comment, r.proposed_title, r.proposed_description,
+            school_name or network_name or "", network_name or "", r.position, r.comment, r.proposed_title,
+            r.proposed_description,
             r.created_at, r.updated_at, r.hidden_at is not None, r.hidden_reason, r.answer, r.answer_reason,
             r.applied_revision)
         if r.goal_id in goal_texts:
@@ -649,3 +651,77 @@ def _tell_goal_users(session: Session, goal: Goal, action: str, editor) -> None:
     notify(session, goal_user_ids(session, goal.id), f"goal.{action}", subject,
            _("%(code)s %(title)s is used by your lesson packages or your year plan.", code=goal.code,
              title=goal.title), ("objectives.goal", {"code": goal.code}), exclude=editor)
+
+
+# --- The consultation report -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PositionCounts:
+    label: str  # a role, or a network's name
+    counts: dict[str, int]  # position -> number of responses
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class ReportGoal:
+    code: str | None  # None: the round as a whole
+    title: str
+    by_role: list[PositionCounts]
+    by_network: list[PositionCounts]
+    responses: list[ResponseView]
+
+
+@dataclass
+class RoundReport:
+    round: ConsultationRound
+    state: str
+    goals: list[ReportGoal]
+    response_count: int
+    answered: int
+
+
+def _counts(responses: list[ResponseView], key) -> list[PositionCounts]:
+    table: dict[str, dict[str, int]] = {}
+    for r in responses:
+        if r.position:
+            row = table.setdefault(key(r), {p.value: 0 for p in Position})
+            row[r.position] += 1
+    return [PositionCounts(label, counts) for label, counts in sorted(table.items())]
+
+
+def round_report(session: Session, round_: ConsultationRound) -> RoundReport:
+    """Per goal (and for the round as a whole) the positions counted by role and by network, and every visible
+    response with its answer and replies (three queries)."""
+    goal_rows = round_goals(session, round_.id)
+    texts = {g.id: (g.title, g.description) for g, _code in goal_rows}
+    top = _response_views(session, round_.id, with_hidden=False, goal_texts=texts)
+    by_goal: dict[int | None, list[ResponseView]] = {}
+    for view in top:
+        by_goal.setdefault(view.goal_id, []).append(view)
+
+    def item(code, title, responses):
+        return ReportGoal(code, title, _counts(responses, lambda r: r.author_role),
+                          _counts(responses, lambda r: r.network or "—"), responses)
+
+    goals_ = [item(None, str(_("The round as a whole")), by_goal.get(None, []))]
+    goals_ += [item(g.code, g.title, by_goal.get(g.id, [])) for g, _code in goal_rows]
+    answered = sum(1 for v in top if v.answer)
+    return RoundReport(round_, _state(round_, len(top) - answered), goals_, len(top), answered)
+
+
+def report_stamp(session: Session, round_id: int) -> str:
+    """Changes whenever anything the report shows changes (for the PDF cache key)."""
+    count, updated, answered, hidden = session.execute(select(
+        func.count(), func.max(ConsultationResponse.updated_at), func.max(ConsultationResponse.answered_at),
+        func.max(ConsultationResponse.hidden_at)).where(ConsultationResponse.round_id == round_id)).one()
+    return f"{count}|{updated}|{answered}|{hidden}"
+
+
+def response_total(session: Session, round_id: int) -> int:
+    """How many responses and replies a round has (hidden ones included)."""
+    return session.scalar(select(func.count()).select_from(ConsultationResponse).where(
+        ConsultationResponse.round_id == round_id)) or 0
