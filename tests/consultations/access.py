@@ -82,3 +82,17 @@ RULES += [
     only("consultation_reports.report", "/consultaties/{closed_round_id}/rapport.pdf", EDITORS),
     only("consultation_reports.report", "/consultaties/999999/rapport", EDITORS, ok=404),
 ]
+
+# The API (api/consultations.py): the same rules as the pages; 401 instead of the login page.
+RULES += [
+    Rule("api.consultation_list", "GET", "/api/v1/consultations", {ANONYMOUS: 401, **{r: 200 for r in ROLES}}),
+    Rule("api.consultation_responses", "GET", "/api/v1/consultations/{round_id}/responses",
+         {ANONYMOUS: 401, **{r: 200 for r in ROLES}}),
+    Rule("api.consultation_responses", "GET", "/api/v1/consultations/{teachers_round_id}/responses",
+         {ANONYMOUS: 401, **{r: (200 if r in EDITORS + ["leraar"] else 403) for r in ROLES}}),
+    Rule("api.consultation_responses", "GET", "/api/v1/consultations/999999/responses",
+         {ANONYMOUS: 401, **{r: 404 for r in ROLES}}),
+    public("api.release_notes_between", "/api/v1/releases/2031.1...2031.2"),
+    public("api.release_notes_between", "/api/v1/releases/2031.1...1900.1", status=404),
+    Rule("api.release_notes_between", "GET", "/api/v1/releases/2031.2...concept", NOT_FOUND_BUT_EDITORS),
+]
