@@ -479,7 +479,7 @@ def respond(session: Session, round_: ConsultationRound, user, data: ResponseDat
         proposed_description=data.proposed_description)
     session.add(response)
     session.flush()
-    record_audit(session, user, "consultation.respond", "consultation_response", response.id,
+    record_audit(session, user, "consultation.respond", "consult_response", response.id,
                  f"{round_.title}: {data.comment[:200]}")
     return response
 
@@ -522,7 +522,7 @@ def update_response(session: Session, round_: ConsultationRound, response: Consu
         response.proposed_title, response.proposed_description = data.proposed_title, data.proposed_description
     response.updated_at = datetime.now(UTC)
     session.flush()
-    record_audit(session, user, "consultation.edit_response", "consultation_response", response.id,
+    record_audit(session, user, "consultation.edit_response", "consult_response", response.id,
                  response.comment[:200])
     return response
 
@@ -543,7 +543,7 @@ def reply(session: Session, round_: ConsultationRound, parent: ConsultationRespo
         comment=comment)
     session.add(response)
     session.flush()
-    record_audit(session, user, "consultation.reply", "consultation_response", response.id, comment[:200])
+    record_audit(session, user, "consultation.reply", "consult_response", response.id, comment[:200])
     notify(session, [parent.author_id], "consultation.reply",
            _("%(name)s replied to your response in \"%(round)s\"", name=user.name, round=round_.title),
            comment[:500], ("consultations.round_page", {"round_id": round_.id, "_anchor": f"r{response.id}"}),
@@ -559,7 +559,7 @@ def hide_response(session: Session, round_: ConsultationRound, response: Consult
         raise ValidationError(_("This response is already hidden."))
     response.hidden_at, response.hidden_by_id, response.hidden_reason = datetime.now(UTC), editor.id, reason
     session.flush()
-    record_audit(session, editor, "consultation.hide_response", "consultation_response", response.id,
+    record_audit(session, editor, "consultation.hide_response", "consult_response", response.id,
                  f"{reason} | {response.comment}")
 
 
@@ -597,7 +597,7 @@ def answer_response(session: Session, round_: ConsultationRound, response: Consu
     response.answer, response.answer_reason = data.answer, reason
     response.answered_at, response.answered_by_id = datetime.now(UTC), editor.id
     session.flush()
-    record_audit(session, editor, "consultation.answer", "consultation_response", response.id,
+    record_audit(session, editor, "consultation.answer", "consult_response", response.id,
                  f"{data.answer}: {reason[:200]}")
     notify(session, [response.author_id], "consultation.answer",
            _("Your response in \"%(round)s\" was answered: %(answer)s", round=round_.title,
