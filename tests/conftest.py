@@ -30,6 +30,9 @@ BASE_CONFIG = {
     "SERVER_NAME": None,
     # Tasks run where they are sent; tests about the queue itself use real consumers (tests/core/queue_fixtures.py).
     "QUEUE_IMMEDIATE": True,
+    # Tests of editing see their change at once; four-eyes publishing has its own tests, with it on
+    # (tests/objectives/test_four_eyes.py).
+    "FOUR_EYES": False,
 }
 
 

@@ -239,3 +239,23 @@ def test_answering_a_response_the_editor_cannot_see_is_404(app, client, factory,
     assert client.post(f"/consultaties/{round_id}/reacties/{response_id}/beantwoorden",
                        data={"answer": "overgenomen", "reason": "x"}).status_code == 404
     assert response_state(app, response_id)["answer"] is None
+
+
+def test_with_four_eyes_an_adopted_wording_for_a_published_goal_waits_for_approval(app, client, factory, login):
+    from wt_curriculum.objectives.models import PendingChange
+
+    app.config["FOUR_EYES"] = True
+    codes = make_goals(app, n=1, publish=(1,))
+    round_id = make_round(app, codes)
+    teacher = factory.user("leraar")
+    response_id = add_response(app, round_id, teacher.id, codes[0], proposed_title="Bruggen en torens")
+    close(app, round_id)
+    login("redacteur")
+    assert client.post(f"/consultaties/{round_id}/reacties/{response_id}/beantwoorden", data={
+        "answer": "overgenomen", "reason": "Goed", "apply_wording": "y", "title": "Bruggen en torens"}
+    ).status_code == 303
+    assert goal_state(app, codes[0])["title"] == "Doel 1 over bruggen bouwen"
+    with app.app_context():
+        change = db.session.scalar(select(PendingChange))
+        assert f"reactie #{response_id}" in change.note and "Bruggen en torens" in change.payload
+    assert response_state(app, response_id)["answer"] == "overgenomen"

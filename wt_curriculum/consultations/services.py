@@ -620,9 +620,14 @@ def _apply_wording(session: Session, round_: ConsultationRound, response: Consul
     author = session.scalar(select(User.name).where(User.id == response.author_id)) or "?"
     note = str(_("Wording from response #%(id)s by %(name)s in consultation round \"%(round)s\"",
                  id=response.id, name=author, round=round_.title))[:goals.MAX_NOTE]
-    goals.update_goal(session, goal, goals.GoalData(
-        goal.code, domain_id, goal.strand_id, title, description, goal.groepen, goal.keywords, goal.source_code),
-        editor, note, goal.version)
+    data = goals.GoalData(goal.code, domain_id, goal.strand_id, title, description, goal.groepen, goal.keywords,
+                          goal.source_code)
+    if goals.four_eyes(goal):
+        # A published goal changes when a second editor approves (four-eyes publishing): the wording waits in
+        # the approval queue, its note naming the response.
+        goals.propose_goal_update(session, goal, data, editor, note, goal.version)
+        return
+    goals.update_goal(session, goal, data, editor, note, goal.version)
     response.applied_revision = session.scalar(select(func.max(Revision.number)).where(
         Revision.entity_type == "goal", Revision.entity_id == goal.id))
 
