@@ -106,3 +106,21 @@ def test_a_goal_changed_meanwhile_makes_the_approval_a_conflict(app, client, fac
     conflict = client.post(f"/doelen/wijzigingen/{change_a}", data={"decision": "approve"})
     assert conflict.status_code == 409
     assert goal_state(app, "VE.1.1")["title"] == "Voorstel B"
+
+
+def test_restoring_an_old_revision_of_a_published_goal_waits_too(app, client, factory, four_eyes):
+    domain_id, strand_id, version, _draft = _goals(app)
+    first, second = factory.user("redacteur"), factory.user("redacteur")
+    login_as(client, app, first)
+    _edit(client, domain_id, strand_id, "VE.1.1", "Nieuwe titel", version)
+    [change_id] = _pending(app)
+    login_as(client, app, second)
+    client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"})
+    current = goal_state(app, "VE.1.1")
+    client.post("/doelen/VE.1.1/geschiedenis/1/herstellen", data={"version": current["version"], "note": ""})
+    assert goal_state(app, "VE.1.1")["title"] == "Nieuwe titel"
+    [restore_id] = _pending(app)
+    assert "Leerdoel VE.1.1 terug naar versie 1" in client.get("/doelen/redactie").get_data(as_text=True)
+    login_as(client, app, first)
+    client.post(f"/doelen/wijzigingen/{restore_id}", data={"decision": "approve"})
+    assert goal_state(app, "VE.1.1")["title"] == "Oude titel"

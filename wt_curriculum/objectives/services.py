@@ -690,6 +690,17 @@ def propose_retire(session: Session, goal: Goal, editor, note: str, replaced_by_
                     note, editor)
 
 
+def propose_restore(session: Session, goal: Goal, number: int, editor, note: str,
+                    expected_version: int | None) -> PendingChange:
+    check_version(goal, expected_version)
+    note = _check_note(note)
+    exists = session.scalar(select(Revision.id).where(
+        Revision.entity_type == "goal", Revision.entity_id == goal.id, Revision.number == number))
+    if exists is None:
+        raise NotFound(_("This goal has no revision %(n)s.", n=number))
+    return _pending(session, "goal.restore", goal, {"number": number, "version": goal.version}, note, editor)
+
+
 def propose_release(session: Session, version: str, published_on: date | None, note: str,
                     editor) -> PendingChange:
     version = _clean(version)
@@ -708,6 +719,7 @@ class PendingRow:
     author_name: str | None
     summary: list[FieldDiff]
     version: str | None  # of a new framework version
+    number: int | None = None  # of the revision a restore brings back
 
 
 def pending_changes(session: Session) -> list[PendingRow]:
@@ -725,8 +737,9 @@ def pending_changes(session: Session) -> list[PendingRow]:
                 {"title": goal.title, "description": goal.description, "groepen": from_mask(goal.groepen_mask),
                  "keywords": goal.keywords, "source_code": goal.source_code},
                 {k: data.get(k) for k in ("title", "description", "groepen", "keywords", "source_code")})
-        out.append(PendingRow(change, goal.code if goal else None, name, summary, data.get("version")
-                              if change.kind == "release" else None))
+        out.append(PendingRow(change, goal.code if goal else None, name, summary,
+                              data.get("version") if change.kind == "release" else None,
+                              data.get("number") if change.kind == "goal.restore" else None))
     return out
 
 
@@ -750,6 +763,8 @@ def decide_change(session: Session, change_id: int, approver, approve: bool):
             fields = {k: data[k] for k in ("code", "domain_id", "strand_id", "title", "description", "groepen",
                                            "keywords", "source_code")}
             result = update_goal(session, goal, GoalData(**fields), approver, note, data["version"])
+        elif change.kind == "goal.restore":
+            result = restore_goal_revision(session, goal, data["number"], approver, note, data["version"])
         elif change.kind == "goal.retire":
             result = retire_goal(session, goal, approver, note, data["replaced_by"], data["version"])
         else:

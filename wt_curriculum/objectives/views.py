@@ -278,13 +278,19 @@ def restore(code: str, number: int):
         return redirect(url_for("objectives.history", code=code))
     try:
         note = form.note.data or _("Restored revision %(n)s", n=number)
-        services.restore_goal_revision(db.session, goal, number, _editor(), note, _int(form.version.data))
-    except (Conflict, ValidationError) as error:
+        if services.four_eyes(goal):
+            services.propose_restore(db.session, goal, number, _editor(), note, _int(form.version.data))
+        else:
+            services.restore_goal_revision(db.session, goal, number, _editor(), note, _int(form.version.data))
+    except (Conflict, ValidationError, NotFound) as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("objectives.history", code=code))
     db.session.commit()
-    flash(_l("Revision %(n)s has been restored as a new revision.", n=number), "success")
+    if services.four_eyes(goal):
+        flash(_l("Your change to goal %(code)s waits for a second editor's approval.", code=goal.code), "success")
+    else:
+        flash(_l("Revision %(n)s has been restored as a new revision.", n=number), "success")
     return redirect(url_for("objectives.history", code=code))
 
 
