@@ -23,7 +23,7 @@ LAYERS = [
     ("lessons",),
     ("planning",),
     ("consultations",),
-    ("reports", "interchange", "case", "api", "admin", "jobs", "site"),
+    ("reports", "interchange", "case", "api", "admin", "jobs", "site", "oai"),
 ]
 ROOF = {"__init__", "cli", "models", "seed", "tasks"}
 LAYER_OF = {area: number for number, areas in enumerate(LAYERS) for area in areas}

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .jobs.views import bp as jobs_bp
     from .lessons.views import bp as lessons_bp
     from .notifications.views import bp as notifications_bp
+    from .oai.views import bp as oai_bp
     from .objectives.views import bp as objectives_bp
     from .organisations.views import bp as organisations_bp
     from .planning.views import bp as planning_bp
@@ -64,8 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth_bp, notifications_bp, organisations_bp, objectives_bp, references_bp, lessons_bp,
                       planning_bp, consultations_bp, reports_bp, release_notes_bp, consultation_reports_bp,
-                      interchange_bp, case_bp, api_bp,
-                      api_tokens_bp, admin_bp, jobs_bp, site_bp):
+                      interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, oai_bp, site_bp):
         app.register_blueprint(blueprint)
     add_old_paths(app)
 

@@ -5,6 +5,7 @@ from .consultations.models import ConsultationResponse, ConsultationRound, Round
 from .core.models import AuditEvent, ContentGeneration, Job, Revision  # noqa: F401
 from .lessons.models import Alignment, Attachment, LessonPackage  # noqa: F401
 from .notifications.models import Notification, NotificationSetting  # noqa: F401
+from .oai.models import ExternalMaterial, HarvestSource, MaterialGoal  # noqa: F401
 from .objectives.models import Domain, FrameworkRelease, Goal, PendingChange, Strand  # noqa: F401
 from .organisations.models import Network, School  # noqa: F401
 from .planning.models import PlanEntry  # noqa: F401

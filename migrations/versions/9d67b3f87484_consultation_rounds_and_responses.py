@@ -1,7 +1,7 @@
 """consultation rounds and responses
 
 Revision ID: 9d67b3f87484
-Revises: dbbfe01cad75
+Revises: 794a1655fd8b
 Create Date: 2026-12-01 22:43:08.137847
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9d67b3f87484'
-down_revision = 'dbbfe01cad75'
+down_revision = '794a1655fd8b'
 branch_labels = None
 depends_on = None
 
