@@ -32,6 +32,9 @@ BASE_CONFIG = {
     "QUEUE_IMMEDIATE": True,
     # Two-step sign-in is required for administrators and editors by default; tests of it turn it on.
     "REQUIRE_2FA_FOR": "",
+    # Tests of editing see their change at once; four-eyes publishing has its own tests, with it on
+    # (tests/objectives/test_four_eyes.py).
+    "FOUR_EYES": False,
 }
 
 

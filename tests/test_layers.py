@@ -16,11 +16,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wt_curriculum"
 LAYERS = [
     ("core",),
     ("auth",),
+    ("notifications",),
     ("organisations",),
     ("objectives",),
     ("references",),
     ("lessons",),
     ("planning",),
+    ("consultations",),
     ("reports", "interchange", "case", "api", "admin", "jobs", "site", "oai"),
 ]
 ROOF = {"__init__", "cli", "models", "seed", "tasks"}

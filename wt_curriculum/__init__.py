@@ -51,21 +51,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .case.views import bp as case_bp
+    from .consultations.views import bp as consultations_bp
     from .interchange.views import bp as interchange_bp
     from .jobs.views import bp as jobs_bp
     from .lessons.views import bp as lessons_bp
+    from .notifications.views import bp as notifications_bp
     from .oai.views import bp as oai_bp
     from .objectives.views import bp as objectives_bp
     from .organisations.views import bp as organisations_bp
     from .planning.views import bp as planning_bp
     from .references.views import bp as references_bp
+    from .reports.consultation_views import bp as consultation_reports_bp
+    from .reports.release_views import bp as release_notes_bp
     from .reports.views import bp as reports_bp
     from .site.old_paths import add_old_paths
     from .site.views import bp as site_bp
 
-    for blueprint in (auth_bp, organisations_bp, objectives_bp, references_bp, lessons_bp, planning_bp,
-                      reports_bp, interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, oai_bp,
-                      site_bp):
+    for blueprint in (auth_bp, notifications_bp, organisations_bp, objectives_bp, references_bp, lessons_bp,
+                      planning_bp, consultations_bp, reports_bp, release_notes_bp, consultation_reports_bp,
+                      interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, oai_bp, site_bp):
         app.register_blueprint(blueprint)
     add_old_paths(app)
 

@@ -47,6 +47,9 @@ def secret_key(instance_path: str) -> str:
 
 class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Four-eyes publishing: a change to a published goal or a new framework version takes effect only after a
+    # second editor approves it (WT_FOUR_EYES=false turns it off).
+    FOUR_EYES = True
     # Cookies: never readable from scripts, not sent on cross-site posts.
     # Set WT_SESSION_COOKIE_SECURE=true (and WT_REMEMBER_COOKIE_SECURE=true) behind HTTPS.
     SESSION_COOKIE_HTTPONLY = True

@@ -58,3 +58,6 @@ RULES = [
     only("objectives.new_release", "/doelen/versies/nieuw", EDITORS),
     only("objectives.new_release", "/doelen/versies/nieuw", EDITORS, method="POST", data={"version_label": "x"}),
 ]
+
+RULES.append(only("objectives.decide", "/doelen/wijzigingen/999999", EDITORS, ok=404, method="POST",
+                  data={"decision": "approve"}))

@@ -14,6 +14,7 @@ TAGS = {
     "packages": "Lesson packages",
     "schools": "Networks and schools",
     "coverage": "Coverage",
+    "consultations": "Consultation rounds",
     "meta": "About the API",
 }
 # Sample values for the example answers, by property name.

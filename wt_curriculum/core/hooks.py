@@ -55,3 +55,7 @@ def sections(hook: Hook, *args, **kwargs) -> list[Section]:
 # Areas that serve an API of their own (the CASE binding) register a function returning
 # {"paths": {...}, "schemas": {...}} (OpenAPI 3.1); the api area adds them to /api/v1/openapi.json.
 openapi_paths = Hook("openapi_paths")
+
+# Parts of the home page that areas add (the open consultation rounds for the viewer, ...): functions taking
+# (session, viewer) and returning a Section or None. The site's home page shows them in their order.
+home_page_sections = Hook("home_page_sections")

@@ -173,3 +173,9 @@ class FilterForm(FlaskForm):
         return services.FrameworkFilters(
             domain=good(self.domain), groep=good(self.groep),
             status=good(getattr(self, "status", None)), q=(good(self.q) or "")[:200])
+
+
+class DecideForm(FlaskForm):
+    """Approve or reject a change waiting for a second editor (four-eyes publishing)."""
+
+    decision = SelectField(choices=[("approve", "approve"), ("reject", "reject")], validate_choice=True)

@@ -100,3 +100,21 @@ class Goal(db.Model):
     @property
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+
+class PendingChange(db.Model):
+    """Four-eyes publishing: a change to a published goal, or a new framework version, waiting for a second
+    editor. `payload` holds what the change needs, as JSON; approving applies it, rejecting drops it."""
+
+    __tablename__ = "pending_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # goal.update, goal.retire, release
+    goal_id: Mapped[Optional[int]] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decision: Mapped[str] = mapped_column(String(20), default="")  # approved, rejected

@@ -11,18 +11,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 # Lazy: messages are rendered in the request's language, and services also run without a request.
+from flask import current_app
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..auth.models import User
 from ..auth.permissions import is_editor
 from ..core.hooks import Hook
 from ..core.models import Revision
 from ..core.services import FieldDiff, RevisionView, diff_snapshots, record_audit, record_revision, revisions_for
 from ..errors import Conflict, NotFound, ValidationError
 from ..groepen import ALL_GROEPEN, bit, from_mask, to_mask
-from .models import Domain, FrameworkRelease, Goal, GoalStatus, Strand
+from .models import Domain, FrameworkRelease, Goal, GoalStatus, PendingChange, Strand
 
 DOMAIN_CODE = re.compile(r"[A-Z]{2,4}")
 RELEASE_LABEL = re.compile(r"\d{4}\.\d{1,3}")
@@ -38,6 +40,9 @@ MAX_NOTE = 500
 # and on the retire page what retiring it affects (planning).
 goal_page_sections = Hook("objectives.goal_page_sections")
 goal_retire_sections = Hook("objectives.goal_retire_sections")
+# Called after a published (or retired) goal was changed, retired or restored, with (session, goal, action,
+# editor): consultations tells the schools and networks whose plans and packages use the goal.
+goal_changed = Hook("objectives.goal_changed")
 # Snapshot keys that are bookkeeping, not content: never shown in a diff, never restored.
 BOOKKEEPING = ("version",)
 # The snapshot fields a restore brings back; code, strand and status keep their current values.
@@ -299,6 +304,8 @@ def _record(session: Session, goal: Goal, strand_code: str, action: str, editor,
         raise Conflict(_conflict_message()) from None
     record_revision(session, "goal", goal.id, revision_snapshot(goal, strand_code), action, editor, note)
     record_audit(session, editor, f"goal.{action}", "goal", goal.id, f"{goal.code}: {note}" if note else goal.code)
+    if action in ("update", "retire", "restore") and goal.status != GoalStatus.DRAFT:
+        goal_changed(session, goal, action, editor)
 
 
 def _conflict_message() -> str:
@@ -654,3 +661,127 @@ def publish_release(session: Session, version: str, published_on: date | None, n
 
 def _uuid() -> str:
     return str(uuid.uuid4())
+
+
+# --- Four-eyes publishing --------------------------------------------------------------------------------------
+
+
+def four_eyes(goal: Goal | None = None) -> bool:
+    """Whether this change needs a second editor: the setting is on and it is a release or a published goal."""
+    if not current_app.config.get("FOUR_EYES", True):
+        return False
+    return goal is None or goal.status == GoalStatus.PUBLISHED
+
+
+def _pending(session: Session, kind: str, goal: Goal | None, payload: dict, note: str, editor) -> PendingChange:
+    change = PendingChange(kind=kind, goal_id=goal.id if goal else None, note=note,
+                           payload=json.dumps(payload, ensure_ascii=False, default=str),
+                           author_id=getattr(editor, "id", None))
+    session.add(change)
+    session.flush()
+    record_audit(session, editor, f"pending.{kind}", "pending_change", change.id, goal.code if goal else note)
+    return change
+
+
+def propose_goal_update(session: Session, goal: Goal, data: GoalData, editor, note: str,
+                        expected_version: int | None) -> PendingChange:
+    """An edit of a published goal, checked now and applied when a second editor approves it."""
+    check_version(goal, expected_version)
+    note = _check_note(note)
+    data, _strand = _validate_goal(session, data, goal)
+    return _pending(session, "goal.update", goal, {**data.__dict__, "version": goal.version}, note, editor)
+
+
+def propose_retire(session: Session, goal: Goal, editor, note: str, replaced_by_code: str | None,
+                   expected_version: int | None) -> PendingChange:
+    check_version(goal, expected_version)
+    note = _check_note(note)
+    if goal.status != GoalStatus.PUBLISHED:
+        raise ValidationError(_("Only a published goal can be retired."))
+    return _pending(session, "goal.retire", goal, {"replaced_by": _clean(replaced_by_code), "version": goal.version},
+                    note, editor)
+
+
+def propose_restore(session: Session, goal: Goal, number: int, editor, note: str,
+                    expected_version: int | None) -> PendingChange:
+    check_version(goal, expected_version)
+    note = _check_note(note)
+    exists = session.scalar(select(Revision.id).where(
+        Revision.entity_type == "goal", Revision.entity_id == goal.id, Revision.number == number))
+    if exists is None:
+        raise NotFound(_("This goal has no revision %(n)s.", n=number))
+    return _pending(session, "goal.restore", goal, {"number": number, "version": goal.version}, note, editor)
+
+
+def propose_release(session: Session, version: str, published_on: date | None, note: str,
+                    editor) -> PendingChange:
+    version = _clean(version)
+    if not RELEASE_LABEL.fullmatch(version):
+        raise ValidationError(_("A version is a year, a dot and a number, e.g. 2026.2."), field="version_label")
+    if published_on is None:
+        raise ValidationError(_("Enter the date of publication."), field="published_on")
+    return _pending(session, "release", None, {"version": version, "published_on": published_on.isoformat()},
+                    _check_note(note), editor)
+
+
+@dataclass
+class PendingRow:
+    change: PendingChange
+    goal_code: str | None
+    author_name: str | None
+    summary: list[FieldDiff]
+    version: str | None  # of a new framework version
+    number: int | None = None  # of the revision a restore brings back
+
+
+def pending_changes(session: Session) -> list[PendingRow]:
+    """The approval queue, oldest first (two queries), with what each goal change would change."""
+    rows = list(session.execute(
+        select(PendingChange, Goal, User.name).outerjoin(Goal, Goal.id == PendingChange.goal_id)
+        .outerjoin(User, User.id == PendingChange.author_id)
+        .where(PendingChange.decided_at.is_(None)).order_by(PendingChange.created_at, PendingChange.id)))
+    out = []
+    for change, goal, name in rows:
+        summary = []
+        data = json.loads(change.payload)
+        if change.kind == "goal.update" and goal is not None:
+            summary = diff_snapshots(
+                {"title": goal.title, "description": goal.description, "groepen": from_mask(goal.groepen_mask),
+                 "keywords": goal.keywords, "source_code": goal.source_code},
+                {k: data.get(k) for k in ("title", "description", "groepen", "keywords", "source_code")})
+        out.append(PendingRow(change, goal.code if goal else None, name, summary,
+                              data.get("version") if change.kind == "release" else None,
+                              data.get("number") if change.kind == "goal.restore" else None))
+    return out
+
+
+def decide_change(session: Session, change_id: int, approver, approve: bool):
+    """A second editor approves (the change is applied now) or rejects a pending change."""
+    change = session.get(PendingChange, change_id)
+    if change is None or change.decided_at is not None:
+        raise NotFound(_("There is no such change waiting for approval."))
+    if change.author_id is not None and change.author_id == getattr(approver, "id", None):
+        raise ValidationError(_("A second editor approves a change: not the one who proposed it."))
+    change.decided_at, change.decided_by_id = datetime.now(UTC), approver.id
+    change.decision = "approved" if approve else "rejected"
+    result = None
+    if approve:
+        data = json.loads(change.payload)
+        proposer = session.scalar(select(User.name).where(User.id == change.author_id)) or "?"
+        note = _check_note(str(_("%(note)s (proposed by %(name)s, approved by %(approver)s)", note=change.note,
+                                 name=proposer, approver=approver.name)).strip()[:MAX_NOTE])
+        goal = session.get(Goal, change.goal_id) if change.goal_id else None
+        if change.kind == "goal.update":
+            fields = {k: data[k] for k in ("code", "domain_id", "strand_id", "title", "description", "groepen",
+                                           "keywords", "source_code")}
+            result = update_goal(session, goal, GoalData(**fields), approver, note, data["version"])
+        elif change.kind == "goal.restore":
+            result = restore_goal_revision(session, goal, data["number"], approver, note, data["version"])
+        elif change.kind == "goal.retire":
+            result = retire_goal(session, goal, approver, note, data["replaced_by"], data["version"])
+        else:
+            result = publish_release(session, data["version"], date.fromisoformat(data["published_on"]), note,
+                                     approver)
+    session.flush()
+    record_audit(session, approver, f"pending.{change.decision}", "pending_change", change.id, change.kind)
+    return result

@@ -19,6 +19,7 @@ from ..numbers import whole_or_none
 from ..redirects import safe_next
 from . import services
 from .forms import (
+    DecideForm,
     DomainForm,
     FilterForm,
     GoalForm,
@@ -150,7 +151,11 @@ def edit_goal(code: str):
     if form.validate_on_submit():
         opened = _int(form.version.data)
         try:
-            services.update_goal(db.session, goal, form.data_for_service(), _editor(), form.note.data, opened)
+            if services.four_eyes(goal):
+                services.propose_goal_update(db.session, goal, form.data_for_service(), _editor(), form.note.data,
+                                             opened)
+            else:
+                services.update_goal(db.session, goal, form.data_for_service(), _editor(), form.note.data, opened)
         except Conflict as error:
             db.session.rollback()
             goal = db.session.get(Goal, goal_id)
@@ -165,7 +170,11 @@ def edit_goal(code: str):
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_l("Goal %(code)s has been saved.", code=goal.code), "success")
+            if services.four_eyes(goal):
+                flash(_l("Your change to goal %(code)s waits for a second editor's approval.", code=goal.code),
+                      "success")
+            else:
+                flash(_l("Goal %(code)s has been saved.", code=goal.code), "success")
             return redirect(url_for("objectives.goal", code=goal.code))
     return render_template("objectives/goal_form.html", form=form, goal=goal, conflict=None)
 
@@ -214,9 +223,11 @@ def publish_goal(code: str):
 def retire_goal(code: str):
     return _status_change(
         code, RetireForm, "objectives/retire.html",
-        lambda goal, form: services.retire_goal(db.session, goal, _editor(), form.note.data, form.replaced_by.data,
-                                                _int(form.version.data)),
-        lambda goal: _l("Goal %(code)s has been retired.", code=goal.code),
+        lambda goal, form: (services.propose_retire if services.four_eyes(goal) else services.retire_goal)(
+            db.session, goal, _editor(), form.note.data, form.replaced_by.data, _int(form.version.data)),
+        lambda goal: (_l("Retiring goal %(code)s waits for a second editor's approval.", code=goal.code)
+                      if goal.status == GoalStatus.PUBLISHED
+                      else _l("Goal %(code)s has been retired.", code=goal.code)),
         GoalStatus.PUBLISHED,
         extra=lambda goal: {"sections": sections(services.goal_retire_sections, db.session, goal, current_user)})
 
@@ -286,13 +297,18 @@ def restore(code: str, number: int):
         return redirect(url_for("objectives.history", code=code))
     try:
         note = form.note.data or _("Restored revision %(n)s", n=number)
-        services.restore_goal_revision(db.session, goal, number, _editor(), note, _int(form.version.data))
-    except (Conflict, ValidationError) as error:
+        if services.four_eyes(goal):
+            services.propose_restore(db.session, goal, number, _editor(), note, _int(form.version.data))
+        else:
+            services.restore_goal_revision(db.session, goal, number, _editor(), note, _int(form.version.data))
+    except (Conflict, ValidationError, NotFound) as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("objectives.history", code=code))
     db.session.commit()
-    if goal.status == GoalStatus.RETIRED:
+    if services.four_eyes(goal):
+        flash(_l("Your change to goal %(code)s waits for a second editor's approval.", code=goal.code), "success")
+    elif goal.status == GoalStatus.RETIRED:
         # Say what happened: the texts came back, the status did not.
         flash(_l("The texts of revision %(n)s have been restored as a new revision. The goal is still retired: "
                  "reinstate it to use it again.", n=number), "warning")
@@ -310,7 +326,27 @@ def editor():
     return render_template(
         "objectives/editor.html", domains=services.list_domains(db.session),
         strands=services.list_strands(db.session), releases=services.list_releases(db.session),
-        counts=services.framework_counts(db.session))
+        counts=services.framework_counts(db.session), pending=services.pending_changes(db.session),
+        decide_form=DecideForm())
+
+
+@bp.route("/doelen/wijzigingen/<int:change_id>", methods=["POST"])
+@roles_required(*EDITORS)
+def decide(change_id: int):
+    """Four-eyes publishing: a second editor approves or rejects a pending change."""
+    form = DecideForm()
+    if form.validate_on_submit():
+        approve = form.decision.data == "approve"
+        try:
+            services.decide_change(db.session, change_id, _editor(), approve)
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_l("The change has been approved and applied.") if approve else _l("The change has been rejected."),
+                  "success")
+    return redirect(url_for("objectives.editor"), 303)
 
 
 def _domain_page(domain: Domain | None):
@@ -368,15 +404,20 @@ def edit_strand(code: str):
 def new_release():
     form = ReleaseForm()
     if form.validate_on_submit():
+        publish = services.propose_release if services.four_eyes() else services.publish_release
         try:
-            release = services.publish_release(db.session, form.version_label.data, form.published_on.data,
-                                               form.note.data or "", _editor())
+            release = publish(db.session, form.version_label.data, form.published_on.data, form.note.data or "",
+                              _editor())
         except ValidationError as error:
             db.session.rollback()
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_l("Framework version %(version)s has been published.", version=release.version), "success")
+            if services.four_eyes():
+                flash(_l("Version %(version)s waits for a second editor's approval.",
+                         version=form.version_label.data.strip()), "success")
+            else:
+                flash(_l("Framework version %(version)s has been published.", version=release.version), "success")
             return redirect(url_for("objectives.editor"))
     return render_template("objectives/release_form.html", form=form,
                            counts=services.framework_counts(db.session),

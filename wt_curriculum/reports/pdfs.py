@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from ..consultations import services as consultations
+from ..consultations.models import ConsultationRound
 from . import kerndoelen, services
 
 
@@ -50,6 +52,13 @@ def _network_kerndoelen(session: Session, network_id: int, year: int, key: str) 
     return PdfReport("reports/network_kerndoelen.html", {"report": report, "data": report.data})
 
 
+def _consultation(session: Session, round_id: int, stamp: str = "") -> PdfReport:
+    """The consultation report; `stamp` (consultations.report_stamp) only makes the cache key change."""
+    round_ = session.get(ConsultationRound, round_id)
+    report = consultations.round_report(session, round_)
+    return PdfReport("consultations/report.html", {"report": report}, estimated_pages=1 + report.response_count // 8)
+
+
 BUILDERS = {
     "framework": _framework,
     "school": _school,
@@ -57,4 +66,5 @@ BUILDERS = {
     "network": _network,
     "school_kerndoelen": _school_kerndoelen,
     "network_kerndoelen": _network_kerndoelen,
+    "consultation": _consultation,
 }

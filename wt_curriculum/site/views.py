@@ -2,9 +2,11 @@
 from datetime import date
 
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request
+from flask_login import current_user
 from sqlalchemy import text
 
 from ..auth.permissions import public
+from ..core.hooks import home_page_sections, sections
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE
 from ..redirects import safe_next
@@ -16,7 +18,7 @@ ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 25)
 @bp.route("/")
 @public
 def home():
-    return render_template("site/home.html")
+    return render_template("site/home.html", home_sections=sections(home_page_sections, db.session, current_user))
 
 
 @bp.route("/toegankelijkheid")
