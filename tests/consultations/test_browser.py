@@ -41,8 +41,8 @@ def test_a_consultation_round_from_opening_to_release_notes(live_server, page, a
     network = factory.network(name="Techniek Oost")
     school = factory.school(network_id=network, name="De Klimop")
     editor = factory.user("redacteur")
-    teacher = factory.user("leraar", school_id=school, email="juf@klimop.test")
-    coordinator = factory.user("netwerkcoordinator", network_id=network, email="coord@oost.test")
+    teacher = factory.user("leraar", school_id=school, email="juf@klimop.example")
+    coordinator = factory.user("netwerkcoordinator", network_id=network, email="coord@oost.example")
 
     # The editor opens the round.
     browser_login(page, live_server, editor)
@@ -143,7 +143,7 @@ def test_a_consultation_round_from_opening_to_release_notes(live_server, page, a
     # The mails: the round opening and the answer, to the respondents; the unsubscribe link works.
     messages = smtp_inbox.wait_for(4)
     subjects = sorted((m["To"], m["Subject"]) for m in messages)
-    assert ("juf@klimop.test", "Consultatieronde geopend: Bruggen en constructies") in subjects
-    assert ("coord@oost.test", "Consultatieronde geopend: Bruggen en constructies") in subjects
-    assert any(to == "juf@klimop.test" and "is beantwoord: overgenomen" in s for to, s in subjects)
-    assert any(to == "coord@oost.test" and "is beantwoord: niet overgenomen" in s for to, s in subjects)
+    assert ("juf@klimop.example", "Consultatieronde geopend: Bruggen en constructies") in subjects
+    assert ("coord@oost.example", "Consultatieronde geopend: Bruggen en constructies") in subjects
+    assert any(to == "juf@klimop.example" and "is beantwoord: overgenomen" in s for to, s in subjects)
+    assert any(to == "coord@oost.example" and "is beantwoord: niet overgenomen" in s for to, s in subjects)

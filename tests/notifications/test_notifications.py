@@ -42,14 +42,15 @@ def test_a_round_opening_is_told_to_its_audience_only_with_an_unsubscribe_link(a
                                                                                smtp_inbox):
     app.config.update(smtp_inbox.config(), BASE_URL="https://wt.example.nl")
     codes = make_goals(app, n=1)
-    teacher = factory.user("leraar", email="juf@school.test")
-    coordinator = factory.user("coordinator", email="coord@school.test")
+    teacher = factory.user("leraar", email="juf@school.example")
+    coordinator = factory.user("coordinator", email="coord@school.example")
     editor = login("redacteur")
     assert _open_round(client, codes, ["leraren"]).status_code == 303
     assert inbox_of(app, teacher.id) == [("consultation.open", "Consultatieronde geopend: Ronde over bruggen")]
     assert inbox_of(app, coordinator.id) == [] and inbox_of(app, editor.id) == []
     [message] = smtp_inbox.wait_for(1)
-    assert message["To"] == "juf@school.test" and message["Subject"] == "Consultatieronde geopend: Ronde over bruggen"
+    assert message["To"] == "juf@school.example"
+    assert message["Subject"] == "Consultatieronde geopend: Ronde over bruggen"
     assert "https://wt.example.nl/consultaties/" in message.get_body(("plain",)).get_content()
     unsubscribe = _link(message, r"https://wt\.example\.nl/meldingen/afmelden/\S+")
     assert message["List-Unsubscribe"].strip() == f"<{unsubscribe}>"
@@ -58,7 +59,7 @@ def test_a_round_opening_is_told_to_its_audience_only_with_an_unsubscribe_link(a
     anonymous = app.test_client()
     path = unsubscribe.removeprefix("https://wt.example.nl")
     page = anonymous.get(path)
-    assert page.status_code == 200 and "juf@school.test" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "juf@school.example" in page.get_data(as_text=True)
     done = anonymous.post(path)
     assert done.status_code == 200 and "krijgt geen meldingen meer per e-mail" in done.get_data(as_text=True)
     with app.app_context():
@@ -74,7 +75,7 @@ def test_a_reply_and_an_answer_are_told_to_the_respondent(app, client, factory, 
     app.config.update(smtp_inbox.config())
     codes = make_goals(app, n=1)
     round_id = make_round(app, codes)
-    teacher = factory.user("leraar", email="juf@school.test")
+    teacher = factory.user("leraar", email="juf@school.example")
     response_id = add_response(app, round_id, teacher.id, codes[0])
     login("netwerkcoordinator")
     client.post(f"/consultaties/{round_id}/reacties/{response_id}/reactie", data={"comment": "Eens!"})
@@ -85,7 +86,7 @@ def test_a_reply_and_an_answer_are_told_to_the_respondent(app, client, factory, 
     kinds = [k for k, _s in inbox_of(app, teacher.id)]
     assert kinds == ["consultation.reply", "consultation.answer"]
     messages = smtp_inbox.wait_for(2)
-    assert [m["To"] for m in messages] == ["juf@school.test", "juf@school.test"]
+    assert [m["To"] for m in messages] == ["juf@school.example", "juf@school.example"]
     assert "deels overgenomen" in messages[1]["Subject"]
     assert "Deels verwerkt." in messages[1].get_body(("plain",)).get_content()
 

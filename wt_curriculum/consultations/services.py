@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from flask_babel import format_date
+from flask_babel import format_date, pgettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -60,7 +60,7 @@ def position_labels() -> dict[str, str]:
 
 def answer_labels() -> dict[str, str]:
     return {
-        Answer.ADOPTED: _("adopted"),
+        Answer.ADOPTED: pgettext("consultation answer", "adopted"),
         Answer.PARTLY: _("partly adopted"),
         Answer.NOT_ADOPTED: _("not adopted"),
     }
