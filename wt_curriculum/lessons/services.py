@@ -18,6 +18,7 @@ from ..objectives.models import Domain, Goal, GoalStatus, Strand
 from ..organisations import services as organisations
 from ..organisations.models import Network
 from . import attachments as files
+from . import search_index  # noqa: F401  (keeps the SQLite search index current)
 from .markdown import render_markdown
 from .models import Alignment, Attachment, LessonPackage, Licence, PackageStatus, Relation
 
