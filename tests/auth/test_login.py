@@ -96,7 +96,7 @@ def test_change_password(client, app, login):
     user = login("leraar")
     wrong = client.post("/account/wachtwoord", data={
         "current_password": "not-it", "new_password": "nieuw-en-lang-genoeg", "confirm": "nieuw-en-lang-genoeg"})
-    assert "Uw huidige wachtwoord klopt niet." in wrong.get_data(as_text=True)
+    assert "Je huidige wachtwoord klopt niet." in wrong.get_data(as_text=True)
     weak = client.post("/account/wachtwoord", data={
         "current_password": PASSWORD, "new_password": "kort", "confirm": "kort"})
     assert "Gebruik minstens 10 tekens." in weak.get_data(as_text=True)

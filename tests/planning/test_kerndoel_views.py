@@ -234,7 +234,7 @@ def test_a_bad_set_or_year_is_a_friendly_400(client, login, world, page, query):
     response = client.get("/" + page.format(school=world["alfa"], network=world["network"]) + "?" + query)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "Kies een van de sets kerndoelen" in text or "Een schooljaar schrijft u als 2026-2027" in text
+    assert "Kies een van de sets kerndoelen" in text or "Een schooljaar schrijf je als 2026-2027" in text
 
 
 @pytest.mark.parametrize("query", ["jaar=2026", "jaar=2026-2026", "jaar=2026-2027%20x"])
@@ -242,7 +242,7 @@ def test_transition_with_a_bad_year_is_a_friendly_400(client, login, world, quer
     login("beheerder")
     response = client.get(f"/scholen/{world['alfa']}/overgang?{query}")
     assert response.status_code == 400
-    assert "Een schooljaar schrijft u als 2026-2027" in response.get_data(as_text=True)
+    assert "Een schooljaar schrijf je als 2026-2027" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/scholen/{school}/kerndoelen?set=%00", "/netwerken/{network}/kerndoelen?jaar=%00",

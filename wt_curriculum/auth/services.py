@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -35,7 +36,7 @@ def password_problems(password: str, email: str = "") -> list:
     problems = []
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        problems.append(_l("Use at least %(n)s characters.", n=minimum))
+        problems.append(_nl("Use at least %(n)s character.", "Use at least %(n)s characters.", minimum, n=minimum))
     if len(password) > 200:
         problems.append(_l("Use at most 200 characters."))
     lowered = password.lower()

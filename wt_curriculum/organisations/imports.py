@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -112,8 +113,9 @@ def read_rows(raw: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[LineE
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(header):
-                errors.append(LineError(line, str(_l("This line has %(n)s fields, the header %(m)s.",
-                                                     n=len(values), m=len(header)))))
+                errors.append(LineError(line, str(_nl("This line has %(n)s field, the header %(m)s.",
+                                                      "This line has %(n)s fields, the header %(m)s.", len(values),
+                                                      n=len(values), m=len(header)))))
                 continue
             values = values + [""] * (len(header) - len(values))
             rows.append((line, {c: v.strip() for c, v in zip(columns, values, strict=True) if c}))

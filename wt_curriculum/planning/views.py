@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from flask_login import current_user
 
 from ..auth.models import Role
@@ -253,8 +254,9 @@ def copy_plan(school_id: int):
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_l("%(n)s entries copied into %(year)s (%(m)s were already there).", n=result.copied,
-                     m=result.already_there, year=format_school_year(to_year)), "success")
+            flash(_nl("%(n)s entry copied into %(year)s (%(m)s were already there).",
+                      "%(n)s entries copied into %(year)s (%(m)s were already there).", result.copied, n=result.copied,
+                      m=result.already_there, year=format_school_year(to_year)), "success")
             if result.skipped_titles:
                 flash(_l("Not copied, because they are no longer published: %(titles)s.",
                          titles=", ".join(result.skipped_titles)), "warning")
