@@ -13,6 +13,7 @@ from ..core import tasks as core_tasks
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
 from ..organisations import services as organisations
+from . import audit_labels
 from .forms import UserForm
 
 bp = Blueprint("admin", __name__)
@@ -71,7 +72,9 @@ def audit_log():
     """Who changed what: goals, packages, plans, users, imports."""
     page = request.args.get("page", 1, type=int)
     kind = request.args.get("kind", "")[:40]
-    return render_template("admin/audit.html", log=audit.audit_log(db.session, page, action_prefix=kind), kind=kind)
+    log = audit.audit_log(db.session, page, action_prefix=kind)
+    shown = [(row, audit_labels.action_label(row.action), audit_labels.details(row.summary)) for row in log.rows]
+    return render_template("admin/audit.html", log=log, shown=shown, kind=kind)
 
 
 @bp.route("/beheer/back-ups", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """Accounts: authentication with throttling, password rules, creating and changing users."""
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,7 +142,8 @@ def update_user(session: Session, user: User, data: UserData, actor: User) -> Us
     if was_active and not user.active:
         user.session_token = secrets.token_hex(8)  # end the disabled user's sessions
     session.flush()
-    record_audit(session, actor, "user.update", "user", user.id, f"{user.email} ({user.role}, active={user.active})")
+    record_audit(session, actor, "user.update", "user", user.id,
+                 json.dumps({"label": user.email, "role": user.role, "active": user.active}))
     return user
 
 

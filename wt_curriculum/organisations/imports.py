@@ -6,6 +6,7 @@ code; school BRIN + vestiging), so importing the same file twice changes nothing
 """
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -217,6 +218,6 @@ def apply_import(session: Session, kind: str, raw: bytes, actor=None) -> ImportP
                 school.name, school.place, school.network_id = data.name, data.place, data.network_id
     session.flush()
     record_audit(session, actor, f"import.{kind}", kind, None,
-                 f"{preview.count('add')} added, {preview.count('change')} changed, "
-                 f"{preview.count('same')} unchanged")
+                 json.dumps({"added": preview.count("add"), "changed": preview.count("change"),
+                             "unchanged": preview.count("same")}))
     return preview

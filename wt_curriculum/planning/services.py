@@ -1,4 +1,5 @@
 """Year plans: plain functions that take the session."""
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -192,7 +193,8 @@ def update_plan_entry(session: Session, entry: PlanEntry, version, period: str, 
     entry.period = _clean_period(period)
     entry.taught_on = taught_on
     _flush_versioned(session)
-    record_audit(session, actor, "plan.update", "plan_entry", entry.id, f"period={entry.period} taught={taught_on}")
+    record_audit(session, actor, "plan.update", "plan_entry", entry.id,
+                 json.dumps({"period": entry.period, "taught_on": taught_on.isoformat() if taught_on else None}))
     return entry
 
 
@@ -251,7 +253,8 @@ def copy_year_plan(session: Session, school: School, from_year: int, to_year: in
         raise Conflict(_l("The plan for %(year)s was changed while it was being copied. Look at it, then copy "
                           "again if needed.", year=format_school_year(to_year))) from None
     record_audit(session, actor, "plan.copy", "school", school.id,
-                 f"{format_school_year(from_year)} -> {format_school_year(to_year)}: {result.copied} copied")
+                 json.dumps({"label": f"{format_school_year(from_year)} → {format_school_year(to_year)}",
+                             "copied": result.copied}))
     return result
 
 
