@@ -117,8 +117,8 @@ def test_school_page_per_doelzin_shows_packages_and_groepen(client, login, world
     assert _row(page, "KD2025-PO-29A").startswith("↳ KD2025-PO-29A")
     assert "✔ ja 3-4 Plantenpakket (groep 3-4) K.S.A" in _row(page, "KD2025-PO-29A")
     assert "✔ ja 7 Proefjespakket (groep 7) K.S.B" in _row(page, "KD2025-PO-29B")
-    assert "1 van 1 doelzinnen" not in _row(page, "KD2025-PO-30")
-    assert "0 van 1 doelzinnen" in _row(page, "KD2025-PO-30")
+    assert "1 van 1 doelzin" not in _row(page, "KD2025-PO-30")
+    assert "0 van 1 doelzin" in _row(page, "KD2025-PO-30")
     assert "✘ nee" in _row(page, "KD2025-PO-30A")
     # The kerndoel row sums its doelzinnen: both packages, groepen 3, 4 and 7.
     assert "2 van 2 doelzinnen 3-4, 7 Plantenpakket (groep 3-4) Proefjespakket (groep 7)" in _row(page, "KD2025-PO-29")
