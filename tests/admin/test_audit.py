@@ -29,12 +29,12 @@ def test_audit_details_with_values_are_shown_in_the_readers_language(client, app
         record_audit(db.session, None, "something.new", "x", 1, "{not json")
         db.session.commit()
     dutch = client.get("/beheer/logboek").get_data(as_text=True)
-    assert "Regel van een jaarplanning gewijzigd" in dutch and "periode: okt · gegeven op: 1 okt 2026" in dutch
+    assert "Regel van een jaarplanning gewijzigd" in dutch and "periode: okt · gegeven op: 1 oktober 2026" in dutch
     assert "Eerdere versie van een leerdoel teruggezet" in dutch and "goal.restore" not in dutch
     assert "something.new" in dutch and "{not json" in dutch  # unknown codes and plain text as stored
     client.set_cookie("lang", "en")
     english = client.get("/beheer/logboek").get_data(as_text=True)
-    assert "Year plan row changed" in english and "period: okt · taught on: Oct 1, 2026" in english
+    assert "Year plan row changed" in english and "period: okt · taught on: October 1, 2026" in english
     assert "Earlier revision of a goal restored" in english
 
 

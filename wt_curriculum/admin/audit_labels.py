@@ -82,7 +82,7 @@ def _value(value) -> str:
         return "–"
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
-            return format_date(date.fromisoformat(value), "medium")
+            return format_date(date.fromisoformat(value), "long")
         except ValueError:
             return value
     return str(value)
