@@ -53,6 +53,11 @@ RULES = [
     # The administrator removes the entry first; the school's own users then find it gone.
     Rule("planning.remove_plan_entry", "POST", "/plan/{remove_entry_id}/verwijderen",
          {ANONYMOUS: 302, ADMIN: 302, EDITOR: 403, NETWORK: 403, COORD: 404, TEACHER: 404}, login_redirect=True),
+    # Asking to confirm changes nothing.
+    only("planning.remove_plan_entry", "/plan/{entry_id}/verwijderen", PLAN_EDITORS),
+    # Putting back a removed entry: there is no removal 999 in the world school's history.
+    Rule("planning.restore_plan_entry", "POST", "/scholen/{school_id}/plan/terugzetten/999",
+         {ANONYMOUS: 302, ADMIN: 404, EDITOR: 403, NETWORK: 403, COORD: 404, TEACHER: 404}, login_redirect=True),
     only("planning.copy_plan", "/scholen/{school_id}/plan/kopieren", PLAN_EDITORS),
     logged_in("planning.coverage_school", "/scholen/{school_id}/dekking?jaar=2026-2027"),
     only("planning.network_coverage", "/netwerken/{network_id}/dekking?jaar=2026-2027", (ADMIN, EDITOR, NETWORK)),

@@ -104,8 +104,10 @@ def my_network():
 def plan(school_id: int):
     school = _school_for(can_see_school, school_id)
     year = _year()
+    can_edit = can_edit_school_plan(current_user, school)
     return render_template("planning/plan.html", school=school, plan=services.year_plan(db.session, school, year),
-                           can_edit=can_edit_school_plan(current_user, school))
+                           can_edit=can_edit,
+                           removed=services.removed_entries(db.session, school.id) if can_edit else [])
 
 
 @bp.route("/scholen/<int:school_id>/plan/groep/<int:groep>")
@@ -225,14 +227,39 @@ def mark_untaught(entry_id: int):
     return _quick_change(entry_id, change)
 
 
-@bp.route("/plan/<int:entry_id>/verwijderen", methods=["POST"])
+@bp.route("/plan/<int:entry_id>/verwijderen", methods=["GET", "POST"])
 @roles_required(*PLAN_EDITORS)
 def remove_plan_entry(entry_id: int):
+    """GET: a page that asks to confirm (no JavaScript needed); POST: remove (it can be put back later)."""
+    if request.method == "GET":
+        entry, school = _entry_for_edit(entry_id)
+        row = next(r for r in services.year_plan(db.session, school, entry.school_year, entry.groep).rows
+                   if r.id == entry.id)
+        back = safe_next(request.args.get("next")) if request.args.get("next") else _back_to_groep(entry)
+        return render_template("planning/remove_confirm.html", school=school, entry=entry, row=row, back=back)
+
     def change(entry, version):
         services.remove_plan_entry(db.session, entry, version, current_user)
         return _l("The entry has been removed from the plan.")
 
     return _quick_change(entry_id, change)
+
+
+@bp.route("/scholen/<int:school_id>/plan/terugzetten/<int:number>", methods=["POST"])
+@roles_required(*PLAN_EDITORS)
+def restore_plan_entry(school_id: int, number: int):
+    """Put an entry removed from the school's plan back (the undo of removing)."""
+    school = _school_for(can_edit_school_plan, school_id)
+    back = safe_next(request.form.get("next")) if request.form.get("next") else url_for(".plan", school_id=school.id)
+    try:
+        entry = services.restore_plan_entry(db.session, school, number, current_user)
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_l("The entry is back in the plan of groep %(groep)s.", groep=entry.groep), "success")
+    return redirect(back)
 
 
 @bp.route("/scholen/<int:school_id>/plan/kopieren", methods=["GET", "POST"])
