@@ -73,3 +73,35 @@ def test_another_school_cannot_put_back_or_see_the_removed(app, client, login, f
     assert client.post(f"/scholen/{setup['school']}/plan/terugzetten/1").status_code == 403
     assert client.post(f"/scholen/{other}/plan/terugzetten/1").status_code == 404
     assert rows(app, setup["school"]) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 768, 1280])
+def test_plan_page_in_the_browser(app, live_server, page, factory, setup, width):
+    from tests.browser_fixtures import ARTIFACTS, axe_violations, browser_login
+
+    page.set_viewport_size({"width": width, "height": 900})
+    user = factory.user("coordinator", school_id=setup["school"])
+    browser_login(page, live_server, user)
+    page.goto(f"{live_server}/scholen/{setup['school']}/plan/groep/1?jaar=2026-2027")
+    page.screenshot(path=str(ARTIFACTS / f"plan-groep-{width}.png"), full_page=True)
+    # Nothing sticks out to the right: every action button is inside the viewport.
+    for button in page.locator(".row-actions .button").all():
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (width, box)
+        assert box["height"] >= 24 and box["width"] >= 24
+    current = page.locator('.groep-tabs a[aria-current="page"]')
+    assert current.inner_text() == "Groep 1"
+    assert page.evaluate("getComputedStyle(document.querySelector('.groep-tabs')).listStyleType") == "none"
+    assert axe_violations(page) == []
+    page.locator("a.button.danger").first.click()
+    page.wait_for_load_state()
+    assert "uit de planning verwijderen?" in page.content()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Ja, verwijderen").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/scholen/{setup['school']}/plan?jaar=2026-2027")
+    page.locator("#removed-heading ~ div button").first.click()
+    page.wait_for_load_state()
+    assert "De regel staat weer in de planning van groep 1." in page.content()
+    assert axe_violations(page) == []

@@ -50,7 +50,12 @@ def _network_kerndoelen(session: Session, network_id: int, year: int, key: str) 
     return PdfReport("reports/network_kerndoelen.html", {"report": report, "data": report.data})
 
 
+def _plan(session: Session, school_id: int, year: int, groep: int | None = None) -> PdfReport:
+    return PdfReport("reports/plan.html", {"data": services.plan_report(session, school_id, year, groep)})
+
+
 BUILDERS = {
+    "plan": _plan,
     "framework": _framework,
     "school": _school,
     "cohort": _cohort,
