@@ -10,6 +10,7 @@ from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..core import services as audit
 from ..core import tasks as core_tasks
+from ..core.hooks import Section, start_page_sections
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
 from ..organisations import services as organisations
@@ -64,6 +65,14 @@ def edit_user(user_id: int):
         flash(_l("Account %(email)s has been saved.", email=user.email), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+@start_page_sections.register(order=30)
+def _admin_start(session, user):
+    """Administrators: the latest changes and the way to accounts, imports, jobs and backups."""
+    if user.role != Role.ADMIN:
+        return None
+    return Section("admin/_start_admin.html", {"log": audit.audit_log(session, 1, per_page=5)})
 
 
 @bp.route("/beheer/logboek")

@@ -50,3 +50,11 @@ class Section:
 def sections(hook: Hook, *args, **kwargs) -> list[Section]:
     """The sections a hook's functions give for one page, in their `order`."""
     return sorted(hook(*args, **kwargs), key=lambda section: section.order)
+
+
+# --- The start page ("what should I do now") ---------------------------------------------------
+# Every area that has something for a role's start page registers a function (session, user) -> Section | None
+# here; the start page (site area) shows the sections in their `order`. Planning adds the school's and the
+# network's parts, lessons and objectives the editors' drafts, admin the administrator's. Consultations (#20)
+# and regions (#21) add theirs the same way.
+start_page_sections = Hook("core.start_page_sections")

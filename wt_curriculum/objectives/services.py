@@ -646,3 +646,11 @@ def publish_release(session: Session, version: str, published_on: date | None, n
 
 def _uuid() -> str:
     return str(uuid.uuid4())
+
+
+def draft_goals(session: Session, limit: int = 10) -> tuple[list[tuple[str, str]], int]:
+    """The first goals still in draft (code, title) and how many there are: two queries."""
+    rows = session.execute(select(Goal.code, Goal.title).where(Goal.status == GoalStatus.DRAFT)
+                           .order_by(Goal.code).limit(limit)).all()
+    total = session.scalar(select(func.count(Goal.id)).where(Goal.status == GoalStatus.DRAFT)) or 0
+    return [(code, title) for code, title in rows], total

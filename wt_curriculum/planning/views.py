@@ -16,7 +16,7 @@ from ..auth.permissions import (
     login_required,
     roles_required,
 )
-from ..core.hooks import Section
+from ..core.hooks import Section, start_page_sections
 from ..errors import Conflict, DomainError, Forbidden, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -48,6 +48,32 @@ def helpers():
         "year_choices": school_year_choices,
         "coverage_sets": kerndoelen.COVERAGE_SETS,
     }
+
+
+@start_page_sections.register(order=10)
+def _school_start(session, user):
+    """Teachers and coordinators: this year's plan, what is next, and (coordinators) coverage and warnings."""
+    if user.role not in SCHOOL_USERS or user.school_id is None:
+        return None
+    school = organisations.get_school(session, user.school_id)
+    year = current_school_year()
+    plan = services.year_plan(session, school, year)
+    context = {"school": school, "plan": plan, "upcoming": [r for r in plan.rows if not r.taught_on][:5],
+               "coordinator": user.role == Role.COORDINATOR}
+    if user.role == Role.COORDINATOR:
+        data = coverage.school_coverage(session, school.id, year)
+        context.update(coverage=data, retired=[g for g in data.goals if g.retired],
+                       gaps=[g for g in data.goals if not g.retired and not g.covered])
+    return Section("planning/_start_school.html", context)
+
+
+@start_page_sections.register(order=10)
+def _network_start(session, user):
+    """Network coordinators: the network at a glance."""
+    if user.role != Role.NETWORK or user.network_id is None:
+        return None
+    data = coverage.network_coverage(session, user.network_id, current_school_year(), most_missed=5)
+    return Section("planning/_start_network.html", {"data": data})
 
 
 @goal_retire_sections.register
