@@ -21,7 +21,7 @@ LAYERS = [
     ("references",),
     ("lessons",),
     ("planning",),
-    ("reports", "interchange", "case", "api", "admin", "jobs", "site"),
+    ("reports", "interchange", "case", "api", "admin", "jobs", "site", "oai"),
 ]
 ROOF = {"__init__", "cli", "models", "seed", "tasks"}
 LAYER_OF = {area: number for number, areas in enumerate(LAYERS) for area in areas}

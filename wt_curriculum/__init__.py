@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .interchange.views import bp as interchange_bp
     from .jobs.views import bp as jobs_bp
     from .lessons.views import bp as lessons_bp
+    from .oai.views import bp as oai_bp
     from .objectives.views import bp as objectives_bp
     from .organisations.views import bp as organisations_bp
     from .planning.views import bp as planning_bp
@@ -59,7 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .site.views import bp as site_bp
 
     for blueprint in (auth_bp, organisations_bp, objectives_bp, references_bp, lessons_bp, planning_bp,
-                      reports_bp, interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, site_bp):
+                      reports_bp, interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, oai_bp,
+                      site_bp):
         app.register_blueprint(blueprint)
     add_old_paths(app)
 

@@ -102,6 +102,12 @@ class Config:
     IMPORT_FOLDER = None
     # The public address (https://wt.example.nl/): links in mails, CASE URIs, OAI identifiers (core/urls.py).
     BASE_URL = None
+    # OAI-PMH provider at /oai (wt_curriculum/oai, docs/OAI.md): records per page, how long a resumption token
+    # stays valid, the repository's name and the address harvesters may write to (else MAIL_SENDER).
+    OAI_PAGE_SIZE = 50
+    OAI_TOKEN_SECONDS = 24 * 60 * 60
+    OAI_REPOSITORY_NAME = "wt_curriculum: lespakketten wetenschap en technologie"
+    OAI_ADMIN_EMAIL = None
     # Outgoing mail (core/mail.py); without MAIL_SERVER nothing is sent.
     MAIL_SERVER = None
     MAIL_PORT = 25

@@ -14,7 +14,7 @@ from .extensions import babel
 LANGUAGE_COOKIE = "lang"
 PACKAGE = Path(__file__).resolve().parent
 AREAS = ("core", "auth", "organisations", "objectives", "references", "lessons", "planning", "reports",
-         "interchange", "case", "api", "admin", "jobs", "site")
+         "interchange", "case", "api", "admin", "jobs", "site", "oai")
 
 
 def translation_dirs() -> list[Path]:

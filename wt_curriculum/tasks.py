@@ -3,5 +3,6 @@ for the tables)."""
 from .core import mail as core_mail  # noqa: F401
 from .core import tasks as core_tasks  # noqa: F401
 from .interchange import tasks as interchange_tasks  # noqa: F401
+from .oai import tasks as oai_tasks  # noqa: F401
 from .organisations import tasks as organisations_tasks  # noqa: F401
 from .reports import tasks as reports_tasks  # noqa: F401

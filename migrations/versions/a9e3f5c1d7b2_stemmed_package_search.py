@@ -6,7 +6,7 @@ holds the text stemmed and without stop words as PostgreSQL's 'dutch' configurat
 PostgreSQL: unchanged (its GIN index on the 'dutch' tsvector already stems).
 
 Revision ID: a9e3f5c1d7b2
-Revises: dbbfe01cad75
+Revises: 794a1655fd8b
 Create Date: 2026-12-01 23:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from wt_curriculum.lessons import search_index
 
 # revision identifiers, used by Alembic.
 revision = 'a9e3f5c1d7b2'
-down_revision = 'dbbfe01cad75'
+down_revision = '794a1655fd8b'
 branch_labels = None
 depends_on = None
 

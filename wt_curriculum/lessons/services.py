@@ -10,7 +10,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..auth.models import Role
-from ..core.hooks import Section
+from ..core.hooks import Hook, Section
 from ..core.services import FieldDiff, diff_snapshots, record_audit, record_revision, revisions_for
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..groepen import ALL_GROEPEN, label, to_mask
@@ -38,6 +38,9 @@ RELATION_LABELS = {Relation.CORE: _l("main aim (kern)"), Relation.TOUCHES: _l("t
 MAX_LESSONS = 50
 MIN_MINUTES, MAX_MINUTES = 5, 480
 MAX_LINKS = 20
+# Parts of the search page that other areas add beside the packages: functions (session, query, filters) ->
+# core.hooks.Section or None (oai: outside materials).
+search_sections = Hook("lessons.search_sections")
 
 
 # --- Who may do what ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
+from ..core.hooks import sections
 from ..core.page_cache import cached_for_anonymous
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -34,7 +35,8 @@ def search():
                              current_app.config["ITEMS_PER_PAGE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("lessons/search.html", query=query, filters=filters, result=result, args=args,
-                           options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS)
+                           options=filter_options(db.session), groepen=ALL_GROEPEN, durations=DURATIONS,
+                           sections=sections(services.search_sections, db.session, query, filters))
 
 
 @bp.route("/lespakketten/<int:package_id>")

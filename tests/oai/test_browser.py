@@ -1,0 +1,83 @@
+"""In a real browser: a network coordinator adds a source, harvests it and confirms a suggested goal; a teacher
+finds the material beside the packages in search. axe checks every page; screenshots at 1280 and 375 px."""
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.browser_fixtures import axe_violations, browser_login
+from tests.oai.conftest import kerndoel_goals
+from tests.oai.sources import ScriptedSource, Served, record
+from tests.oai.test_harvest import PLAIN, deep_lom
+from wt_curriculum.extensions import db
+from wt_curriculum.oai.models import MaterialGoal
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("WT_SCREENSHOTS")  # a folder: keep screenshots of every page there
+
+
+def shoot(page, name):
+    if not SHOTS:
+        return
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_coordinator_brings_in_outside_materials_and_a_teacher_finds_them(app, live_server, page, factory,
+                                                                           references):
+    scripted = ScriptedSource()
+    served = Served(scripted)
+    try:
+        goal_id, _, uuids = kerndoel_goals(app, 1)[0]
+        kerndoel = sorted(uuids)[0]
+        scripted.pages = [[record("oai:bron:1", "2026-11-01T10:00:00Z", deep_lom(kerndoel, kerndoel)),
+                           record("oai:bron:2", "2026-11-02T10:00:00Z", PLAIN)]]
+        network = factory.network(code="NET-OAI", name="Netwerk Oogst")
+        browser_login(page, live_server, factory.user("netwerkcoordinator", network_id=network))
+
+        page.goto(f"{live_server}/beheer/oai-bronnen")
+        page.get_by_role("button", name="Bron toevoegen").click()  # empty: the form says what is missing
+        assert page.get_by_role("alert").is_visible()
+        assert axe_violations(page) == []
+        page.get_by_label("Naam").fill("Techniek Lab")
+        page.get_by_label("Adres van het OAI-PMH-endpoint").fill(served.url + "/oai")
+        page.get_by_role("button", name="Bron toevoegen").click()
+        page.wait_for_url(re.compile(r"/beheer/oai-bronnen/\d+$"))
+        page.get_by_role("button", name="Nu oogsten").click()
+        page.wait_for_load_state()
+        assert "De laatste oogst bracht 2 records." in page.content()
+        assert axe_violations(page) == []
+        shoot(page, "oai-source")
+
+        page.get_by_role("link", name="Brug van spaghetti").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Brug van spaghetti"
+        assert page.get_by_role("link", name="Naar het materiaal (andere website)").get_attribute("href") == \
+            "https://bron.example/materiaal/1"
+        assert axe_violations(page) == []
+        shoot(page, "oai-material")
+        page.get_by_role("button", name=re.compile(r"^Bevestigen ")).first.click()
+        page.wait_for_load_state()
+        assert "is bevestigd voor dit materiaal" in page.content()
+        with app.app_context():
+            assert "bevestigd" in set(db.session.scalars(select(MaterialGoal.status)))
+
+        page.goto(f"{live_server}/beheer/oai-bronnen")
+        assert axe_violations(page) == []
+        shoot(page, "oai-sources")
+
+        page.context.clear_cookies()
+        browser_login(page, live_server, factory.user("leraar"))
+        page.goto(f"{live_server}/lespakketten?q=spaghetti")
+        outside = page.get_by_role("region", name=re.compile("materiaal van elders"))
+        assert outside.get_by_role("link", name="Brug van spaghetti", exact=True).get_attribute("href") == \
+            "https://bron.example/materiaal/1"
+        assert outside.get_by_text("extern").first.is_visible()
+        assert axe_violations(page) == []
+        shoot(page, "oai-search")
+    finally:
+        served.close()
