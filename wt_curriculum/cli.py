@@ -247,6 +247,7 @@ def translate_update(areas):
             sources += [str(p) for p in PACKAGE.glob("*.py")]
             sources += [str(ROOT / "templates" / d) for d in ("macros", "errors", "base.html")]
         _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+                 "-k", "_nl:1,2", "-k", "lazy_ngettext:1,2",
                  "--no-location", "--sort-output", "-o", str(pot), *sources)
         po = area_dir / "nl" / "LC_MESSAGES" / "messages.po"
         if po.exists():

@@ -7,7 +7,7 @@ can change their texts independently; Flask-Babel merges them.
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale
 
 from .extensions import babel
 
@@ -62,3 +62,16 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["current_language"] = current_language
+    # One format per kind, whatever a template asks for: a day as "1 september 2026", a moment with its time.
+    app.jinja_env.filters["dateformat"] = format_day
+    app.jinja_env.filters["datetimeformat"] = format_moment
+
+
+def format_day(value, format=None) -> str:  # noqa: A002 - the filter's signature
+    """A date (or the day of a datetime, in the user's time zone) the one way days are written: 1 september 2026."""
+    return format_date(value, "long") if value else ""
+
+
+def format_moment(value, format=None) -> str:  # noqa: A002 - the filter's signature
+    """A point in time: its day as format_day writes it, then the time of day (1 september 2026, 14:05)."""
+    return f"{format_date(value, 'long')}, {format_time(value, 'short')}" if value else ""

@@ -62,7 +62,7 @@ def test_admin_disables_an_account_but_not_their_own(client, app, login, factory
         assert db.session.get(User, teacher.id).active is False
     response = client.post(f"/beheer/gebruikers/{admin.id}", data=user_form(
         email=admin.email, role="beheerder", active=""))
-    assert "U kunt uw eigen account niet uitschakelen" in response.get_data(as_text=True)
+    assert "Je kunt je eigen account niet uitschakelen" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, admin.id).active is True
 

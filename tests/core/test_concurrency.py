@@ -36,7 +36,7 @@ from wt_curriculum.extensions import db
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
 ROUNDS = 3  # races per record: both ways of losing (version seen stale, or the UPDATE finding no row) get a chance
-GOAL_CONFLICT = "Iemand anders heeft dit leerdoel opgeslagen nadat u het opende"
+GOAL_CONFLICT = "Iemand anders heeft dit leerdoel opgeslagen nadat je het opende"
 PACKAGE_CONFLICT = "Iemand anders heeft dit lespakket"
 PLAN_CONFLICT = "Iemand anders heeft deze planningsregel al gewijzigd"
 

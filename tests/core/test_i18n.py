@@ -51,3 +51,20 @@ def test_pages_need_no_javascript():
     templates = Path(__file__).resolve().parents[2] / "templates"
     with_script = [str(p.relative_to(templates)) for p in templates.rglob("*.html") if "<script" in p.read_text()]
     assert with_script == []
+
+
+def test_one_format_per_kind_of_date(app):
+    from datetime import UTC, date, datetime
+
+    from flask import render_template_string
+
+    day, moment = date(2026, 9, 1), datetime(2026, 9, 1, 12, 5, tzinfo=UTC)  # 14:05 in Amsterdam
+    template = ("{{ d|dateformat }}|{{ d|dateformat('short') }}|{{ d|dateformat('medium') }}|"
+                "{{ m|datetimeformat }}|{{ m|datetimeformat('short') }}|{{ m|datetimeformat('medium') }}")
+    with app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        assert render_template_string(template, d=day, m=moment).split("|") == (
+            ["1 september 2026"] * 3 + ["1 september 2026, 14:05"] * 3)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        parts = render_template_string(template, d=day, m=moment).split("|")
+        assert parts[:3] == ["September 1, 2026"] * 3 and len(set(parts[3:])) == 1
+        assert parts[3].startswith("September 1, 2026, ") and "PM" in parts[3]

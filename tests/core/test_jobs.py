@@ -70,7 +70,7 @@ def test_a_user_has_at_most_so_many_jobs_in_preparation(app, queue, factory):
     with app.test_request_context(), pytest.raises(jobs.TooManyJobs) as refused:
         job_kinds.count.submit(db.session, title="Te veel", user_id=user.id)
     assert refused.value.status_code == 429
-    assert "U hebt al 2 taken in voorbereiding" in str(refused.value.message)
+    assert "Je hebt al 2 taken in voorbereiding" in str(refused.value.message)
     submit(app, user_id=other.id)  # someone else is not held up
     with app.test_request_context():
         jobs.cancel(db.session, db.session.get(Job, first))

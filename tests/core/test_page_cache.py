@@ -66,7 +66,7 @@ def test_logged_in_users_and_pending_messages_are_never_served_from_the_cache(cl
     assert "Uitloggen" in page and "Redacteur" in page
     client.post("/uitloggen")  # flashes "You have been logged out."
     page = client.get("/doelen").get_data(as_text=True)
-    assert "U bent uitgelogd." in page
+    assert "Je bent uitgelogd." in page
     assert user.email not in page
 
 

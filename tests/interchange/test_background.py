@@ -49,7 +49,7 @@ def test_a_large_import_whose_data_changed_since_the_preview_writes_nothing(app,
     before = counts(app)
     assert confirm(client, "plans", token).status_code == 303
     job = job_row(app, 2)
-    assert job.state == "failed" and job.message.startswith("De gegevens zijn veranderd na uw voorbeeld")
+    assert job.state == "failed" and job.message.startswith("De gegevens zijn veranderd na je voorbeeld")
     assert counts(app) == before
 
 

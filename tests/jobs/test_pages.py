@@ -87,7 +87,7 @@ def test_cancel_stops_a_queued_job_and_asks_a_running_one_to_stop(app, client, l
     client.post(f"/taken/{running}/annuleren")
     row = job_row(app, running)
     assert row.state == "running" and row.cancel_requested  # the consumer stops it at its next report
-    assert "Wordt gestopt: u hebt deze taak geannuleerd." in client.get(f"/taken/{running}").text
+    assert "Wordt gestopt: je hebt deze taak geannuleerd." in client.get(f"/taken/{running}").text
 
 
 def test_my_jobs_lists_the_users_own_jobs_newest_first(app, client, login, factory):
@@ -111,7 +111,7 @@ def test_my_jobs_does_not_refresh_when_nothing_runs(app, client, login):
     assert "Refresh" not in page.headers
     empty = app.test_client()
     login_as(empty, app, login("leraar"))
-    assert "U hebt nog geen rapporten, imports of back-ups gestart." in empty.get("/taken").text
+    assert "Je hebt nog geen rapporten, imports of back-ups gestart." in empty.get("/taken").text
 
 
 def test_another_users_job_does_not_exist_for_you(app, client, login, factory):

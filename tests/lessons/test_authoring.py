@@ -103,7 +103,7 @@ def test_edit_publish_withdraw_with_revisions(app, client, login, goals, network
     assert [r[1] for r in revisions] == ["edit", "publish", "withdraw"]
 
     history = client.get(f"/lespakketten/{package_id}/geschiedenis").get_data(as_text=True)
-    assert "Bruggen bouwen 2.0" in history and "LB.1.3 (raakt)" in history and "ingetrokken" in history
+    assert "Bruggen bouwen 2.0" in history and "LB.1.3 (raakt eraan)" in history and "Ingetrokken" in history
 
 
 def test_another_networks_package_is_forbidden(app, client, login, goals, network, factory):

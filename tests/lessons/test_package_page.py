@@ -40,7 +40,7 @@ def ensure_plan_endpoint(app):
 def test_package_page_shows_everything(client, published):
     html = client.get(f"/lespakketten/{published[1]}").get_data(as_text=True)
     for text in ("Bruggen bouwen", "Een brug van karton", "Netwerk Pagina", "CC BY-SA", "Fatima El Amrani",
-                 "LP.1.1", "LP.1.2", "hoofddoel (kern)", "raakt aan (raakt)", "karton", "werkblad.pdf",
+                 "LP.1.1", "LP.1.2", "hoofddoel", "raakt eraan", "karton", "werkblad.pdf",
                  "https://example.org/werkblad", "4 lessen", "240 minuten in totaal",
                  '<a href="https://example.org/les" rel="noopener noreferrer">de site</a>'):
         assert text in html, text
@@ -84,9 +84,10 @@ def test_history_lists_who_when_and_what_changed(app, client, login, published):
     assert "verouderd" in html and "titel verduidelijkt" in html
     # What changed: the status in version 2, the title and goals in version 1, with readable field names.
     version_2 = html[html.index("Versie 2"):html.index("Versie 1")]
-    assert "<th scope=\"row\">Status</th>" in version_2 and "<td>gepubliceerd</td><td>ingetrokken</td>" in version_2
+    assert "<th scope=\"row\">Status</th>" in version_2 and "<td>Gepubliceerd</td><td>Ingetrokken</td>" in version_2
     version_1 = html[html.index("Versie 1"):]
-    assert "Bruggen bouwen, herzien" in version_1 and "LQ.1.1 (kern)" in version_1
+    assert "Bruggen bouwen, herzien" in version_1 and "LQ.1.1 (hoofddoel)" in version_1
+    assert "(kern)" not in version_1
     assert "<th scope=\"row\">Titel</th>" in version_1
 
 
@@ -121,3 +122,31 @@ def test_demo_packages_are_found_by_search(app, client, framework, factory):
         db.session.commit()
     html = client.get("/lespakketten", query_string={"q": "bruggen karton"}).get_data(as_text=True)
     assert "Bruggen bouwen van karton" in html
+
+
+def test_history_shows_long_texts_word_by_word_and_statuses_in_english(app, client, login, published):
+    network, package_id = published
+    login("netwerkcoordinator", network_id=network)
+    goals = make_goals(app, prefix="LW", count=1)
+    long_text = ("Leerlingen bouwen in groepjes een brug van karton die een pak suiker kan dragen. Ze testen "
+                 "drie vormen en kiezen de sterkste voor hun eindontwerp.")
+    response = client.post(f"/lespakketten/{package_id}/bewerken", data={
+        "title": "Bruggen bouwen", "groepen": ["5", "6"], "lesson_count": "4", "minutes_per_lesson": "60",
+        "licence": "CC-BY-SA", "goal_id": [str(goals["LW.1.1"])], f"relation-{goals['LW.1.1']}": "kern",
+        "version": "2", "description": long_text, "action": "save"})
+    assert response.status_code == 302
+    response = client.post(f"/lespakketten/{package_id}/bewerken", data={
+        "title": "Bruggen bouwen", "groepen": ["5", "6"], "lesson_count": "4", "minutes_per_lesson": "60",
+        "licence": "CC-BY-SA", "goal_id": [str(goals["LW.1.1"])], f"relation-{goals['LW.1.1']}": "kern",
+        "version": "3", "description": long_text.replace("pak suiker", "stapel boeken"), "action": "save"})
+    assert response.status_code == 302
+    html = client.get(f"/lespakketten/{package_id}/geschiedenis").get_data(as_text=True)
+    latest = html[html.index("Versie 2"):html.index("Versie 1")]
+    assert "@@" not in html
+    assert '<del><span class="visually-hidden">verwijderd: </span>pak suiker</del>' in latest
+    assert '<ins><span class="visually-hidden">toegevoegd: </span>stapel boeken</ins>' in latest
+    assert "die een " in latest and " kan dragen." in latest  # the unchanged words around it
+    client.post(f"/lespakketten/{package_id}/intrekken", data={"note": ""})
+    client.set_cookie("lang", "en")
+    english = client.get(f"/lespakketten/{package_id}/geschiedenis").get_data(as_text=True)
+    assert "<td>Published</td><td>Withdrawn</td>" in english and "gepubliceerd" not in english

@@ -92,8 +92,9 @@ def test_hostile_search_text_never_errors(app, client, catalogue, query):
 def test_hostile_words_become_plain_quoted_terms():
     terms = search_terms('"brug" OR wa\'ter* NEAR(x) %_% ' + "z" * 100)
     assert terms == ["brug", "or", "wa", "ter", "near", "x", "z" * 40]
-    assert fts5_query(["brug", "or"]) == '"brug"* "or"*'
-    assert tsquery_text(["brug", "or"]) == "'brug':* & 'or':*"
+    # Stemmed on SQLite (PostgreSQL stems the lexemes itself); only the last word is also a prefix.
+    assert fts5_query(["bruggen", "or"]) == '"brugg" "or"*'
+    assert tsquery_text(["bruggen", "or"]) == "'bruggen' & 'or':*"
     assert len(search_terms(" ".join(f"w{n}" for n in range(50)))) == 8
 
 
@@ -174,4 +175,4 @@ def test_the_number_of_queries_does_not_grow_with_the_results(app, client, facto
         html = client.get("/lespakketten", query_string={"q": "magneten"}).get_data(as_text=True)
     assert "30 lespakketten" in html
     assert few.count == many.count
-    assert many.count <= 9  # 8, and one for the outside materials shown beside the packages (oai)
+    assert many.count <= 11  # 8, the goals and crosswalk codes for the words (2), the outside materials (oai)

@@ -137,7 +137,7 @@ def test_a_second_editor_who_saves_an_older_version_is_refused(client, app, edit
     response = client.post("/doelen/MN.7.1/bewerken", data=second_form)
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "Iemand anders heeft dit leerdoel opgeslagen nadat u het opende" in html
+    assert "Iemand anders heeft dit leerdoel opgeslagen nadat je het opende" in html
     # The other editor's change is shown, and this editor's typing is kept.
     assert "Titel van de eerste redacteur" in html
     assert 'value="Titel van de tweede redacteur"' in html and 'value="mijn, woorden"' in html

@@ -65,10 +65,10 @@ def test_windows_1252_file_and_a_change_shown_in_the_preview(app, client, login,
 @pytest.mark.parametrize("raw, expected", [
     (b"", ["Regel 1: Het bestand is leeg."]),
     (b"naam;plaats\nX;Y\n", ["Regel 1: De kopregel moet de kolommen"]),
-    (b"brin;naam\n", ["Regel 2: Het bestand heeft een kopregel maar geen regels."]),
+    (b"brin;naam\n", ["Regel 2: Het bestand heeft een kopregel maar geen regels.", "Het bestand bevat 1 fout;"]),
     (b"brin;naam;netwerk\n12AB;Goed;\n1X;Fout\n34CD;;\n45EF;Zonder netwerk;NOPE\n12AB;Dubbel;\n",
      ["Regel 3: Een BRIN-code", "Regel 4: Geef de school een naam", "Regel 5: Er is geen netwerk met code NOPE",
-      "Regel 6: 12AB00 staat al op regel 2"]),
+      "Regel 6: 12AB00 staat al op regel 2", "Het bestand bevat 4 fouten;"]),
     (b"brin;naam\n12AB;Een;twee;drie\n", ["Regel 2: Deze regel heeft 4 velden, de kopregel 2."]),
     (b"brin;naam\n12AB;\x00\x81\x8d\n", ["Regel 1:"]),
 ])

@@ -91,6 +91,12 @@ RULES = [
     only("planning.copy_plan", "/scholen/{school_id}/plan/kopieren", COORDINATORS),
     only("planning.copy_plan", "/scholen/{school_id}/plan/kopieren", COORDINATORS, method="POST",
          data={"from_year": "2026-2027", "to_year": "2026-2027"}),
+    # Asking to confirm changes nothing; a teacher may remove only their own entries.
+    only("planning.remove_plan_entry", "/plan/{entry_id}/verwijderen", COORDINATORS),
+    only("planning.remove_plan_entry", "/plan/{teacher_own_entry_id}/verwijderen", PLAN_EDITORS),
+    # Putting back a removed entry: there is no removal 999 in the world school's history.
+    Rule("planning.restore_plan_entry", "POST", "/scholen/{school_id}/plan/terugzetten/999",
+         {ANONYMOUS: 302, ADMIN: 404, EDITOR: 403, NETWORK: 403, COORD: 404, TEACHER: 404}, login_redirect=True),
     logged_in("planning.coverage_school", "/scholen/{school_id}/dekking?jaar=2026-2027"),
     only("planning.network_coverage", "/netwerken/{network_id}/dekking?jaar=2026-2027", (ADMIN, EDITOR, NETWORK)),
     logged_in("planning.cohort", "/scholen/{school_id}/cohort?start=2023-2024"),

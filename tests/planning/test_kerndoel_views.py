@@ -117,8 +117,8 @@ def test_school_page_per_doelzin_shows_packages_and_groepen(client, login, world
     assert _row(page, "KD2025-PO-29A").startswith("↳ KD2025-PO-29A")
     assert "✔ ja 3-4 Plantenpakket (groep 3-4) K.S.A" in _row(page, "KD2025-PO-29A")
     assert "✔ ja 7 Proefjespakket (groep 7) K.S.B" in _row(page, "KD2025-PO-29B")
-    assert "1 van 1 doelzinnen" not in _row(page, "KD2025-PO-30")
-    assert "0 van 1 doelzinnen" in _row(page, "KD2025-PO-30")
+    assert "1 van 1 doelzin" not in _row(page, "KD2025-PO-30")
+    assert "0 van 1 doelzin" in _row(page, "KD2025-PO-30")
     assert "✘ nee" in _row(page, "KD2025-PO-30A")
     # The kerndoel row sums its doelzinnen: both packages, groepen 3, 4 and 7.
     assert "2 van 2 doelzinnen 3-4, 7 Plantenpakket (groep 3-4) Proefjespakket (groep 7)" in _row(page, "KD2025-PO-29")
@@ -234,7 +234,7 @@ def test_a_bad_set_or_year_is_a_friendly_400(client, login, world, page, query):
     response = client.get("/" + page.format(school=world["alfa"], network=world["network"]) + "?" + query)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "Kies een van de sets kerndoelen" in text or "Een schooljaar schrijft u als 2026-2027" in text
+    assert "Kies een van de sets kerndoelen" in text or "Een schooljaar schrijf je als 2026-2027" in text
 
 
 @pytest.mark.parametrize("query", ["jaar=2026", "jaar=2026-2026", "jaar=2026-2027%20x"])
@@ -242,7 +242,7 @@ def test_transition_with_a_bad_year_is_a_friendly_400(client, login, world, quer
     login("beheerder")
     response = client.get(f"/scholen/{world['alfa']}/overgang?{query}")
     assert response.status_code == 400
-    assert "Een schooljaar schrijft u als 2026-2027" in response.get_data(as_text=True)
+    assert "Een schooljaar schrijf je als 2026-2027" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/scholen/{school}/kerndoelen?set=%00", "/netwerken/{network}/kerndoelen?jaar=%00",

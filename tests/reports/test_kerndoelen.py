@@ -199,7 +199,7 @@ def test_a_bad_set_or_year_is_a_friendly_400(client, login, world, path, query):
     assert response.status_code == 400
     assert response.mimetype == "text/html"
     text = response.text
-    assert "Kies een van de sets kerndoelen" in text or "Een schooljaar schrijft u als 2026-2027" in text
+    assert "Kies een van de sets kerndoelen" in text or "Een schooljaar schrijf je als 2026-2027" in text
 
 
 @pytest.mark.parametrize("path", ["/rapporten/scholen/999999/kerndoelen", "/rapporten/scholen/999999/kerndoelen.pdf",

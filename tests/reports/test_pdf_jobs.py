@@ -137,7 +137,7 @@ def test_a_user_may_have_three_pdfs_in_preparation(app, client, login, world, qu
     assert client.get(paths[0]).headers["Location"] == "/taken/1"  # asking again finds the job it made
     refused = client.get(f"/rapporten/scholen/{school}/cohort.pdf?start=2023-2024")
     assert refused.status_code == 429
-    assert "U hebt al 3 taken in voorbereiding." in refused.text
+    assert "Je hebt al 3 taken in voorbereiding." in refused.text
     assert job_count(app) == 3
 
 

@@ -52,7 +52,7 @@ def test_school_pdf_has_summary_matrix_and_gaps_with_suggestions(client, login, 
     assert "2 van 5 leerdoelen gedekt (40%)" in text
     assert "Leerdoelen per groep" in text and "T.A.1" in text and "U.B.9" in text  # retired, but planned
     assert "Hiaten en suggesties per groep" in text
-    assert "Groep 7: 1 hiaten" in text and "P4" in text  # P4 closes U.B.1 in groep 7
+    assert "Groep 7: 1 hiaat" in text and "P4" in text  # P4 closes U.B.1 in groep 7
     assert f"pagina {pages} van {pages}" in texts[-1]
     assert "Afgedrukt op 25 november 2026" in texts[-1]
 

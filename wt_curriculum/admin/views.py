@@ -11,12 +11,14 @@ from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..core import services as audit
 from ..core import tasks as core_tasks
+from ..core.hooks import Section, start_page_sections
 from ..errors import ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
 from ..groepen import from_mask, to_mask
 from ..numbers import MAX_PAGE, query_whole
 from ..organisations import services as organisations
+from . import audit_labels
 from .forms import UserForm
 
 bp = Blueprint("admin", __name__)
@@ -95,13 +97,23 @@ def reset_link(user_id: int):
                            hours=current_app.config["PASSWORD_RESET_ADMIN_HOURS"])
 
 
+@start_page_sections.register(order=30)
+def _admin_start(session, user):
+    """Administrators: the latest changes and the way to accounts, imports, jobs and backups."""
+    if user.role != Role.ADMIN:
+        return None
+    return Section("admin/_start_admin.html", {"log": audit.audit_log(session, 1, per_page=5)})
+
+
 @bp.route("/beheer/logboek")
 @roles_required(Role.ADMIN)
 def audit_log():
     """Who changed what: goals, packages, plans, users, imports."""
     page = query_whole("page", 1, high=MAX_PAGE)
     kind = request.args.get("kind", "")[:40]
-    return render_template("admin/audit.html", log=audit.audit_log(db.session, page, action_prefix=kind), kind=kind)
+    log = audit.audit_log(db.session, page, action_prefix=kind)
+    shown = [(row, audit_labels.action_label(row.action), audit_labels.details(row.summary)) for row in log.rows]
+    return render_template("admin/audit.html", log=log, shown=shown, kind=kind)
 
 
 @bp.route("/beheer/back-ups", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -51,14 +52,16 @@ def create_token(session: Session, user, name: str, days: int = DEFAULT_EXPIRY_D
     if not name:
         raise ValidationError(_l("Give the token a name, e.g. the script that uses it."), field="name")
     if len(name) > MAX_NAME:
-        raise ValidationError(_l("Use at most %(n)s characters.", n=MAX_NAME), field="name")
+        raise ValidationError(_nl("Use at most %(n)s character.", "Use at most %(n)s characters.", MAX_NAME,
+                                  n=MAX_NAME), field="name")
     now = datetime.now(UTC)
     active = session.scalars(
         select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
                                   ApiToken.expires_at > now)).all()
     if len(active) >= MAX_TOKENS:
-        raise ValidationError(_l("You have %(n)s tokens already: revoke one you no longer use first.",
-                                 n=MAX_TOKENS), field="name")
+        raise ValidationError(_nl("You have %(n)s token already: revoke it first if you no longer use it.",
+                                  "You have %(n)s tokens already: revoke one you no longer use first.", MAX_TOKENS,
+                                  n=MAX_TOKENS), field="name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:PREFIX_LENGTH],
                      created_at=now, expires_at=now + timedelta(days=days))

@@ -1,10 +1,12 @@
 """Accounts: authentication with throttling, password rules, creating and changing users."""
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -56,7 +58,7 @@ def password_problems(password: str, email: str = "") -> list:
     problems = []
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        problems.append(_l("Use at least %(n)s characters.", n=minimum))
+        problems.append(_nl("Use at least %(n)s character.", "Use at least %(n)s characters.", minimum, n=minimum))
     if len(password) > 200:
         problems.append(_l("Use at most 200 characters."))
     lowered = password.lower()
@@ -153,7 +155,8 @@ def update_user(session: Session, user: User, data: UserData, actor: User) -> Us
     session.flush()
     if was_active and not user.active:
         _disabled(session, user, actor)
-    record_audit(session, actor, "user.update", "user", user.id, f"{user.email} ({user.role}, active={user.active})")
+    record_audit(session, actor, "user.update", "user", user.id,
+                 json.dumps({"label": user.email, "role": user.role, "active": user.active}))
     return user
 
 

@@ -59,3 +59,10 @@ openapi_paths = Hook("openapi_paths")
 # Parts of the home page that areas add (the open consultation rounds for the viewer, ...): functions taking
 # (session, viewer) and returning a Section or None. The site's home page shows them in their order.
 home_page_sections = Hook("home_page_sections")
+
+# --- The start page ("what should I do now") ---------------------------------------------------
+# Every area that has something for a role's start page registers a function (session, user) -> Section | None
+# here; the start page (site area) shows the sections in their `order`. Planning adds the school's and the
+# network's parts, lessons and objectives the editors' drafts, admin the administrator's. Consultations (#20)
+# and regions (#21) add theirs the same way.
+start_page_sections = Hook("core.start_page_sections")

@@ -1,7 +1,8 @@
 """Services shared by all areas: the audit log and revisions."""
 import difflib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -71,22 +72,66 @@ class FieldDiff:
     old: str
     new: str
     lines: list[str]  # unified diff lines for long texts, empty for short values
+    # Long texts word by word: (kind, text) with kind "same", "added" or "removed"; empty for short values.
+    words: list[tuple[str, str]] = field(default_factory=list)
 
 
 def diff_snapshots(old: dict, new: dict) -> list[FieldDiff]:
     """Field-by-field differences between two snapshots; long texts get a line diff (difflib)."""
     changes = []
-    for field in sorted(set(old) | set(new)):
-        before, after = _as_text(old.get(field)), _as_text(new.get(field))
+    for name in sorted(set(old) | set(new)):
+        before, after = _as_text(old.get(name)), _as_text(new.get(name))
         if before == after:
             continue
-        lines = []
+        lines, words = [], []
         if "\n" in before or "\n" in after or max(len(before), len(after)) > 80:
             lines = list(difflib.unified_diff(
                 _wrap(before), _wrap(after), lineterm="", n=2,
             ))[2:]  # drop the ---/+++ header lines
-        changes.append(FieldDiff(field, before, after, lines))
+            words = word_diff(before, after)
+        changes.append(FieldDiff(name, before, after, lines, words))
     return changes
+
+
+def word_diff(before: str, after: str, context: int = 12) -> list[tuple[str, str]]:
+    """Two texts word by word: [("same", "De "), ("removed", "oude"), ("added", "nieuwe"), ...].
+
+    Whitespace stays with the words, so the parts joined give the text back; a long unchanged stretch is
+    shortened to its first and last `context` words around an ellipsis.
+    """
+    a, b = re.findall(r"\s+|\S+", before), re.findall(r"\s+|\S+", after)
+    parts: list[tuple[str, str]] = []
+
+    def add(kind: str, tokens: list[str]) -> None:
+        if not tokens:
+            return
+        if kind == "same" and len(tokens) > 4 * context:
+            tokens = tokens[:2 * context] + [" … "] + tokens[-2 * context:]
+        text = "".join(tokens)
+        if parts and parts[-1][0] == kind:
+            parts[-1] = (kind, parts[-1][1] + text)
+        else:
+            parts.append((kind, text))
+
+    # Runs of (changed?, old tokens, new tokens); a bare space between two changes joins them into one.
+    runs: list[tuple[bool, list[str], list[str]]] = []
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        changed = tag != "equal"
+        if not changed and 0 < index < len(opcodes) - 1 and all(t.isspace() for t in a[i1:i2]):
+            changed = True
+        if runs and runs[-1][0] and changed:
+            runs[-1][1].extend(a[i1:i2])
+            runs[-1][2].extend(b[j1:j2])
+        else:
+            runs.append((changed, list(a[i1:i2]), list(b[j1:j2])))
+    for changed, old_tokens, new_tokens in runs:
+        if changed:
+            add("removed", old_tokens)
+            add("added", new_tokens)
+        else:
+            add("same", old_tokens)
+    return parts
 
 
 def _as_text(value) -> str:

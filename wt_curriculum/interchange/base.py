@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 
 from ..errors import DomainError
 from ..groepen import ALL_GROEPEN
@@ -83,8 +84,11 @@ class Columns:
         for line, values in table.rows:
             extra = values[len(mapped):]
             if any(v.strip() for v in extra):
-                errors.append(LineError(line, str(_l("This line has %(n)s cells, the header %(m)s. Check the "
-                                                     "separator and the quotes.", n=len(values), m=len(mapped)))))
+                errors.append(LineError(line, str(_nl("This line has %(n)s cell, the header %(m)s. Check the "
+                                                      "separator and the quotes.",
+                                                      "This line has %(n)s cells, the header %(m)s. Check the "
+                                                      "separator and the quotes.", len(values),
+                                                      n=len(values), m=len(mapped)))))
                 continue
             record = {name: "" for name in self.names}
             for name, value in zip(mapped, values, strict=False):
@@ -192,8 +196,9 @@ def parse_groepen(text: str, required: bool = True) -> list[int]:
 
 def limited(value: str, name: str, limit: int) -> str:
     if len(value) > limit:
-        raise RowError(_l("%(column)s is too long: %(n)s characters, at most %(max)s.", column=name,
-                          n=len(value), max=limit))
+        raise RowError(_nl("%(column)s is too long: %(n)s character, at most %(max)s.",
+                           "%(column)s is too long: %(n)s characters, at most %(max)s.", len(value), column=name,
+                           n=len(value), max=limit))
     return value
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 
 from ..textfiles import decode_text
 
@@ -188,7 +189,8 @@ def _read_csv(raw: bytes, known) -> Table:
         if not any(v.strip() for v in values):
             continue
         if len(rows) >= MAX_ROWS:
-            _fail(_l("The file has more than %(n)s rows. Split it into smaller files.", n=MAX_ROWS), line)
+            _fail(_nl("The file has more than %(n)s row. Split it into smaller files.",
+                      "The file has more than %(n)s rows. Split it into smaller files.", MAX_ROWS, n=MAX_ROWS), line)
         rows.append((line, [unguard_formula(v) for v in values]))
     if errors:
         raise ReadError(errors)
@@ -254,7 +256,8 @@ def _read_xlsx(raw: bytes) -> Table:
             if not any(c.strip() for c in cells):
                 continue
             if len(rows) >= MAX_ROWS:
-                _fail(_l("The file has more than %(n)s rows. Split it into smaller files.", n=MAX_ROWS), line)
+                _fail(_nl("The file has more than %(n)s row. Split it into smaller files.",
+                      "The file has more than %(n)s rows. Split it into smaller files.", MAX_ROWS, n=MAX_ROWS), line)
             rows.append((line, cells))
     except ReadError:
         raise

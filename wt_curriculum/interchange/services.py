@@ -4,6 +4,7 @@ An import reads the whole file and checks every row before anything is written; 
 without problems is applied, row by row through the owning areas' services, in the caller's one
 transaction. These functions flush and never commit.
 """
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,8 +67,8 @@ def apply_import(session: Session, kind: str, raw: bytes, filename: str, user, e
     total = len(result.rows)
     KINDS[kind].apply(session, result, user, None if progress is None else lambda done: progress(done, total))
     record_audit(session, user, f"import.{kind}", "import", None,
-                 f"{filename}: {result.count('add')} added, {result.count('change')} changed, "
-                 f"{result.count('same')} left alone")
+                 json.dumps({"label": filename, "added": result.count("add"), "changed": result.count("change"),
+                             "unchanged": result.count("same")}, ensure_ascii=False))
     session.flush()
     return ImportOutcome(result, True)
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -18,6 +19,7 @@ from ..objectives.models import Domain, Goal, GoalStatus, Strand
 from ..organisations import services as organisations
 from ..organisations.models import Network
 from . import attachments as files
+from . import search_index  # noqa: F401  (keeps the SQLite search index current)
 from .markdown import render_markdown
 from .models import Alignment, Attachment, LessonPackage, Licence, PackageStatus, Relation
 
@@ -352,7 +354,7 @@ def parse_links(text: str) -> list[str]:
     """One http(s) address per line; ValidationError naming the first bad one."""
     links = split_list(text, "\n")
     if len(links) > MAX_LINKS:
-        raise ValidationError(_l("At most %(n)s links.", n=MAX_LINKS), field="links")
+        raise ValidationError(_nl("At most %(n)s link.", "At most %(n)s links.", MAX_LINKS, n=MAX_LINKS), field="links")
     for link in links:
         parts = urlsplit(link)
         if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in link

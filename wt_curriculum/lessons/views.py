@@ -303,7 +303,9 @@ def withdraw_package(package_id: int):
 def history(package_id: int):
     package = services.package_for_edit(db.session, package_id, current_user)
     return render_template("lessons/history.html", package=package,
-                           entries=services.package_history(db.session, package.id))
+                           entries=services.package_history(db.session, package.id),
+                           status_labels={k: str(v) for k, v in services.STATUS_LABELS.items()},
+                           licence_labels={k: str(v) for k, v in services.LICENCE_LABELS.items()})
 
 
 # --- Attachments ------------------------------------------------------------------------------

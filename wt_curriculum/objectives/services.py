@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 # Lazy: messages are rendered in the request's language, and services also run without a request.
 from flask import current_app
 from flask_babel import lazy_gettext as _
+from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -117,7 +118,8 @@ def _require_text(value: str, field_name: str, limit: int, empty_message: str | 
     if empty_message is not None and not value:
         raise ValidationError(empty_message, field=field_name)
     if len(value) > limit:
-        raise ValidationError(_("Use at most %(n)s characters.", n=limit), field=field_name)
+        raise ValidationError(_nl("Use at most %(n)s character.", "Use at most %(n)s characters.", limit, n=limit),
+                              field=field_name)
     return value
 
 
@@ -131,7 +133,8 @@ def _check_source(value: str) -> str:
 def _check_note(note: str | None) -> str:
     note = _clean(note)
     if len(note) > MAX_NOTE:
-        raise ValidationError(_("Use at most %(n)s characters.", n=MAX_NOTE), field="note")
+        raise ValidationError(_nl("Use at most %(n)s character.", "Use at most %(n)s characters.", MAX_NOTE,
+                                  n=MAX_NOTE), field="note")
     return note
 
 
@@ -291,7 +294,8 @@ def _validate_goal(session: Session, data: GoalData, goal: Goal | None) -> tuple
         raise ValidationError(_("Groepen are 1 to 8."), field="groepen")
     keywords = _normalise_keywords(data.keywords)
     if len(keywords) > MAX_KEYWORDS:
-        raise ValidationError(_("Use at most %(n)s characters.", n=MAX_KEYWORDS), field="keywords")
+        raise ValidationError(_nl("Use at most %(n)s character.", "Use at most %(n)s characters.", MAX_KEYWORDS,
+                                  n=MAX_KEYWORDS), field="keywords")
     clean = GoalData(code, domain.id, strand.id, title, description, groepen, keywords, _check_source(data.source_code))
     return clean, strand
 
@@ -785,3 +789,11 @@ def decide_change(session: Session, change_id: int, approver, approve: bool):
     session.flush()
     record_audit(session, approver, f"pending.{change.decision}", "pending_change", change.id, change.kind)
     return result
+
+
+def draft_goals(session: Session, limit: int = 10) -> tuple[list[tuple[str, str]], int]:
+    """The first goals still in draft (code, title) and how many there are: two queries."""
+    rows = session.execute(select(Goal.code, Goal.title).where(Goal.status == GoalStatus.DRAFT)
+                           .order_by(Goal.code).limit(limit)).all()
+    total = session.scalar(select(func.count(Goal.id)).where(Goal.status == GoalStatus.DRAFT)) or 0
+    return [(code, title) for code, title in rows], total

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..auth.models import Role
 from ..auth.permissions import is_editor, public, roles_required
 from ..core import fragments
-from ..core.hooks import sections
+from ..core.hooks import Section, sections, start_page_sections
 from ..core.page_cache import cached_for_anonymous
 from ..core.services import use_submission
 from ..errors import Conflict, NotFound, ValidationError
@@ -318,6 +318,15 @@ def restore(code: str, number: int):
 
 
 # --- Domains, strands, releases --------------------------------------------------------------------------------
+
+
+@start_page_sections.register(order=20)
+def _editor_start(session, user):
+    """Editors: the goals still in draft."""
+    if user.role != Role.EDITOR:
+        return None
+    drafts, total = services.draft_goals(session)
+    return Section("objectives/_start_editor.html", {"drafts": drafts, "total": total})
 
 
 @bp.route("/doelen/redactie")

@@ -6,9 +6,11 @@ code; school BRIN + vestiging), so importing the same file twice changes nothing
 """
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -112,8 +114,9 @@ def read_rows(raw: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[LineE
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(header):
-                errors.append(LineError(line, str(_l("This line has %(n)s fields, the header %(m)s.",
-                                                     n=len(values), m=len(header)))))
+                errors.append(LineError(line, str(_nl("This line has %(n)s field, the header %(m)s.",
+                                                      "This line has %(n)s fields, the header %(m)s.", len(values),
+                                                      n=len(values), m=len(header)))))
                 continue
             values = values + [""] * (len(header) - len(values))
             rows.append((line, {c: v.strip() for c, v in zip(columns, values, strict=True) if c}))
@@ -215,6 +218,6 @@ def apply_import(session: Session, kind: str, raw: bytes, actor=None) -> ImportP
                 school.name, school.place, school.network_id = data.name, data.place, data.network_id
     session.flush()
     record_audit(session, actor, f"import.{kind}", kind, None,
-                 f"{preview.count('add')} added, {preview.count('change')} changed, "
-                 f"{preview.count('same')} unchanged")
+                 json.dumps({"added": preview.count("add"), "changed": preview.count("change"),
+                             "unchanged": preview.count("same")}))
     return preview

@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 from ..errors import NotFound
 from ..groepen import ALL_GROEPEN, bit, from_mask
 from ..lessons.models import Alignment, LessonPackage, PackageStatus, Relation
+from ..lessons.services import STATUS_LABELS as PACKAGE_STATUS_LABELS
+from ..objectives.forms import status_labels as goal_status_labels
 from ..objectives.models import Domain, Goal, GoalStatus, Strand
 from ..organisations.models import Network, School
 from ..organisations.services import get_school
@@ -653,6 +655,10 @@ class ImpactPackage:
     relation: str
     groepen: list[int]
 
+    @property
+    def status_label(self) -> str:
+        return str(PACKAGE_STATUS_LABELS.get(self.status, self.status))
+
 
 @dataclass
 class ImpactSchool:
@@ -680,6 +686,10 @@ class GoalImpact:
     groepen: list[int]
     packages: list[ImpactPackage]
     schools: list[ImpactSchool]
+
+    @property
+    def status_label(self) -> str:
+        return str(goal_status_labels().get(self.status, self.status))
 
     @property
     def school_count(self) -> int:

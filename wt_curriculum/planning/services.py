@@ -1,4 +1,5 @@
 """Year plans: plain functions that take the session."""
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -8,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..core.services import record_audit
+from ..core.services import record_audit, record_revision, revisions_for
 from ..errors import Conflict, NotFound, ValidationError
 from ..groepen import ALL_GROEPEN, bit, from_mask
 from ..groepen import label as groepen_label
 from ..lessons.models import LessonPackage, PackageStatus
+from ..lessons.services import AlignedGoal, aligned_goals
 from ..organisations import services as organisations
 from ..organisations.models import Network, School
 from ..schoolyears import check_in_school_year, format_school_year
@@ -53,6 +55,7 @@ class PlanRow:
     version: int
     school_id: int = 0
     created_by_id: int | None = None
+    goals: list[AlignedGoal] = field(default_factory=list)  # the package's goals, main aims first
 
     @property
     def outside_groepen(self) -> bool:
@@ -94,6 +97,9 @@ def year_plan(session: Session, school: School, year: int, groep: int | None = N
         query = query.where(PlanEntry.groep == groep)
     rows = [PlanRow(r.id, r.groep, r.package_id, r.title, r.status, from_mask(r.groepen_mask), r.period or "",
                     r.taught_on, r.version, r.school_id, r.created_by_id) for r in session.execute(query)]
+    goals = aligned_goals(session, sorted({r.package_id for r in rows}))
+    for row in rows:
+        row.goals = goals[row.package_id]
     previous = session.scalar(
         select(PlanEntry.id).where(PlanEntry.school_id == school.id, PlanEntry.school_year == year - 1).limit(1)
     )
@@ -196,7 +202,8 @@ def update_plan_entry(session: Session, entry: PlanEntry, version, period: str, 
     entry.period = _clean_period(period)
     entry.taught_on = taught_on
     _flush_versioned(session)
-    record_audit(session, actor, "plan.update", "plan_entry", entry.id, f"period={entry.period} taught={taught_on}")
+    record_audit(session, actor, "plan.update", "plan_entry", entry.id,
+                 json.dumps({"period": entry.period, "taught_on": taught_on.isoformat() if taught_on else None}))
     return entry
 
 
@@ -206,11 +213,90 @@ def set_taught(session: Session, entry: PlanEntry, version, taught_on: date | No
 
 
 def remove_plan_entry(session: Session, entry: PlanEntry, version, actor=None) -> None:
+    """Remove an entry; the school's plan history keeps it, so that it can be put back (`restore_plan_entry`)."""
     _check_version(entry, version)
     record_audit(session, actor, "plan.remove", "plan_entry", entry.id,
                  f"school {entry.school_id} {format_school_year(entry.school_year)} groep {entry.groep}")
+    record_revision(session, PLAN_HISTORY, entry.school_id, {
+        "entry_id": entry.id, "school_year": entry.school_year, "groep": entry.groep, "package_id": entry.package_id,
+        "period": entry.period or "", "taught_on": entry.taught_on.isoformat() if entry.taught_on else None,
+    }, "remove", actor)
     session.delete(entry)
     _flush_versioned(session)
+
+
+PLAN_HISTORY = "school_plan"  # revisions of a school's plan: the entries removed from it
+
+
+@dataclass
+class RemovedEntry:
+    number: int  # the revision number in the school's plan history
+    removed_at: object
+    author_name: str | None
+    package_id: int
+    package_title: str
+    school_year: int
+    groep: int
+    period: str
+    taught_on: date | None
+    restorable: bool  # not planned again since
+
+    @property
+    def year_label(self) -> str:
+        return format_school_year(self.school_year)
+
+
+def removed_entries(session: Session, school_id: int, limit: int = 10) -> list[RemovedEntry]:
+    """The entries removed from a school's plans, newest first (three queries)."""
+    revisions = [r for r in revisions_for(session, PLAN_HISTORY, school_id) if r.action == "remove"][:limit]
+    if not revisions:
+        return []
+    package_ids = {r.snapshot["package_id"] for r in revisions}
+    titles = dict(session.execute(select(LessonPackage.id, LessonPackage.title)
+                                  .where(LessonPackage.id.in_(sorted(package_ids)))).all())
+    planned = set(session.execute(
+        select(PlanEntry.school_year, PlanEntry.groep, PlanEntry.package_id)
+        .where(PlanEntry.school_id == school_id, PlanEntry.package_id.in_(sorted(package_ids)))).tuples())
+    result = []
+    for r in revisions:
+        snap = r.snapshot
+        taught = date.fromisoformat(snap["taught_on"]) if snap.get("taught_on") else None
+        key = (snap["school_year"], snap["groep"], snap["package_id"])
+        result.append(RemovedEntry(r.number, r.created_at, r.author_name, snap["package_id"],
+                                   titles.get(snap["package_id"], "?"), snap["school_year"], snap["groep"],
+                                   snap.get("period", ""), taught, snap["package_id"] in titles and key not in planned))
+    return result
+
+
+def restore_plan_entry(session: Session, school: School, number: int, actor=None) -> PlanEntry:
+    """Put a removed entry back as it was (period and taught date too), unless it has been planned again."""
+    found = next((r for r in revisions_for(session, PLAN_HISTORY, school.id)
+                  if r.number == number and r.action == "remove"), None)
+    if found is None:
+        raise NotFound(_l("This removed entry does not exist."))
+    snap = found.snapshot
+    package = session.get(LessonPackage, snap["package_id"])
+    if package is None:
+        raise ValidationError(_l("The lesson package of this entry no longer exists."))
+    exists_again = session.scalar(select(PlanEntry.id).where(
+        PlanEntry.school_id == school.id, PlanEntry.school_year == snap["school_year"],
+        PlanEntry.groep == snap["groep"], PlanEntry.package_id == package.id))
+    if exists_again is not None:
+        raise ValidationError(_l("%(title)s is already in the plan of groep %(groep)s in %(year)s.",
+                                 title=package.title, groep=snap["groep"],
+                                 year=format_school_year(snap["school_year"])))
+    entry = PlanEntry(school_id=school.id, school_year=snap["school_year"], groep=snap["groep"],
+                      package_id=package.id, period=snap.get("period", ""),
+                      taught_on=date.fromisoformat(snap["taught_on"]) if snap.get("taught_on") else None,
+                      created_by_id=getattr(actor, "id", None))
+    session.add(entry)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(_l("Someone planned this package again at the same moment.")) from None
+    record_audit(session, actor, "plan.restore", "plan_entry", entry.id,
+                 f"{school.code} {format_school_year(entry.school_year)} groep {entry.groep}: {package.title}")
+    return entry
 
 
 @dataclass
@@ -255,7 +341,8 @@ def copy_year_plan(session: Session, school: School, from_year: int, to_year: in
         raise Conflict(_l("The plan for %(year)s was changed while it was being copied. Look at it, then copy "
                           "again if needed.", year=format_school_year(to_year))) from None
     record_audit(session, actor, "plan.copy", "school", school.id,
-                 f"{format_school_year(from_year)} -> {format_school_year(to_year)}: {result.copied} copied")
+                 json.dumps({"label": f"{format_school_year(from_year)} → {format_school_year(to_year)}",
+                             "copied": result.copied}))
     return result
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from flask_login import current_user
 
 from ..auth.models import Role
@@ -19,7 +20,7 @@ from ..auth.permissions import (
     roles_required,
 )
 from ..core import fragments
-from ..core.hooks import Section
+from ..core.hooks import Section, start_page_sections
 from ..errors import Conflict, DomainError, Forbidden, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -56,6 +57,32 @@ def helpers():
         "may_remove_entry": lambda row: can_remove_plan_entry(current_user, row),
         "may_copy_plan": lambda school: can_copy_school_plan(current_user, school),
     }
+
+
+@start_page_sections.register(order=10)
+def _school_start(session, user):
+    """Teachers and coordinators: this year's plan, what is next, and (coordinators) coverage and warnings."""
+    if user.role not in SCHOOL_USERS or user.school_id is None:
+        return None
+    school = organisations.get_school(session, user.school_id)
+    year = current_school_year()
+    plan = services.year_plan(session, school, year)
+    context = {"school": school, "plan": plan, "upcoming": [r for r in plan.rows if not r.taught_on][:5],
+               "coordinator": user.role == Role.COORDINATOR}
+    if user.role == Role.COORDINATOR:
+        data = coverage.school_coverage(session, school.id, year)
+        context.update(coverage=data, retired=[g for g in data.goals if g.retired],
+                       gaps=[g for g in data.goals if not g.retired and not g.covered])
+    return Section("planning/_start_school.html", context)
+
+
+@start_page_sections.register(order=10)
+def _network_start(session, user):
+    """Network coordinators: the network at a glance."""
+    if user.role != Role.NETWORK or user.network_id is None:
+        return None
+    data = coverage.network_coverage(session, user.network_id, current_school_year(), most_missed=5)
+    return Section("planning/_start_network.html", {"data": data})
 
 
 @goal_retire_sections.register
@@ -112,8 +139,10 @@ def my_network():
 def plan(school_id: int):
     school = _school_for(can_see_school, school_id)
     year = _year()
+    can_edit = can_edit_school_plan(current_user, school)
     return render_template("planning/plan.html", school=school, plan=services.year_plan(db.session, school, year),
-                           can_edit=can_edit_school_plan(current_user, school))
+                           can_edit=can_edit,
+                           removed=services.removed_entries(db.session, school.id) if can_edit else [])
 
 
 @bp.route("/scholen/<int:school_id>/plan/groep/<int:groep>")
@@ -237,14 +266,39 @@ def mark_untaught(entry_id: int):
     return _quick_change(entry_id, change)
 
 
-@bp.route("/plan/<int:entry_id>/verwijderen", methods=["POST"])
+@bp.route("/plan/<int:entry_id>/verwijderen", methods=["GET", "POST"])
 @roles_required(*PLAN_EDITORS)
 def remove_plan_entry(entry_id: int):
+    """GET: a page that asks to confirm (no JavaScript needed); POST: remove (it can be put back later)."""
+    if request.method == "GET":
+        entry, school = _entry_for_edit(entry_id, check=can_remove_plan_entry)
+        row = next(r for r in services.year_plan(db.session, school, entry.school_year, entry.groep).rows
+                   if r.id == entry.id)
+        back = safe_next(request.args.get("next")) if request.args.get("next") else _back_to_groep(entry)
+        return render_template("planning/remove_confirm.html", school=school, entry=entry, row=row, back=back)
+
     def change(entry, version):
         services.remove_plan_entry(db.session, entry, version, current_user)
         return _l("The entry has been removed from the plan.")
 
     return _quick_change(entry_id, change, check=can_remove_plan_entry)
+
+
+@bp.route("/scholen/<int:school_id>/plan/terugzetten/<int:number>", methods=["POST"])
+@roles_required(*PLAN_EDITORS)
+def restore_plan_entry(school_id: int, number: int):
+    """Put an entry removed from the school's plan back (the undo of removing)."""
+    school = _school_for(can_edit_school_plan, school_id)
+    back = safe_next(request.form.get("next")) if request.form.get("next") else url_for(".plan", school_id=school.id)
+    try:
+        entry = services.restore_plan_entry(db.session, school, number, current_user)
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_l("The entry is back in the plan of groep %(groep)s.", groep=entry.groep), "success")
+    return redirect(back)
 
 
 @bp.route("/scholen/<int:school_id>/plan/kopieren", methods=["GET", "POST"])
@@ -266,8 +320,9 @@ def copy_plan(school_id: int):
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_l("%(n)s entries copied into %(year)s (%(m)s were already there).", n=result.copied,
-                     m=result.already_there, year=format_school_year(to_year)), "success")
+            flash(_nl("%(n)s entry copied into %(year)s (%(m)s were already there).",
+                      "%(n)s entries copied into %(year)s (%(m)s were already there).", result.copied, n=result.copied,
+                      m=result.already_there, year=format_school_year(to_year)), "success")
             if result.skipped_titles:
                 flash(_l("Not copied, because they are no longer published: %(titles)s.",
                          titles=", ".join(result.skipped_titles)), "warning")

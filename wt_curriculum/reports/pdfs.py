@@ -59,7 +59,12 @@ def _consultation(session: Session, round_id: int, stamp: str = "") -> PdfReport
     return PdfReport("consultations/report.html", {"report": report}, estimated_pages=1 + report.response_count // 8)
 
 
+def _plan(session: Session, school_id: int, year: int, groep: int | None = None) -> PdfReport:
+    return PdfReport("reports/plan.html", {"data": services.plan_report(session, school_id, year, groep)})
+
+
 BUILDERS = {
+    "plan": _plan,
     "framework": _framework,
     "school": _school,
     "cohort": _cohort,

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from ..groepen import ALL_GROEPEN
 from ..objectives.services import FrameworkFilters, FrameworkTree, framework_tree
+from ..organisations.services import get_school
 from ..planning.coverage import (
     CohortCoverage,
     GapReport,
@@ -16,6 +17,8 @@ from ..planning.coverage import (
     school_coverage,
 )
 from ..planning.coverage_batch import network_school_coverages
+from ..planning.services import PlanRow, year_plan
+from ..schoolyears import format_school_year
 
 
 @dataclass
@@ -64,3 +67,32 @@ def network_report(session: Session, network_id: int, year: int, most_missed: in
 
 def cohort_report(session: Session, school_id: int, start_year: int) -> CohortCoverage:
     return cohort_coverage(session, school_id, start_year)
+
+
+@dataclass
+class PlanReport:
+    """A school's year plan for printing: one groep, or every groep (groep None)."""
+
+    school_id: int
+    school_name: str
+    school_code: str
+    year: int
+    groep: int | None
+    groepen: list[tuple[int, list[PlanRow]]]  # (groep, its rows), every groep asked for, empty ones too
+
+    @property
+    def year_label(self) -> str:
+        return format_school_year(self.year)
+
+    @property
+    def count(self) -> int:
+        return sum(len(rows) for _, rows in self.groepen)
+
+
+def plan_report(session: Session, school_id: int, year: int, groep: int | None = None) -> PlanReport:
+    """The year plan of a school (or of one of its groepen) with each package's goals: three queries."""
+    school = get_school(session, school_id)
+    plan = year_plan(session, school, year, groep)
+    groepen = [groep] if groep else list(ALL_GROEPEN)
+    return PlanReport(school.id, school.name, school.code, year, groep,
+                      [(g, plan.for_groep(g)) for g in groepen])

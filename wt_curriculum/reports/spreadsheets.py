@@ -54,6 +54,18 @@ def school_sheet(data: SchoolCoverage) -> Sheet:
     return Sheet(_("Coverage %(year)s", year=data.year_label), header, rows)
 
 
+def plan_sheet(data) -> Sheet:
+    """A year plan (reports.services.PlanReport): one row per planned package."""
+    header = [_("Groep"), _("Lesson package"), _("Learning goals"), _("Main aims"), _("Period"), _("Taught on")]
+    rows = []
+    for groep, entries in data.groepen:
+        for r in entries:
+            rows.append([groep, r.package_title, ", ".join(g.code for g in r.goals),
+                         ", ".join(g.code for g in r.goals if g.relation == "kern"), r.period,
+                         r.taught_on.isoformat() if r.taught_on else ""])
+    return Sheet(_("Year plan %(year)s", year=data.year_label), header, rows)
+
+
 def network_sheet(data: NetworkCoverage) -> Sheet:
     header = [_("School"), _("Code"), _("Year plan")] + [s.code for s in data.strands]
     header += [_("Covered"), _("Goals"), _("Share"), _("Difference from median")]

@@ -18,6 +18,7 @@ from ..auth.models import Role
 from ..auth.permissions import can_see_network, can_see_school, public, roles_required
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
+from ..groepen import ALL_GROEPEN
 from ..i18n import current_language
 from ..organisations import services as organisations
 from ..planning.kerndoelen import coverage_set
@@ -140,6 +141,32 @@ def school_coverage(school_id: int, fmt: str):
                     url_for(".school_coverage", school_id=school.id, year=format_school_year(year)))
     report = services.school_report(db.session, school.id, year)
     return render_html("reports/school.html", report=report, data=report.coverage)
+
+
+@bp.route("/scholen/<int:school_id>/jaarplanning", defaults={"fmt": "html"})
+@bp.route("/scholen/<int:school_id>/jaarplanning.<any(pdf, csv, xlsx):fmt>")
+@roles_required(*ALL)
+def year_plan(school_id: int, fmt: str):
+    """The year plan to print or take along: the whole school, or one groep (?groep=5)."""
+    school = _school(school_id)
+    year = _year()
+    groep = request.args.get("groep", "")
+    if groep:
+        if groep not in {str(g) for g in ALL_GROEPEN}:
+            raise ValidationError(_l("A groep is a number from 1 to 8."))
+        groep = int(groep)
+    else:
+        groep = None
+    label = format_school_year(year)
+    name = f"jaarplanning-{school.code}-{label}" + (f"-groep-{groep}" if groep else "")
+    if fmt in ("csv", "xlsx"):
+        return _spreadsheet(spreadsheets.plan_sheet(services.plan_report(db.session, school.id, year, groep)), fmt,
+                            name)
+    if fmt == "pdf":
+        return _pdf("plan", {"school_id": school.id, "year": year, "groep": groep}, f"{name}.pdf",
+                    _("Year plan %(year)s · %(school)s", year=label, school=school.name), 1,
+                    url_for(".year_plan", school_id=school.id, year=label, groep=groep or None))
+    return render_html("reports/plan.html", data=services.plan_report(db.session, school.id, year, groep))
 
 
 @bp.route("/scholen/<int:school_id>/cohort", defaults={"fmt": "html"})

@@ -2,22 +2,41 @@
 from datetime import date
 
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request
+from flask_babel import format_percent
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
 
 from ..auth.permissions import public
-from ..core.hooks import home_page_sections, sections
+from ..core.hooks import home_page_sections, sections, start_page_sections
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE
 from ..redirects import safe_next
 
 bp = Blueprint("site", __name__)
 ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 25)
+# What each role comes here to do, in a sentence at the top of its start page.
+ROLE_HELP = {
+    "leraar": _l("Here is your school's year plan: what is planned for this year and what comes next. Search for a "
+                 "package to add it to a groep."),
+    "coordinator": _l("Here is your school's year plan and how well it covers the goals: what is missing and what "
+                      "needs attention."),
+    "netwerkcoordinator": _l("Here is your network at a glance: how its schools cover the goals, and your network's "
+                             "lesson packages."),
+    "redacteur": _l("Here are the drafts waiting for you: goals and lesson packages that are not yet published."),
+    "beheerder": _l("Here is what needs looking after: accounts, imports, jobs and backups."),
+}
 
 
 @bp.route("/")
 @public
 def home():
+    """Anonymous visitors: what the site is. Logged in: the start page of the user's role."""
+    if current_user.is_authenticated:
+        return render_template("site/start.html", role_help=ROLE_HELP,
+                               format_percent=lambda share: format_percent(share, format="#,##0%"),
+                               sections=sections(start_page_sections, db.session, current_user),
+                               home_sections=sections(home_page_sections, db.session, current_user))
     return render_template("site/home.html", home_sections=sections(home_page_sections, db.session, current_user))
 
 
