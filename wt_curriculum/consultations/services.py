@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from flask_babel import format_date, pgettext
 from flask_babel import lazy_gettext as _
+from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -96,7 +97,8 @@ def _text(value: str | None, field_name: str, limit: int, empty_message=None) ->
     if empty_message is not None and not value:
         raise ValidationError(empty_message, field=field_name)
     if len(value) > limit:
-        raise ValidationError(_("Use at most %(n)s characters.", n=limit), field=field_name)
+        raise ValidationError(_nl("Use at most %(n)s character.", "Use at most %(n)s characters.", limit, n=limit),
+                              field=field_name)
     return value
 
 
