@@ -247,3 +247,18 @@ def test_identify_used_by_the_scripted_source_is_valid_oai(oai_schema):
     from lxml import etree
 
     assert oai_schema.validate(etree.fromstring(IDENTIFY.encode()))
+
+
+def test_a_kerndoel_named_by_slos_deprecated_id_finds_the_same_goals(app, references):
+    """Edurep's mapping still classifies by the ids SLO deprecated in 2022 (kerndoel 40: d803cf62…): a
+    harvested classification with the old id reaches the goals linked to the kerndoel's current id."""
+    from wt_curriculum.references.models import CrosswalkLink, ReferenceNode
+
+    with app.app_context():
+        node = db.session.scalar(select(ReferenceNode).where(ReferenceNode.code == "KD2006-PO-40"))
+        assert node.uuid == "2de22d5b-8896-4338-a202-519119b58c56"
+        linked = set(db.session.scalars(select(CrosswalkLink.goal_id).where(CrosswalkLink.node_id == node.id)))
+        assert linked, "the seed crosswalk links goals to kerndoel 40"
+        old = set(goals_for_kerndoelen(db.session, ["D803CF62-CF7E-404C-B650-8C7543534B6D"]))
+        new = set(goals_for_kerndoelen(db.session, ["2de22d5b-8896-4338-a202-519119b58c56"]))
+    assert old == new and old

@@ -7,6 +7,7 @@ OAI-PMH, an OAI error such as an expired resumption token, halfway or at the sta
 and the source is marked as failed with what went wrong; it never raises for what a source sends.
 """
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..groepen import to_mask
 from ..objectives.models import Goal, GoalStatus
 from ..references.models import CrosswalkLink, ReferenceNode
+from ..references.services import resolve_uuids
 from .metadata import groepen_from_age_range
 from .models import ExternalMaterial, HarvestSource, HarvestStatus, MaterialGoal, SuggestionStatus
 
@@ -130,12 +132,13 @@ def goals_for_kerndoelen(session: Session, uuids: list[str]) -> list[int]:
     """Our published goals that serve these SLO kerndoelen (by UUID, current or an older alias) in the crosswalk."""
     if not uuids:
         return []
-    wanted = set(uuids)
+    wanted = {u.lower() for u in uuids}
+    nodes = set(resolve_uuids(session, wanted).values())  # current identifiers and SLO's deprecated aliases
     return list(session.scalars(
         select(CrosswalkLink.goal_id).distinct()
         .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
         .join(Goal, Goal.id == CrosswalkLink.goal_id)
-        .where(or_(ReferenceNode.uuid.in_(wanted), ReferenceNode.replaced_by_uuid.in_(wanted)),
+        .where(or_(ReferenceNode.id.in_(nodes), ReferenceNode.replaced_by_uuid.in_(wanted)),
                Goal.status == GoalStatus.PUBLISHED)
         .order_by(CrosswalkLink.goal_id)
     ))
@@ -234,16 +237,19 @@ def _suggest(session: Session, materials: list[ExternalMaterial]) -> None:
     all_uuids = sorted({u for m in materials for u in m.kerndoel_uuids.split("\n") if u})
     by_uuid: dict[str, set[int]] = {}
     if all_uuids:
-        for goal_id, node_uuid, replaced in session.execute(
-            select(CrosswalkLink.goal_id, ReferenceNode.uuid, ReferenceNode.replaced_by_uuid)
+        resolved = resolve_uuids(session, all_uuids)  # identifier (current or a deprecated alias) -> node
+        names = defaultdict(set)
+        for value, node_id in resolved.items():
+            names[node_id].add(value)
+        for goal_id, node_id, replaced in session.execute(
+            select(CrosswalkLink.goal_id, ReferenceNode.id, ReferenceNode.replaced_by_uuid)
             .join(ReferenceNode, ReferenceNode.id == CrosswalkLink.node_id)
             .join(Goal, Goal.id == CrosswalkLink.goal_id)
-            .where(or_(ReferenceNode.uuid.in_(all_uuids), ReferenceNode.replaced_by_uuid.in_(all_uuids)),
+            .where(or_(ReferenceNode.id.in_(set(resolved.values())), ReferenceNode.replaced_by_uuid.in_(all_uuids)),
                    Goal.status == GoalStatus.PUBLISHED)
         ):
-            for key in (node_uuid, replaced):
-                if key:
-                    by_uuid.setdefault(key.lower(), set()).add(goal_id)
+            for key in names.get(node_id, set()) | ({replaced} if replaced else set()):
+                by_uuid.setdefault(key.lower(), set()).add(goal_id)
     for material in materials:
         wanted = set().union(*(by_uuid.get(u, set()) for u in material.kerndoel_uuids.split("\n") if u))
         links = current.get(material.id, {})
