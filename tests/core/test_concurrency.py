@@ -245,7 +245,8 @@ def server(app, world, tmp_path, request):
     port = free_port()
     log_path = tmp_path / "gunicorn.log"
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "concurrency-secret",
-           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WT_REQUIRE_2FA_FOR": ""}
+           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WT_REQUIRE_2FA_FOR": "",
+           "WT_FOUR_EYES": "false"}  # as in the other tests: edits take effect at once
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the workers
         process = subprocess.Popen(

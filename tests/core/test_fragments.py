@@ -55,8 +55,9 @@ def test_logged_in_viewers_share_the_goal_body_and_get_their_own_buttons(app, cl
     login_as(coordinator, app, coordinator_user)
     with count_queries() as second:
         assert main_of(coordinator.get("/doelen/MN.3.1").get_data(as_text=True)) == main_of(page)
-    # The body came from the cache: the user and the generation, no goal, section or package queries.
-    assert second.count == 2 < first.count
+    # The body came from the cache: the user, the generation and the header's unread count; no goal, section
+    # or package queries.
+    assert second.count == 3 < first.count
     other = app.test_client()
     login_as(other, app, editor)  # editors see drafts: a body of their own
     page = other.get("/doelen/MN.3.1").get_data(as_text=True)
@@ -200,7 +201,7 @@ def test_search_results_are_shared_by_logged_in_users_and_authors_keep_their_lin
     login_as(colleague, app, other)
     with count_queries() as second:
         assert main_of(colleague.get("/lespakketten?domain=MN&q=drijven").get_data(as_text=True)) == main_of(page)
-    assert second.count == 2 < first.count  # the user and the generation
+    assert second.count == 3 < first.count  # the user, the generation and the header's unread count
     writer = app.test_client()
     login_as(writer, app, author)
     page = writer.get("/lespakketten?q=drijven&domain=MN").get_data(as_text=True)

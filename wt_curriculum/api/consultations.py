@@ -10,6 +10,7 @@ from ..consultations import services as consultations
 from ..consultations.models import Answer, Audience, Position
 from ..errors import NotFound
 from ..extensions import db
+from ..numbers import MAX_ID
 from . import schemas
 from .blueprint import bp
 from .responses import page_of
@@ -48,7 +49,7 @@ schemas.SCHEMAS.update({
     }),
 })
 
-ROUND_ID = Param("round_id", {"type": "integer", "minimum": 1, "maximum": 2_000_000_000},
+ROUND_ID = Param("round_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                  _l("The consultation round's id."), where="path", example=1)
 OLD = Param("old", {"type": "string", "maxLength": 40}, _l("The older version, e.g. 2026.1."), where="path",
             example="2026.1")

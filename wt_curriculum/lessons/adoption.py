@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..auth.models import Role
 from ..core.services import FieldDiff, diff_snapshots, record_audit, record_revision
 from ..errors import Forbidden, NotFound, ValidationError
+from ..numbers import whole_or_none
 from ..organisations.models import Network
 from .models import Alignment, LessonPackage, Licence, PackageAdoption, PackageStatus
 from .services import LICENCE_LABELS, can_edit_network_packages, package_snapshot
@@ -59,11 +60,8 @@ def adoption_network(user, network_id) -> int:
         if user.network_id is None:
             raise Forbidden(_l("Your account is not linked to a network."))
         return user.network_id
-    try:
-        value = int(network_id)
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= 2_000_000_000:  # beyond an INTEGER column is no network either
+    value = whole_or_none(network_id, 1)  # ASCII digits within an INTEGER column, else no network
+    if value is None:
         raise ValidationError(_l("Choose the network that adopts the package."), field="network_id")
     return value
 
