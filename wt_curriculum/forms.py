@@ -34,9 +34,20 @@ def apply_domain_error(form: FlaskForm, error) -> None:
         form.form_errors.append(error.message)
 
 
-class VersionedForm(FlaskForm):
-    """A form for a record with optimistic locking: it carries the version it was opened at."""
+def new_submission_token() -> str:
+    """A fresh one-time token for a create form (core.services.use_submission); a template global as well, for
+    forms written in plain HTML: `<input type="hidden" name="submission" value="{{ new_submission_token() }}">`."""
+    return secrets.token_urlsafe(24)
+
+
+class SubmissionForm(FlaskForm):
+    """A create form: it carries a one-time token, so a second submit of the same form makes no second record."""
+
+    submission = HiddenField(default=new_submission_token)
+
+
+class VersionedForm(SubmissionForm):
+    """A form for a record with optimistic locking: it carries the version it was opened at (and, as a create
+    form, a one-time submission token)."""
 
     version = HiddenField(_l("Version"))
-    # A create form's one-time token (core.services.use_submission): a second submit makes no second record.
-    submission = HiddenField(default=lambda: secrets.token_urlsafe(24))

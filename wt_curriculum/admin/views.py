@@ -53,8 +53,9 @@ def users():
 def new_user():
     form = _user_form()
     if form.validate_on_submit():
-        user = save_or_show_errors(form, lambda: accounts.create_user(
-            db.session, _user_data(form), form.password.data or "", current_user))
+        user = save_or_show_errors(form, lambda: (
+            audit.use_submission(db.session, form.submission.data),  # a double submit makes one account (409)
+            accounts.create_user(db.session, _user_data(form), form.password.data or "", current_user))[1])
         if user is not NOT_SAVED:
             flash(_l("Account %(email)s has been created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
