@@ -207,7 +207,8 @@ def test_a_new_consultation_round_sent_twice_opens_one_round(app, client, login)
 
 
 def test_a_consultation_response_and_a_reply_sent_twice_are_saved_once(app, client, login):
-    from tests.consultations.helpers import add_response, make_goals as consultation_goals, make_round
+    from tests.consultations.helpers import add_response, make_round
+    from tests.consultations.helpers import make_goals as consultation_goals
     from wt_curriculum.consultations.models import ConsultationResponse
 
     codes = consultation_goals(app, prefix="DK")
@@ -223,7 +224,7 @@ def test_a_consultation_response_and_a_reply_sent_twice_are_saved_once(app, clie
     assert count(app, ConsultationResponse, ConsultationResponse.comment == "Dubbel antwoord") == 1
 
 
-# --- Outside materials: an OAI-PMH source (the crosswalk link: tests/references/test_link_submission.py) ------------------------------------------------------------
+# --- Outside materials: an OAI-PMH source (the crosswalk link: tests/references/test_link_submission.py)
 
 
 def test_a_new_oai_source_sent_twice_is_added_once(app, client, login):

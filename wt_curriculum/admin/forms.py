@@ -4,14 +4,16 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..auth.forms import ROLE_LABELS
-from ..forms import VersionedForm
+from ..forms import ConflictForm
 from ..groepen import ALL_GROEPEN
 from ..lessons.forms import MultiCheckboxField
 from ..organisations.forms import optional_int
 
 
-class UserForm(VersionedForm):
+class UserForm(ConflictForm):
     """New account (the one-time submission token) or an account opened at a version (optimistic locking)."""
+
+    conflict_fields = ("email", "name", "role", "school_id", "network_id", "groepen", "active")
 
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
