@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -133,6 +133,7 @@ class RestoreForm(VersionedForm):
 class MoveForm(FlaskForm):
     direction = ChoiceField(_l("Direction"), choices=[("up", _l("up")), ("down", _l("down"))],
                             validators=[DataRequired(_l("Choose up or down."))], coerce=str)
+    position = HiddenField()  # the goal's position on the page the editor clicked (a second click: 409)
 
 class ReleaseForm(SubmissionForm):
     version_label = StringField(_l("Version"), validators=[

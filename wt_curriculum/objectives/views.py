@@ -258,7 +258,8 @@ def move_goal(code: str):
         note = _("Moved up in strand %(strand)s", strand=goal.code.rsplit(".", 1)[0])
     else:
         note = _("Moved down in strand %(strand)s", strand=goal.code.rsplit(".", 1)[0])
-    if services.move_goal(db.session, goal, form.direction.data, _editor(), note):
+    if services.move_goal(db.session, goal, form.direction.data, _editor(), note,
+                          whole_or_none(form.position.data)):
         db.session.commit()
         flash(_l("Goal %(code)s has been moved.", code=goal.code), "success")
     else:
