@@ -42,6 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .core import fragments, queue, statistics  # noqa: F401  (statistics: PRAGMA optimize as connections close)
 
     i18n.init_app(app)
+    from .forms import new_submission_token
+
+    app.jinja_env.globals["new_submission_token"] = new_submission_token  # create forms written in plain HTML
     queue.init_app(app)
     fragments.init_app(app)
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import is_editor, login_required, roles_required
+from ..core.services import use_submission
 from ..errors import ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors
@@ -37,7 +38,9 @@ def new_round():
     if form.validate_on_submit():
         data = services.RoundData(form.title.data, form.explanation.data, form.starts_on.data, form.ends_on.data,
                                   form.audiences.data or [], form.scope.data == "draft", form.goal_codes.data)
-        round_ = save_or_show_errors(form, lambda: services.open_round(db.session, data, current_user))
+        round_ = save_or_show_errors(form, lambda: (
+            use_submission(db.session, form.submission.data),  # a double submit opens one round (409)
+            services.open_round(db.session, data, current_user))[1])
         if round_ is not NOT_SAVED:
             flash(_l("The consultation round has been opened."), "success")
             return redirect(url_for("consultations.round_page", round_id=round_.id), 303)
@@ -72,7 +75,9 @@ def respond(round_id: int):
         data = services.ResponseData(goal.id if goal else None, form.position.data, form.comment.data,
                                      form.proposed_title.data if goal else "",
                                      form.proposed_description.data if goal else "")
-        saved = save_or_show_errors(form, lambda: services.respond(db.session, round_, current_user, data))
+        saved = save_or_show_errors(form, lambda: (
+            use_submission(db.session, form.submission.data),  # a double submit responds once (409)
+            services.respond(db.session, round_, current_user, data))[1])
         if saved is not NOT_SAVED:
             flash(_l("Thank you: your response has been saved."), "success")
             return redirect(url_for("consultations.round_page", round_id=round_.id, _anchor=f"r{saved.id}"), 303)
@@ -112,6 +117,7 @@ def reply(round_id: int, response_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
+            use_submission(db.session, request.form.get("submission"))  # a double submit replies once (409)
             saved = services.reply(db.session, round_, parent, current_user, form.comment.data)
         except ValidationError as error:
             db.session.rollback()

@@ -426,19 +426,33 @@ def restore_goal_revision(session: Session, goal: Goal, number: int, editor, not
     return goal
 
 
-def move_goal(session: Session, goal: Goal, direction: str, editor, note: str = "") -> bool:
+MOVE_CONFLICT = _("Someone else changed the order of this strand at the same moment. Look at the order now, "
+                    "then move the goal again if it is still needed.")
+
+
+def move_goal(session: Session, goal: Goal, direction: str, editor, note: str = "",
+              seen_position: int | None = None) -> bool:
     """Move a goal one place up or down within its strand; False when it is already at that end.
 
     Positions are renumbered 1..n in one go. The order is the strand's, not the goal's
     content, so it does not bump the goals' versions (an editor busy on a neighbour
     gets no conflict); the move is still kept in the moved goal's history.
+
+    Moves in one strand are serialised: the strand's row is locked (a write that changes nothing) before the
+    order is read, so two moves at once never mix their orders. `seen_position` is the goal's position on the
+    page the editor clicked; when the goal has moved since, the click is a Conflict (409), not a second move.
     """
     if direction not in ("up", "down"):
         raise ValidationError(_("Choose up or down."))
+    session.execute(update(Strand).where(Strand.id == goal.strand_id)
+                    .values(position=Strand.position, updated_at=Strand.updated_at),
+                    execution_options={"synchronize_session": False})
     siblings = list(session.execute(
         select(Goal.id, Goal.position).where(Goal.strand_id == goal.strand_id).order_by(Goal.position, Goal.id)))
     order = [row.id for row in siblings]
     index = order.index(goal.id)
+    if seen_position is not None and {row.id: row.position for row in siblings}[goal.id] != seen_position:
+        raise Conflict(MOVE_CONFLICT)
     target = index - 1 if direction == "up" else index + 1
     if target < 0 or target >= len(order):
         return False

@@ -21,6 +21,7 @@ from ..auth.permissions import (
 )
 from ..core import fragments
 from ..core.hooks import Section, start_page_sections
+from ..core.services import use_submission
 from ..errors import Conflict, DomainError, Forbidden, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -172,9 +173,10 @@ def add_plan_entry():
         school = _school_for(can_edit_school_plan, school_id)
         year = parse_school_year(request.form.get("school_year", ""))
         groep = services.parse_groep(request.form.get("groep"))
+        use_submission(db.session, request.form.get("submission"))  # a double submit adds once (409)
         result = services.add_plan_entry(db.session, school, request.form.get("package_id"), year, groep,
                                          request.form.get("period", ""), current_user)
-    except Forbidden:
+    except (Forbidden, Conflict):
         db.session.rollback()
         raise
     except (DomainError, ValueError) as error:
@@ -439,6 +441,7 @@ def add_experience(package_id: int):
         flash(" ".join(e for errors in form.errors.values() for e in errors) or _l("Please try again."), "error")
         return redirect(back)
     try:
+        use_submission(db.session, form.submission.data)  # a double submit shares it once (409)
         experiences.add_experience(db.session, current_user, package_id, form.groep.data, form.rating.data,
                                    form.text.data or "")
     except (ValidationError, Forbidden) as error:

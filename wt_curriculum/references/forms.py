@@ -3,11 +3,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from ..forms import SubmissionForm
 from .labels import RELATION_LABELS
 from .models import CrosswalkRelation
 
 
-class CrosswalkLinkForm(FlaskForm):
+class CrosswalkLinkForm(SubmissionForm):
     """Link a goal to a reference node; the service checks that the node exists and is not linked yet."""
 
     framework = SelectField(_l("Reference framework"), choices=[], validate_choice=False)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..auth.models import Role
 from ..auth.permissions import is_editor, login_required, roles_required
 from ..core.hooks import Section
+from ..core.services import use_submission
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -72,6 +73,7 @@ def goal_crosswalk(code):
     form.framework.choices = services.framework_choices(db.session)
     if form.validate_on_submit():
         try:
+            use_submission(db.session, form.submission.data)  # a double submit adds one link (409)
             link = services.add_link(db.session, goal, form.framework.data, form.node.data, form.relation.data,
                                      current_user)
         except ValidationError as error:
