@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -20,3 +21,10 @@ class LinkActionForm(FlaskForm):
     """Remove a link, or confirm the replacement SLO proposes for it."""
 
     link_id = HiddenField()
+
+
+class SloUploadForm(FlaskForm):
+    """One JSON file of SLO's open data (github.com/slonl/curriculum-*, data/*.json)."""
+
+    file = FileField(_l("JSON file of SLO's open data (at most 20 MB)"),
+                     validators=[FileRequired(_l("Choose a file."))])

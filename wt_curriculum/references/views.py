@@ -1,5 +1,5 @@
 """Reference frameworks, nodes no goal serves yet, and the crosswalk of one goal (editors change it)."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,8 +13,10 @@ from ..objectives.services import goal_page_sections
 from . import (
     models,  # noqa: F401  (registers the tables with the app's metadata)
     services,
+    tasks,
 )
-from .forms import CrosswalkLinkForm, LinkActionForm
+from .forms import CrosswalkLinkForm, LinkActionForm, SloUploadForm
+from .importer import MAX_BYTES
 from .labels import LABELS
 
 bp = Blueprint("references", __name__)
@@ -39,6 +41,35 @@ def _crosswalk_section(session, goal, viewer):
 @login_required
 def frameworks():
     return render_template("references/frameworks.html", frameworks=services.list_frameworks(db.session))
+
+
+@bp.get("/referentiekaders/zoeken")
+@login_required
+def search():
+    """Nodes by code or by words of their text, in every framework or in one (`kader`)."""
+    key = request.args.get("kader", "").strip()[:30] or None
+    framework = services.framework_by_key(db.session, key) if key else None
+    found = services.search_nodes(db.session, request.args.get("q", ""), key)
+    return render_template("references/search.html", found=found, framework=framework,
+                           frameworks=services.list_frameworks(db.session))
+
+
+@bp.route("/referentiekaders/import", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def slo_import():
+    """Upload a file of SLO's open data; the task queue checks and applies it (all or nothing) as a job."""
+    form = SloUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        raw = upload.stream.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            form.file.errors = [_("The file is larger than %(n)s MB.", n=MAX_BYTES // (1024 * 1024))]
+        else:
+            name = (upload.filename or "upload.json").replace("\\", "/").rsplit("/", 1)[-1][:100]
+            job = tasks.submit_upload(db.session, raw, name, current_user.id)
+            db.session.commit()
+            return redirect(url_for("jobs.job", job_id=job.id), 303)
+    return render_template("references/slo_import.html", form=form, max_mb=MAX_BYTES // (1024 * 1024))
 
 
 @bp.get("/referentiekaders/<key>")
