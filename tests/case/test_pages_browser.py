@@ -70,6 +70,21 @@ def test_imports_search_and_mirrors_in_the_browser(live_server, page, factory, r
     page.wait_for_load_state()
     assert "Zoeken in Voorbeeldkader ESS" in page.get_by_role("heading", level=1).inner_text()
 
+    # Part of the framework becomes draft goals of ours: a preview first, then confirmed.
+    page.goto(f"{live_server}/referentiekaders/{key}")
+    page.get_by_role("link", name="Overnemen als onze leerdoelen (ESS.L1.1)", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Code van de knoop").input_value() == "ESS.L1.1"
+    page.get_by_label("In domein").select_option(label="MN · Mens & Natuur")
+    page.get_by_label("groep 7").check()
+    page.get_by_role("button", name="Tonen wat er gemaakt zou worden").click()
+    page.wait_for_load_state()
+    assert "4 conceptleerdoelen zouden gemaakt worden" in page.get_by_role("status").first.inner_text()
+    _look(page, tmp_path, "adopt-preview")
+    page.get_by_role("button", name="Deze conceptleerdoelen maken").click()
+    page.wait_for_load_state()
+    assert "4 conceptleerdoelen zijn gemaakt uit ESS.L1.1." in page.locator(".flash").first.inner_text()
+
     # SLO's open data: the upload becomes a job whose page shows the report.
     page.goto(f"{live_server}/referentiekaders/import")
     _look(page, tmp_path, "slo-import")
