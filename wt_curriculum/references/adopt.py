@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -115,8 +116,10 @@ def plan_adoption(session: Session, framework_key: str, node_code: str, domain_i
         strands.append(strand)
     plan = AdoptionPlan(framework.key, framework.title, root.code, root.short_title, domain.id, domain.code, strands)
     if plan.goal_count > MAX_GOALS:
-        raise ValidationError(_("This would make %(n)s goals; at most %(max)s can be taken over at once. Choose a "
-                                "node lower in the tree.", n=plan.goal_count, max=MAX_GOALS), field="node")
+        raise ValidationError(ngettext("This would make %(num)s goal; at most %(max)s can be taken over at once.",
+                                       "This would make %(num)s goals; at most %(max)s can be taken over at once. "
+                                       "Choose a node lower in the tree.", plan.goal_count, max=MAX_GOALS),
+                              field="node")
     return plan
 
 
