@@ -11,6 +11,7 @@ from flask_babel import format_date, pgettext
 from flask_babel import lazy_gettext as _
 from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import Role, User
@@ -18,7 +19,7 @@ from ..auth.permissions import is_editor
 from ..core.hooks import Section, home_page_sections
 from ..core.models import Revision
 from ..core.services import record_audit
-from ..errors import Forbidden, NotFound, ValidationError
+from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..lessons.models import Alignment, LessonPackage
 from ..notifications.services import notify
 from ..objectives import services as goals
@@ -464,11 +465,7 @@ def respond(session: Session, round_: ConsultationRound, user, data: ResponseDat
     """A response on one goal of the round, or on the round as a whole; one per person per goal."""
     _check_can_respond(round_, user)
     data = _clean_response(session, round_, data)
-    goal_condition = (ConsultationResponse.goal_id == data.goal_id if data.goal_id is not None
-                      else ConsultationResponse.goal_id.is_(None))
-    earlier = session.scalar(select(ConsultationResponse.id).where(
-        ConsultationResponse.round_id == round_.id, ConsultationResponse.author_id == user.id,
-        ConsultationResponse.parent_id.is_(None), ConsultationResponse.hidden_at.is_(None), goal_condition))
+    earlier = earlier_response(session, round_.id, user.id, data.goal_id)
     if earlier is not None:
         message = (_("You have already responded to this goal; change your response instead.")
                    if data.goal_id is not None else
@@ -478,12 +475,33 @@ def respond(session: Session, round_: ConsultationRound, user, data: ResponseDat
         round_id=round_.id, goal_id=data.goal_id, author_id=user.id, author_role=user.role,
         author_network_id=_user_network(session, user), author_school_id=user.school_id,
         position=data.position, comment=data.comment, proposed_title=data.proposed_title,
-        proposed_description=data.proposed_description)
-    session.add(response)
-    session.flush()
+        proposed_description=data.proposed_description, once_key=once_key(data.goal_id))
+    try:
+        with session.begin_nested():  # the unique constraint: a second response sent at the same moment
+            session.add(response)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(_("You have already responded to this goal (perhaps from another window, at the same "
+                         "moment); change your response instead.") if data.goal_id is not None else
+                       _("You have already responded to this round (perhaps from another window, at the same "
+                         "moment); change your response instead."), field="comment") from None
     record_audit(session, user, "consultation.respond", "consult_response", response.id,
                  f"{round_.title}: {data.comment[:200]}")
     return response
+
+
+def earlier_response(session: Session, round_id: int, user_id: int, goal_id: int | None) -> int | None:
+    """The id of the user's visible response to this goal (or to the round) that is already saved, if any."""
+    goal_condition = (ConsultationResponse.goal_id == goal_id if goal_id is not None
+                      else ConsultationResponse.goal_id.is_(None))
+    return session.scalar(select(ConsultationResponse.id).where(
+        ConsultationResponse.round_id == round_id, ConsultationResponse.author_id == user_id,
+        ConsultationResponse.parent_id.is_(None), ConsultationResponse.hidden_at.is_(None), goal_condition))
+
+
+def once_key(goal_id: int | None) -> str:
+    """What makes a top-level response unique per person in its round: its goal, or the round as a whole."""
+    return f"goal:{goal_id}" if goal_id is not None else "round"
 
 
 def _user_network(session: Session, user) -> int | None:
@@ -560,6 +578,7 @@ def hide_response(session: Session, round_: ConsultationRound, response: Consult
     if response.hidden_at is not None:
         raise ValidationError(_("This response is already hidden."))
     response.hidden_at, response.hidden_by_id, response.hidden_reason = datetime.now(UTC), editor.id, reason
+    response.once_key = None  # its author may respond again
     session.flush()
     record_audit(session, editor, "consultation.hide_response", "consult_response", response.id,
                  f"{reason} | {response.comment}")
