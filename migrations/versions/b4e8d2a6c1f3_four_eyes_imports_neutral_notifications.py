@@ -4,13 +4,16 @@
 - user.language: the language a user chose (pages, notifications, e-mail).
 - notification.message: subject and body as source text with parameters (JSON); existing rows keep their
   stored texts (message stays empty and they are shown as they are).
-- consultation_response.once_key with a unique constraint (round, author, once_key): two responses of one person
+- consultation_response.once_key with a unique index (round, author, once_key): two responses of one person
   to one goal sent at the same moment cannot both be saved. Filled for the visible top-level responses; where
   duplicates exist already, only the earliest gets the key (the others stay, as they were).
 
 Revision ID: b4e8d2a6c1f3
 Revises: a9e3f5c1d7b2
 Create Date: 2026-12-02 03:10:00.000000
+
+Only columns are added and an index created: on SQLite no table is copied (batch mode adds columns in place),
+so no ON DELETE CASCADE fires on a copy.
 
 """
 from alembic import op
@@ -43,13 +46,15 @@ def upgrade():
                       AND other.parent_id IS NULL AND other.hidden_at IS NULL
                       AND COALESCE(other.goal_id, 0) = COALESCE(consultation_response.goal_id, 0))
     """)
-    with op.batch_alter_table('consultation_response', schema=None) as batch_op:
-        batch_op.create_unique_constraint('uq_consultation_response_once', ['round_id', 'author_id', 'once_key'])
+    # A unique index, not a constraint: SQLite adds it without copying the table (a copy would fire the
+    # replies' ON DELETE CASCADE when the old table is dropped, and lose them).
+    op.create_index('uq_consultation_response_once', 'consultation_response', ['round_id', 'author_id', 'once_key'],
+                    unique=True)
 
 
 def downgrade():
+    op.drop_index('uq_consultation_response_once', table_name='consultation_response')
     with op.batch_alter_table('consultation_response', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_consultation_response_once', type_='unique')
         batch_op.drop_column('once_key')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_column('message')

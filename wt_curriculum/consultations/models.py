@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.models import utcnow
@@ -69,7 +69,7 @@ class ConsultationResponse(db.Model):
     __table_args__ = (
         Index("ix_consultation_response_round_goal", "round_id", "goal_id"),
         # One response per person per goal (or on the round as a whole), also when two arrive at once.
-        UniqueConstraint("round_id", "author_id", "once_key", name="uq_consultation_response_once"),
+        Index("uq_consultation_response_once", "round_id", "author_id", "once_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

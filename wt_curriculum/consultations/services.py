@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from flask_babel import format_date, pgettext
+from flask_babel import format_date, lazy_pgettext, pgettext
 from flask_babel import lazy_gettext as _
 from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import func, select
@@ -63,6 +63,15 @@ def position_labels() -> dict[str, str]:
 def answer_labels() -> dict[str, str]:
     return {
         Answer.ADOPTED: pgettext("consultation answer", "adopted"),
+        Answer.PARTLY: _("partly adopted"),
+        Answer.NOT_ADOPTED: _("not adopted"),
+    }
+
+
+def lazy_answer_labels() -> dict:
+    """The answers' words as lazy texts, for notifications rendered later in each reader's language."""
+    return {
+        Answer.ADOPTED: lazy_pgettext("consultation answer", "adopted"),
         Answer.PARTLY: _("partly adopted"),
         Answer.NOT_ADOPTED: _("not adopted"),
     }
@@ -180,7 +189,7 @@ def audience_user_ids(session: Session, round_: ConsultationRound) -> list[int]:
 def _announce(session: Session, round_: ConsultationRound, exclude=None) -> None:
     notify(session, audience_user_ids(session, round_), "consultation.open",
            _("Consultation round opened: %(title)s", title=round_.title),
-           _("Respond until %(date)s.", date=format_date(round_.ends_on, "long")),
+           _("Respond until %(date)s.", date=round_.ends_on),  # a date: each reader's language writes it
            ("consultations.round_page", {"round_id": round_.id}), exclude=exclude)
     round_.opened_notice_sent = True
     session.flush()
@@ -622,7 +631,7 @@ def answer_response(session: Session, round_: ConsultationRound, response: Consu
                  f"{data.answer}: {reason[:200]}")
     notify(session, [response.author_id], "consultation.answer",
            _("Your response in \"%(round)s\" was answered: %(answer)s", round=round_.title,
-             answer=answer_labels()[data.answer]),
+             answer=lazy_answer_labels()[data.answer]),
            reason[:500], ("consultations.round_page", {"round_id": round_.id, "_anchor": f"r{response.id}"}))
     return response
 
