@@ -276,6 +276,8 @@ class InboxEntry:
     body: str
 
     def __getattr__(self, name):  # id, url, read_at, created_at, kind: the notification's
+        if name.startswith("__") or name == "notification":
+            raise AttributeError(name)
         return getattr(self.notification, name)
 
 
