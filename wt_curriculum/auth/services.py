@@ -191,6 +191,15 @@ def _disabled(session: Session, user: User, actor) -> None:
     session.flush()
 
 
+def set_language(session: Session, user: User, language: str) -> None:
+    """Remember the language a user chose: their pages on any browser, their notifications and e-mail."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValidationError(_l("Choose one of the languages."))
+    if user.language != language:
+        user.language = language
+        session.flush()
+
+
 def user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 

@@ -212,9 +212,10 @@ def _status_change(code: str, form_class, template: str, change, success, allowe
 def publish_goal(code: str):
     return _status_change(
         code, NoteForm, "objectives/publish.html",
-        lambda goal, form: services.publish_goal(db.session, goal, _editor(), form.note.data,
-                                                 _int(form.version.data)),
-        lambda goal: _l("Goal %(code)s has been published.", code=goal.code),
+        lambda goal, form: (services.propose_publish if services.four_eyes_on() else services.publish_goal)(
+            db.session, goal, _editor(), form.note.data, _int(form.version.data)),
+        lambda goal: (_l("Publishing goal %(code)s waits for a second editor's approval.", code=goal.code)
+                      if goal.status == GoalStatus.DRAFT else _l("Goal %(code)s has been published.", code=goal.code)),
         GoalStatus.DRAFT)
 
 
@@ -258,8 +259,13 @@ def move_goal(code: str):
         note = _("Moved up in strand %(strand)s", strand=goal.code.rsplit(".", 1)[0])
     else:
         note = _("Moved down in strand %(strand)s", strand=goal.code.rsplit(".", 1)[0])
-    if services.move_goal(db.session, goal, form.direction.data, _editor(), note,
-                          whole_or_none(form.position.data)):
+    if services.move_needs_approval(db.session, goal, form.direction.data):
+        # Four-eyes publishing: the order of published goals changes when a second editor approves.
+        services.propose_move(db.session, goal, form.direction.data, _editor(), note)
+        db.session.commit()
+        flash(_l("Moving goal %(code)s waits for a second editor's approval.", code=goal.code), "success")
+    elif services.move_goal(db.session, goal, form.direction.data, _editor(), note,
+                            whole_or_none(form.position.data)):
         db.session.commit()
         flash(_l("Goal %(code)s has been moved.", code=goal.code), "success")
     else:
