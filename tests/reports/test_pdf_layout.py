@@ -1,0 +1,156 @@
+"""Every report PDF, laid out by WeasyPrint with the demo data, fits its pages: nothing reaches past the page's
+content area, no page but the last is less than a fifth full, and a report keeps one orientation (unless its
+case says a wide table has a landscape section of its own).
+
+The reports are those of `wt_curriculum.reports.pdfs.BUILDERS`, with their demo parameters in
+tests/reports/pdf_cases.py. Each is rendered once per test process (the seeded database is made once too) and
+its layout shared by the assertions.
+"""
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from weasyprint.formatting_structure import boxes
+
+from tests.conftest import BASE_CONFIG, _fresh_database_url
+from tests.reports.pdf_cases import CASES, PdfCase
+from wt_curriculum import create_app
+from wt_curriculum.extensions import db
+from wt_curriculum.reports import pdfs
+from wt_curriculum.reports.rendering import render_document
+
+TOLERANCE = 1.0  # CSS px: rounding in the layout
+LEAST_FILL = 0.2  # every page but the last is at least a fifth full
+
+
+@dataclass
+class PageLayout:
+    number: int  # from 1
+    landscape: bool
+    fill: float  # the share of the content area's height that holds content
+    overflows: list[str]  # boxes that reach past the content area, described
+
+
+@dataclass
+class Layout:
+    pages: list[PageLayout]
+    text: str  # every page's text, for the assertions about legends
+
+
+def _describe(box) -> str:
+    element = getattr(box, "element_tag", "") or type(box).__name__
+    text = box.text[:40] if isinstance(box, boxes.TextBox) else ""
+    return f"{type(box).__name__} <{element}> {text!r}".strip()
+
+
+def _content_boxes(page_box):
+    """The boxes in the page's content area: everything but the margin boxes (running header and footer)."""
+    stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        yield box
+        stack.extend(getattr(box, "children", None) or [])
+
+
+def measure(document) -> Layout:
+    pages, texts = [], []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        left, top = page_box.content_box_x(), page_box.content_box_y()
+        right, bottom = left + page_box.width, top + page_box.height
+        lowest, overflows, words = top, [], []
+        for box in _content_boxes(page_box):
+            width, height = box.border_width(), box.border_height()
+            if width <= 0 and height <= 0:
+                continue
+            x, y = box.border_box_x(), box.border_box_y()
+            if (x < left - TOLERANCE or y < top - TOLERANCE or x + width > right + TOLERANCE
+                    or y + height > bottom + TOLERANCE):
+                overflows.append(f"{_describe(box)} at x {x:.0f}-{x + width:.0f}, y {y:.0f}-{y + height:.0f} "
+                                 f"(content area x {left:.0f}-{right:.0f}, y {top:.0f}-{bottom:.0f})")
+            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
+                lowest = max(lowest, y + height)
+            if isinstance(box, boxes.TextBox):
+                words.append(box.text)
+        pages.append(PageLayout(number, page.width > page.height, (lowest - top) / page_box.height, overflows))
+        texts.append(" ".join(words))
+    return Layout(pages, "\n".join(texts))
+
+
+@pytest.fixture(scope="module")
+def demo_app(database_template, tmp_path_factory):
+    """One app on one seeded copy of the schema (`flask seed --demo`) for the whole module."""
+    from pathlib import Path
+
+    from wt_curriculum.seed import seed_all
+
+    tmp = tmp_path_factory.mktemp("pdf-layout")
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": _fresh_database_url(database_template, tmp),
+                      "FILE_STORE_FOLDER": str(tmp / "files"), "UPLOAD_FOLDER": str(tmp / "uploads")})
+    with app.app_context():
+        seed_all(db.session, Path(app.root_path).parent / "seeds", demo=True)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def layouts(demo_app):
+    """Each case's layout, rendered the first time a test asks for it (a -k run renders only its own)."""
+    made: dict[str, Layout] = {}
+
+    def layout(case: PdfCase) -> Layout:
+        if case.id not in made:
+            with demo_app.test_request_context():
+                params = case.params(db.session)
+                built = pdfs.pdf_report(db.session, case.report, params)
+                made[case.id] = measure(render_document(built.template, **built.context))
+                db.session.commit()
+        return made[case.id]
+
+    return layout
+
+
+def test_every_report_has_a_case_with_demo_data():
+    missing = set(pdfs.BUILDERS) - {case.report for case in CASES}
+    assert not missing, f"add a PdfCase to tests/reports/pdf_cases.py for: {sorted(missing)}"
+    assert len({case.id for case in CASES}) == len(CASES)
+
+
+CASE_IDS = [case.id for case in CASES]
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_nothing_reaches_past_the_page(layouts, case):
+    layout = layouts(case)
+    problems = [f"page {p.number}: {o}" for p in layout.pages for o in p.overflows]
+    assert problems == [], "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_no_page_but_the_last_is_nearly_empty(layouts, case):
+    layout = layouts(case)
+    thin = [f"page {p.number} of {len(layout.pages)}: {p.fill:.0%} full" for p in layout.pages[:-1]
+            if p.fill < LEAST_FILL]
+    assert thin == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_one_orientation_or_a_landscape_section(layouts, case):
+    orientation = ["landscape" if p.landscape else "portrait" for p in layouts(case).pages]
+    changes = sum(1 for a, b in zip(orientation, orientation[1:], strict=False) if a != b)
+    if case.landscape_section:
+        # Portrait, then the wide table's landscape pages, then portrait again (or the table ends the report).
+        assert orientation[0] == "portrait" and changes <= 2, orientation
+    else:
+        assert changes == 0, orientation
+
+
+def test_the_network_report_names_its_strand_codes_and_draws_the_heat_map(layouts):
+    case = next(c for c in CASES if c.report == "network")
+    text = layouts(case).text
+    assert "Leerlijnen" in text  # the legend of the strand codes ...
+    assert "MN.1 Aard van natuurwetenschappen & technologie" in text.replace("  ", " ")  # ... code and name
+    assert "75% of meer" in text  # the legend of the heat map's bands
