@@ -29,6 +29,7 @@ class PageLayout:
     landscape: bool
     fill: float  # the share of the content area's height that holds content
     overflows: list[str]  # boxes that reach past the content area, described
+    headless: list[str]  # tables on this page that have a header row in the HTML but not here
 
 
 @dataclass
@@ -41,6 +42,10 @@ def _describe(box) -> str:
     element = getattr(box, "element_tag", "") or type(box).__name__
     text = box.text[:40] if isinstance(box, boxes.TextBox) else ""
     return f"{type(box).__name__} <{element}> {text!r}".strip()
+
+
+def _has_thead(element) -> bool:
+    return element is not None and any(str(child.tag).endswith("thead") for child in element)
 
 
 def _content_boxes(page_box):
@@ -58,7 +63,7 @@ def measure(document) -> Layout:
         page_box = page._page_box
         left, top = page_box.content_box_x(), page_box.content_box_y()
         right, bottom = left + page_box.width, top + page_box.height
-        lowest, overflows, words = top, [], []
+        lowest, overflows, words, headless = top, [], [], []
         for box in _content_boxes(page_box):
             width, height = box.border_width(), box.border_height()
             if width <= 0 and height <= 0:
@@ -72,7 +77,11 @@ def measure(document) -> Layout:
                 lowest = max(lowest, y + height)
             if isinstance(box, boxes.TextBox):
                 words.append(box.text)
-        pages.append(PageLayout(number, page.width > page.height, (lowest - top) / page_box.height, overflows))
+            if isinstance(box, boxes.TableBox) and _has_thead(box.element) and not any(
+                    isinstance(c, boxes.TableRowGroupBox) and c.element_tag == "thead" for c in box.children):
+                headless.append(_describe(box))
+        pages.append(PageLayout(number, page.width > page.height, (lowest - top) / page_box.height, overflows,
+                                headless))
         texts.append(" ".join(words))
     return Layout(pages, "\n".join(texts))
 
@@ -135,6 +144,12 @@ def test_no_page_but_the_last_is_nearly_empty(layouts, case):
     thin = [f"page {p.number} of {len(layout.pages)}: {p.fill:.0%} full" for p in layout.pages[:-1]
             if p.fill < LEAST_FILL]
     assert thin == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_a_table_continued_on_a_page_repeats_its_header(layouts, case):
+    headless = [f"page {p.number}: {t}" for p in layouts(case).pages for t in p.headless]
+    assert headless == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
