@@ -24,6 +24,7 @@ class PdfCase:
     label: str = ""  # tells two cases of one report apart
     # True when a wide table has a landscape section of its own; otherwise every page has one orientation.
     landscape_section: bool = False
+    must_say: tuple[str, ...] = ()  # words the PDF must hold, e.g. the legend of its codes (in Dutch)
 
     @property
     def id(self) -> str:
@@ -103,10 +104,12 @@ def release_span(session: Session) -> dict:
 
 
 register(PdfCase("framework", lambda s: {}))
-register(PdfCase("school", lambda s: {"school_id": busiest_school(s), "year": YEAR}))
+register(PdfCase("school", lambda s: {"school_id": busiest_school(s), "year": YEAR},
+                 must_say=("gepland, nog niet gegeven (gearceerd)", "MN.1 Aard van natuurwetenschappen & technologie")))
 register(PdfCase("school", lambda s: {"school_id": first_school(s), "year": YEAR}, label="first"))
 register(PdfCase("cohort", lambda s: {"school_id": busiest_school(s), "start": YEAR - 7}))
-register(PdfCase("network", lambda s: {"network_id": largest_network(s), "year": YEAR}, landscape_section=True))
+register(PdfCase("network", lambda s: {"network_id": largest_network(s), "year": YEAR}, landscape_section=True,
+                 must_say=("Leerlijnen MN.1 Aard van natuurwetenschappen & technologie", "75% of meer (effen)")))
 register(PdfCase("school_kerndoelen", lambda s: {"school_id": busiest_school(s), "year": YEAR, "key": "kd2025-po"}))
 register(PdfCase("school_kerndoelen", lambda s: {"school_id": busiest_school(s), "year": YEAR, "key": "kd2006-po"},
                  label="2006"))
