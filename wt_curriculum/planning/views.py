@@ -34,7 +34,7 @@ from ..organisations import services as organisations
 from ..redirects import safe_next
 from ..references import services as references
 from ..schoolyears import current_school_year, format_school_year, parse_school_year, school_year_choices
-from . import coverage, experiences, kerndoelen, services, use  # noqa: F401  (use registers the package-use hooks)
+from . import coverage, experiences, heatmap, kerndoelen, services, use  # noqa: F401  (use registers the package-use hooks)
 from .forms import AddPlanForm, CopyPlanForm, ExperienceForm, ModerateForm, PlanEntryForm
 
 bp = Blueprint("planning", __name__)
@@ -57,6 +57,7 @@ def helpers():
         "may_change_entry": lambda row: can_change_plan_entry(current_user, row),
         "may_remove_entry": lambda row: can_remove_plan_entry(current_user, row),
         "may_copy_plan": lambda school: can_copy_school_plan(current_user, school),
+        **heatmap.template_globals(),
     }
 
 
