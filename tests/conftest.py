@@ -9,6 +9,7 @@ process, like the access table's world), since loading it takes most of a second
 """
 import os
 import shutil
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,10 @@ BASE_CONFIG = {
     "FOUR_EYES": False,
 }
 
+# A column's sequence, named with its schema: PostgreSQL may call this for rows of other schemas before the WHERE
+# filters them out, and a bare table name of information_schema is not found in the search path.
+SERIAL = "pg_get_serial_sequence(quote_ident(table_schema) || '.' || quote_ident(table_name), column_name)"
+
 
 def _pg_url(worker: str) -> tuple[str, str, str]:
     url = TEST_DATABASE_URL
@@ -94,9 +99,8 @@ def database_template(tmp_path_factory, worker_id):
             upgrade(revision="heads")
             tables = [t.name for t in db.metadata.sorted_tables]
             sequences = list(db.session.scalars(text(
-                "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) FROM information_schema.columns "
-                "WHERE table_schema = current_schema() "
-                "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL")))
+                f"SELECT {SERIAL} FROM information_schema.columns "
+                f"WHERE table_schema = current_schema() AND {SERIAL} IS NOT NULL")))
             db.session.rollback()
             db.engine.dispose()
         yield {"kind": "postgresql", "url": url, "tables": tables, "all_sequences": sequences}
@@ -196,9 +200,8 @@ def snapshot_postgresql(database_template: dict, name: str) -> dict:
                 tables.append(table)
                 conn.execute(text(f'CREATE TABLE "{snapshot}"."{table}" AS SELECT * FROM "{table}"'))
         for table, column, sequence in conn.execute(text(
-            "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) "
-            "FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"
+            f"SELECT table_name, column_name, {SERIAL} "
+            f"FROM information_schema.columns WHERE table_schema = current_schema() AND {SERIAL} IS NOT NULL"
         )):
             if table in tables:
                 value = conn.execute(text(f'SELECT max("{column}") FROM "{table}"')).scalar()
@@ -363,3 +366,25 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before)
 
     return _count
+
+
+# Host names for the address checks (core/addresses.py), resolved without a network.
+FAKE_DNS = {"public.example": "93.184.215.14", "public6.example": "2606:4700::6810:84e5",
+            "inside.example": "10.1.2.3", "metadata.example": "169.254.169.254", "six.example": "::1",
+            "mapped.example": "::ffff:10.0.0.1", "localhost": "127.0.0.1"}
+
+
+@pytest.fixture
+def fake_dns(monkeypatch):
+    """socket.getaddrinfo answers from FAKE_DNS (an address stays itself; public.example is public,
+    inside.example private, metadata.example link-local); returns the list of host names asked for."""
+    asked = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        address = FAKE_DNS.get(host, host)
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked

@@ -125,9 +125,11 @@ class Config:
     REPORTS_BACKGROUND_SCHOOLS = 0
     # Imports with more rows than this are done by the queue.
     IMPORTS_BACKGROUND_ROWS = 500
-    # Mirroring CASE frameworks (case/addresses.py): the server fetches only http(s) addresses on the public
-    # internet; True (WT_CASE_MIRROR_PRIVATE_ADDRESSES) also allows loopback and private networks (a CASE server
-    # on the same machine or the school board's own network).
+    # Addresses typed by users that the server fetches (CASE mirrors, OAI-PMH sources; core/addresses.py): only
+    # http(s) on the public internet; True (WT_FETCH_PRIVATE_ADDRESSES) also allows loopback and private networks
+    # (a server on the same machine or the school board's own network). CASE_MIRROR_PRIVATE_ADDRESSES
+    # (WT_CASE_MIRROR_PRIVATE_ADDRESSES), its older name, still means the same.
+    FETCH_PRIVATE_ADDRESSES = False
     CASE_MIRROR_PRIVATE_ADDRESSES = False
     # Backups started by an administrator in the web pages (default: instance/backups).
     BACKUP_FOLDER = None

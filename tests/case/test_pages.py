@@ -3,14 +3,13 @@ the job page); mirrors are listed, added (addresses checked: http(s) on the publ
 and removed; the server never fetches loopback or private addresses unless configured to."""
 import io
 import json
-import socket
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from wt_curriculum.case import addresses, frameworks
+from wt_curriculum.case import frameworks
 from wt_curriculum.case.addresses import AddressRefused, check_address
 from wt_curriculum.core.models import AuditEvent, Job
 from wt_curriculum.extensions import db
@@ -81,20 +80,6 @@ def test_our_own_package_is_not_restored_from_the_web(app, client, login, framew
 
 
 # --- Addresses -------------------------------------------------------------------------------------------------
-@pytest.fixture
-def fake_dns(monkeypatch):
-    """Host names resolved without a network: public.example is public, inside.example a private address."""
-    table = {"public.example": "93.184.215.14", "inside.example": "10.1.2.3", "metadata.example": "169.254.169.254",
-             "six.example": "::1", "localhost": "127.0.0.1"}
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        address = table.get(host, host)
-        family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
-
-    monkeypatch.setattr(addresses.socket, "getaddrinfo", getaddrinfo)
-
-
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1:5000/ims/case/v1p1/CFPackages/x", "http://localhost/x", "http://[::1]/x",
     "http://10.0.0.8/x", "http://192.168.1.1/x", "http://inside.example/x", "http://metadata.example/latest",

@@ -18,6 +18,13 @@ NS = {"o": "http://www.openarchives.org/OAI/2.0/", "lom": "http://ltsc.ieee.org/
 BASE = "https://wt.example.nl/"
 
 
+@pytest.fixture
+def local_sources(app):
+    """The sources of these tests run on 127.0.0.1: allowed here, as a school board's own server would be with
+    WT_FETCH_PRIVATE_ADDRESSES (by default the server only fetches public addresses: tests/oai/test_addresses.py)."""
+    app.config["FETCH_PRIVATE_ADDRESSES"] = True
+
+
 @pytest.fixture(scope="session")
 def oai_schema():
     return etree.XMLSchema(etree.parse(str(SCHEMAS / "all.xsd")))

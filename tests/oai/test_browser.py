@@ -29,7 +29,7 @@ def shoot(page, name):
 
 
 def test_a_coordinator_brings_in_outside_materials_and_a_teacher_finds_them(app, live_server, page, factory,
-                                                                           references):
+                                                                           references, local_sources):
     scripted = ScriptedSource()
     served = Served(scripted)
     try:

@@ -11,6 +11,8 @@ from wt_curriculum.extensions import db
 from wt_curriculum.oai.harvest import goals_for_kerndoelen, harvest_source, parse_lom
 from wt_curriculum.oai.models import ExternalMaterial, HarvestSource, MaterialGoal
 
+pytestmark = pytest.mark.usefixtures("local_sources")  # their sources run on 127.0.0.1
+
 IEEE = "http://ltsc.ieee.org/xsd/LOM"
 IMS = "http://www.imsglobal.org/xsd/imsmd_v1p2"
 

@@ -24,7 +24,7 @@ def add(client, **data):
 
 
 def test_a_network_coordinator_adds_a_source_harvests_it_and_sees_the_materials(app, client, login, scripted,
-                                                                                references):
+                                                                                references, local_sources):
     user = login("netwerkcoordinator")
     goal_id, _, uuids = kerndoel_goals(app, 1)[0]
     scripted.pages = [[record("oai:bron:1", "2026-11-01T10:00:00Z", deep_lom(sorted(uuids)[0], sorted(uuids)[0])),
@@ -45,7 +45,7 @@ def test_a_network_coordinator_adds_a_source_harvests_it_and_sees_the_materials(
     assert "Techniek Lab" in listing and scripted.url in listing
 
 
-def test_a_failing_source_is_reported_on_its_page_not_as_an_error(app, client, login, scripted):
+def test_a_failing_source_is_reported_on_its_page_not_as_an_error(app, client, login, scripted, local_sources):
     login("beheerder")
     scripted.pages = [[record("oai:bron:1", "2026-11-01T10:00:00Z", PLAIN)], [record("oai:bron:2", "x", PLAIN)]]
     scripted.failure = {1: "http500"}

@@ -22,7 +22,8 @@ def second(tmp_path):
     from wt_curriculum.seed import read_yaml
 
     other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'second.sqlite'}",
-                        "FILE_STORE_FOLDER": str(tmp_path / "second-files")})
+                        "FILE_STORE_FOLDER": str(tmp_path / "second-files"),
+                        "FETCH_PRIVATE_ADDRESSES": True})  # it harvests the first one on 127.0.0.1
     with other.app_context():
         upgrade(revision="heads")
         load_framework(db.session, read_yaml(SEEDS / "framework.yaml"))

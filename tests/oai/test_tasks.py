@@ -2,6 +2,7 @@
 transaction: one broken source does not stop the others."""
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from tests.oai.sources import ScriptedSource, Served, record
@@ -10,6 +11,8 @@ from wt_curriculum.core.queue import huey
 from wt_curriculum.extensions import db
 from wt_curriculum.oai.models import ExternalMaterial, HarvestSource
 from wt_curriculum.oai.tasks import harvest_all, harvest_one
+
+pytestmark = pytest.mark.usefixtures("local_sources")  # their sources run on 127.0.0.1
 
 
 def test_harvest_all_is_a_periodic_task_every_four_hours():

@@ -5,6 +5,10 @@ time (resumption tokens are followed by the client), and applies them all or not
 updates an external material, a deleted header removes it. When the source fails (no answer, an HTTP error, not
 OAI-PMH, an OAI error such as an expired resumption token, halfway or at the start), nothing of that harvest stays
 and the source is marked as failed with what went wrong; it never raises for what a source sends.
+
+Every request the client sends is checked by core/addresses.py first (http(s), public addresses only unless
+FETCH_PRIVATE_ADDRESSES is set), redirects included: the client follows at most REDIRECTS of them, each one
+checked before it is sent, so a source cannot lead the server to its own loopback or private network.
 """
 import re
 from collections import defaultdict
@@ -17,9 +21,11 @@ from oaipmh_scythe import Scythe
 from oaipmh_scythe.config import HTTPConfig, RetryConfig
 from oaipmh_scythe.exceptions import NoRecordsMatch, OAIPMHException
 from oaipmh_scythe.iterator import OAIItemIterator
+from oaipmh_scythe.utils import log_response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ..core.addresses import AddressRefused, check_request
 from ..groepen import to_mask
 from ..objectives.models import Goal, GoalStatus
 from ..references.models import CrosswalkLink, ReferenceNode
@@ -28,6 +34,7 @@ from .metadata import groepen_from_age_range
 from .models import ExternalMaterial, HarvestSource, HarvestStatus, MaterialGoal, SuggestionStatus
 
 TIMEOUT_SECONDS = 30
+REDIRECTS = 5
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 EDUCATIONAL_OBJECTIVE = "educational objective"
@@ -170,8 +177,22 @@ class CheckedIterator(OAIItemIterator):
             raise NotOAIPMH(f"the answer to {self.verb} is not an OAI-PMH response")
 
 
+class CheckedScythe(Scythe):
+    """The client, whose HTTP client checks the address of every request before sending it (an httpx request
+    hook runs for the first request and for every redirect followed)."""
+
+    @property
+    def client(self) -> httpx2.Client:
+        client = super().client
+        if check_request not in client.event_hooks["request"]:
+            client.event_hooks = {"request": [check_request], "response": [log_response]}
+            client.follow_redirects = True
+            client.max_redirects = REDIRECTS
+        return client
+
+
 def _client(source: HarvestSource) -> Scythe:
-    return Scythe(source.url, http_config=HTTPConfig(timeout=TIMEOUT_SECONDS),
+    return CheckedScythe(source.url, http_config=HTTPConfig(timeout=TIMEOUT_SECONDS),
                   retry_config=RetryConfig(max_retries=0), iterator=CheckedIterator)
 
 
@@ -282,8 +303,8 @@ def harvest_source(session: Session, source_id: int, now: datetime | None = None
         source.status = HarvestStatus.OK
         source.last_error = ""
         source.last_count = report.added + report.updated + report.deleted
-    except (OAIPMHException, httpx2.HTTPError, httpx2.InvalidURL, etree.LxmlError, ValueError, AttributeError,
-            TypeError, OSError) as error:
+    except (AddressRefused, OAIPMHException, httpx2.HTTPError, httpx2.InvalidURL, etree.LxmlError, ValueError,
+            AttributeError, TypeError, OSError) as error:
         savepoint.rollback()
         session.expire(source)
         report = HarvestReport(ok=False, error=_describe(error))
@@ -296,6 +317,8 @@ def harvest_source(session: Session, source_id: int, now: datetime | None = None
 
 
 def _describe(error: Exception) -> str:
+    if isinstance(error, AddressRefused):
+        return str(error.message)
     name = type(error).__name__
     detail = str(error).strip()
     if isinstance(error, httpx2.HTTPStatusError):

@@ -11,6 +11,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import Role
+from ..core.addresses import check_address
 from ..core.hooks import Section
 from ..core.services import record_audit
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
@@ -109,10 +110,12 @@ def add_source(session: Session, data: SourceData, user) -> HarvestSource:
     url = data.url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(_l("Give the address of an OAI-PMH endpoint, starting with https:// or http://."))
+        raise ValidationError(_l("Give the address of an OAI-PMH endpoint, starting with https:// or http://."),
+                              field="url")
     set_spec = data.set_spec.strip()
     if set_spec and not SET_SPEC.match(set_spec):
         raise ValidationError(_l("A set is written like netwerk:12 (letters, digits and - _ . ! ~ * ' ( ) :)."))
+    check_address(url, field="url")  # public addresses only (core/addresses.py); each harvest checks again
     source = HarvestSource(name=data.name.strip(), url=url, set_spec=set_spec, metadata_prefix="lom",
                            network_id=user.network_id if user.role == Role.NETWORK else None,
                            created_by_id=user.id)
