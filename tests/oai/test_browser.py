@@ -12,7 +12,7 @@ from tests.oai.conftest import kerndoel_goals
 from tests.oai.sources import ScriptedSource, Served, record
 from tests.oai.test_harvest import PLAIN, deep_lom
 from wt_curriculum.extensions import db
-from wt_curriculum.oai.models import MaterialGoal
+from wt_curriculum.oai.models import HarvestSource, MaterialGoal
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("WT_SCREENSHOTS")  # a folder: keep screenshots of every page there
@@ -81,3 +81,24 @@ def test_a_coordinator_brings_in_outside_materials_and_a_teacher_finds_them(app,
         shoot(page, "oai-search")
     finally:
         served.close()
+
+
+def test_a_source_on_a_private_address_is_refused_at_its_field(app, live_server, page, factory):
+    """The metadata service of a cloud as a source: refused when it is added, the message at the address field."""
+    network = factory.network(code="NET-SSRF", name="Netwerk Adres")
+    browser_login(page, live_server, factory.user("netwerkcoordinator", network_id=network))
+    page.goto(f"{live_server}/beheer/oai-bronnen")
+    page.get_by_label("Naam").fill("Metadata")
+    address = page.get_by_label("Adres van het OAI-PMH-endpoint")
+    address.fill("http://169.254.169.254/latest/meta-data/")
+    page.get_by_role("button", name="Bron toevoegen").click()
+    page.wait_for_load_state()
+    assert address.get_attribute("aria-invalid") == "true"
+    assert page.locator("#url-error").inner_text() == (
+        "169.254.169.254 is een lokaal of privéadres; de server haalt alleen adressen op het openbare internet op.")
+    assert address.input_value() == "http://169.254.169.254/latest/meta-data/"
+    assert page.get_by_role("alert").is_visible()
+    assert axe_violations(page) == []
+    shoot(page, "oai-source-refused")
+    with app.app_context():
+        assert db.session.scalars(select(HarvestSource)).all() == []
