@@ -24,7 +24,7 @@ from ..organisations import services as organisations
 from ..planning.kerndoelen import coverage_set
 from ..references.services import framework_by_key
 from ..schoolyears import current_school_year, format_school_year, parse_school_year
-from . import kerndoelen, pdf_cache, services, spreadsheets, tasks
+from . import kerndoelen, pdf_cache, pdfs, services, spreadsheets, tasks
 from .rendering import render_html
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporten")
@@ -215,6 +215,41 @@ def network_missed(network_id: int, fmt: str):
 
 def _school_count(network_id: int) -> int:
     return len(organisations.list_schools(db.session, network_id))
+
+
+# --- A network against the country; the country over the years ---------------------------------
+@bp.route("/netwerken/<int:network_id>/vergelijking", defaults={"fmt": "html"})
+@bp.route("/netwerken/<int:network_id>/vergelijking.pdf", defaults={"fmt": "pdf"})
+@roles_required(*NETWORK_VIEWERS)
+def network_benchmark(network_id: int, fmt: str):
+    """The network's coverage per strand and per kerndoel against the national median and spread, over the
+    last school years (small multiples and their numbers)."""
+    network = _network(network_id)
+    year = _year()
+    label = format_school_year(year)
+    if fmt == "pdf":
+        return _pdf("network_benchmark", {"network_id": network.id, "year": year},
+                    f"vergelijking-{network.code}-{label}.pdf",
+                    _("Benchmark %(year)s · %(network)s", year=label, network=network.name),
+                    _school_count(network.id), url_for(".network_benchmark", network_id=network.id, year=label))
+    built = pdfs.pdf_report(db.session, "network_benchmark", {"network_id": network.id, "year": year})
+    return render_html(built.template, **built.context)
+
+
+@bp.route("/landelijk", defaults={"fmt": "html"})
+@bp.route("/landelijk.pdf", defaults={"fmt": "pdf"})
+@roles_required(Role.ADMIN, Role.EDITOR)
+def national_picture(fmt: str):
+    """Adoption of the framework over the school years: the country, per province (with a map) and per
+    network; for SLO's editors and the administrators."""
+    year = _year()
+    label = format_school_year(year)
+    if fmt == "pdf":
+        # The whole country: always made by the task queue (schools=0), never in the request.
+        return _pdf("national_picture", {"year": year}, f"landelijk-beeld-{label}.pdf",
+                    _("The national picture %(year)s", year=label), 0, url_for(".national_picture", year=label))
+    built = pdfs.pdf_report(db.session, "national_picture", {"year": year})
+    return render_html(built.template, **built.context)
 
 
 # --- Coverage per kerndoel / doelzin (reference sets kd2006-po, kd2025-po) ---------------------------
