@@ -5,10 +5,10 @@ import re
 import pytest
 
 from tests.planning.benchmark_world import build
+from wt_curriculum.errors import ValidationError
 from wt_curriculum.extensions import db
 from wt_curriculum.planning import charts
 from wt_curriculum.planning.benchmark import Spread, national_picture, network_benchmark, spread, year_span
-from wt_curriculum.errors import ValidationError
 
 
 def approx(s: Spread) -> tuple:
@@ -92,13 +92,13 @@ def test_charts_say_their_numbers(app):
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="x-title x-desc"')
     assert "Netwerk &lt;N1&gt;" in svg and "<N1>" not in svg  # names are escaped
     desc = re.search(r'<desc id="x-desc">(.*?)</desc>', svg).group(1)
-    assert "2026-2027: Netwerk &lt;N1&gt; 33%; national median 33%, middle half 0% to 67%." in desc
-    assert "2024-2025: no school in the country has a year plan." in desc
+    assert "2026-2027: Netwerk &lt;N1&gt; 33%; landelijke mediaan 33%, middelste helft 0% tot 67%." in desc
+    assert "2024-2025: geen school in het land heeft een jaarplanning." in desc
     assert svg.count("<circle") == 2 and 'stroke-dasharray="5 3"' in svg  # two years with plans; the network dashed
     # The map: twelve tiles with the share written in, a pattern per class, and the key.
     assert map_svg.count('rx="4"') == 12
     assert ">100%<" in map_svg and "Utrecht" in map_svg and "Fryslân" in map_svg
     assert 'fill="url(#m-c4)"' in map_svg and 'fill="url(#m-c5)"' in map_svg and 'fill="url(#m-c0)"' in map_svg
-    assert "Utrecht: 100% (2 of 2 schools), class 80 to 100%." in map_svg
-    assert "Fryslân: – (0 of 0 schools), class no schools." in map_svg
+    assert "Utrecht: 100% (2 van 2 scholen), klasse 80 tot 100%." in map_svg
+    assert "Fryslân: – (0 van 0 scholen), klasse geen scholen." in map_svg
     assert charts.adoption_class(0.79) == 3 and charts.adoption_class(1.0) == 4 and charts.adoption_class(None) is None

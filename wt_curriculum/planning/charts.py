@@ -4,7 +4,7 @@ that says its numbers (role="img", aria-labelledby); every page that shows one h
 Nothing here depends on colour alone: the network is a dashed line with diamonds, the country a solid line
 with circles over a hatched band; the map's classes have a pattern each and the number is written in.
 """
-from flask_babel import format_percent
+from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -103,6 +103,9 @@ def benchmark_chart(id_: str, series: BenchmarkSeries, network_name: str) -> Mar
 
 def benchmark_legend(id_: str, network_name: str) -> Markup:
     """The key of the small multiples, drawn with the same marks."""
+    # (gettext outside the f-strings: the message extractor does not look inside them)
+    own, national, middle = (_("median of its schools"), _("National median"),
+                             _("The middle half of all schools (first to third quartile)"))
     body = [
         f'<defs><pattern id="{id_}-iqr" patternUnits="userSpaceOnUse" width="6" height="6">'
         f'<rect width="6" height="6" fill="{BAND}"/><path d="M0,6 L6,0" stroke="#ffffff" stroke-width="1.2"/>'
@@ -110,12 +113,12 @@ def benchmark_legend(id_: str, network_name: str) -> Markup:
         f'<path d="M6,10 L26,10" stroke="{NETWORK}" stroke-width="2" stroke-dasharray="5 3"/>'
         f'<path d="M16,5 L21,10 L16,15 L11,10 Z" fill="#ffffff" stroke="{NETWORK}" stroke-width="2"/>',
         f'<text x="32" y="14" fill="{INK}" font-size="11">{escape(network_name[:60])}: '
-        f'{escape(_("median of its schools"))}</text>',
+        f'{escape(own)}</text>',
         f'<path d="M6,32 L26,32" stroke="{INK}" stroke-width="1.6"/><circle cx="16" cy="32" r="3.2" fill="{INK}"/>',
-        f'<text x="32" y="36" fill="{INK}" font-size="11">{escape(_("National median"))}</text>',
+        f'<text x="32" y="36" fill="{INK}" font-size="11">{escape(national)}</text>',
         f'<rect x="5" y="46" width="22" height="14" fill="url(#{id_}-iqr)" stroke="#3182bd" stroke-width="0.8"/>',
         f'<text x="32" y="57" fill="{INK}" font-size="11">'
-        f'{escape(_("The middle half of all schools (first to third quartile)"))}</text>',
+        f'{escape(middle)}</text>',
     ]
     return _svg(id_, 520, 66, _("Key to the charts"),
                 _("Dashed line with diamonds: %(network)s. Solid line with circles: the national median. "
@@ -182,6 +185,7 @@ def province_map(id_: str, provinces: list[AdoptionRow], year_label: str) -> Mar
         fill = f"url(#{id_}-c{5 if cls is None else cls})"
         x, y = left + col * (tile_w + gap), top + line * (tile_h + gap)
         number = percent(a.share) if a.share is not None else "–"
+        counts = _("%(n)s of %(m)s", n=a.with_plan, m=a.schools)
         body.append(f'<g><rect x="{x}" y="{y}" width="{tile_w}" height="{tile_h}" rx="4" fill="{fill}" '
                     f'stroke="#1d2633" stroke-width="1"/>'
                     f'<rect x="{x + 8}" y="{y + 10}" width="{tile_w - 16}" height="{tile_h - 20}" rx="3" '
@@ -191,9 +195,10 @@ def province_map(id_: str, provinces: list[AdoptionRow], year_label: str) -> Mar
                     f'<text x="{x + tile_w / 2}" y="{y + 47}" text-anchor="middle" fill="{INK}" font-size="15" '
                     f'font-weight="bold">{escape(number)}</text>'
                     f'<text x="{x + tile_w / 2}" y="{y + 58}" text-anchor="middle" fill="{INK}" font-size="8.5">'
-                    f'{escape(_("%(n)s of %(m)s", n=a.with_plan, m=a.schools))}</text></g>')
-        parts.append(_("%(province)s: %(share)s (%(n)s of %(m)s schools), class %(label)s.",
-                       province=row.name, share=number, n=a.with_plan, m=a.schools, label=class_label(cls)))
+                    f'{escape(counts)}</text></g>')
+        parts.append(ngettext("%(province)s: %(share)s (%(n)s of %(num)s school), class %(label)s.",
+                              "%(province)s: %(share)s (%(n)s of %(num)s schools), class %(label)s.", a.schools,
+                              province=row.name, share=number, n=a.with_plan, label=class_label(cls)))
     # The key, to the left of Limburg under Zeeland and Brabant.
     kx, ky = left, top + 4 * (tile_h + gap) + 2
     for i in range(6):

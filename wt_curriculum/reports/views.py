@@ -231,7 +231,8 @@ def network_benchmark(network_id: int, fmt: str):
         return _pdf("network_benchmark", {"network_id": network.id, "year": year},
                     f"vergelijking-{network.code}-{label}.pdf",
                     _("Benchmark %(year)s · %(network)s", year=label, network=network.name),
-                    _school_count(network.id), url_for(".network_benchmark", network_id=network.id, year=label))
+                    _school_count(network.id),
+                    url_for(".network_benchmark", network_id=network.id, fmt="html", year=label))
     built = pdfs.pdf_report(db.session, "network_benchmark", {"network_id": network.id, "year": year})
     return render_html(built.template, **built.context)
 
@@ -247,7 +248,8 @@ def national_picture(fmt: str):
     if fmt == "pdf":
         # The whole country: always made by the task queue (schools=0), never in the request.
         return _pdf("national_picture", {"year": year}, f"landelijk-beeld-{label}.pdf",
-                    _("The national picture %(year)s", year=label), 0, url_for(".national_picture", year=label))
+                    _("The national picture %(year)s", year=label), 0,
+                    url_for(".national_picture", fmt="html", year=label))
     built = pdfs.pdf_report(db.session, "national_picture", {"year": year})
     return render_html(built.template, **built.context)
 
