@@ -175,7 +175,7 @@ def _latest(row: AdoptionRow) -> Adoption:
 def province_map(id_: str, provinces: list[AdoptionRow], year_label: str) -> Markup:
     """The twelve provinces as a tile grid: each tile shaded and patterned by the share of its schools with a
     year plan in the last school year, with that share and the province's name written in, and a key."""
-    tile_w, tile_h, gap, left, top = 128, 74, 6, 4, 4
+    tile_w, tile_h, gap, left, top = 140, 84, 6, 4, 4
     body = [_patterns(id_)]
     parts = []
     for row in provinces:
@@ -184,17 +184,19 @@ def province_map(id_: str, provinces: list[AdoptionRow], year_label: str) -> Mar
         cls = adoption_class(a.share)
         fill = f"url(#{id_}-c{5 if cls is None else cls})"
         x, y = left + col * (tile_w + gap), top + line * (tile_h + gap)
+        cx = x + tile_w / 2
         number = percent(a.share) if a.share is not None else "–"
         counts = _("%(n)s of %(m)s", n=a.with_plan, m=a.schools)
+        # The pattern shows around a white label, so the words and the number read on any shade.
         body.append(f'<g><rect x="{x}" y="{y}" width="{tile_w}" height="{tile_h}" rx="4" fill="{fill}" '
                     f'stroke="#1d2633" stroke-width="1"/>'
-                    f'<rect x="{x + 8}" y="{y + 10}" width="{tile_w - 16}" height="{tile_h - 20}" rx="3" '
-                    f'fill="#ffffff" stroke="#1d2633" stroke-width="0.6" opacity="0.92"/>'
-                    f'<text x="{x + tile_w / 2}" y="{y + 28}" text-anchor="middle" fill="{INK}" font-size="10.5">'
+                    f'<rect x="{cx - 50}" y="{y + 17}" width="100" height="50" rx="3" '
+                    f'fill="#ffffff" stroke="#1d2633" stroke-width="0.6"/>'
+                    f'<text x="{cx}" y="{y + 31}" text-anchor="middle" fill="{INK}" font-size="10.5">'
                     f'{escape(row.name)}</text>'
-                    f'<text x="{x + tile_w / 2}" y="{y + 47}" text-anchor="middle" fill="{INK}" font-size="15" '
+                    f'<text x="{cx}" y="{y + 50}" text-anchor="middle" fill="{INK}" font-size="15" '
                     f'font-weight="bold">{escape(number)}</text>'
-                    f'<text x="{x + tile_w / 2}" y="{y + 58}" text-anchor="middle" fill="{INK}" font-size="8.5">'
+                    f'<text x="{cx}" y="{y + 62}" text-anchor="middle" fill="{INK}" font-size="8.5">'
                     f'{escape(counts)}</text></g>')
         parts.append(ngettext("%(province)s: %(share)s (%(n)s of %(num)s school), class %(label)s.",
                               "%(province)s: %(share)s (%(n)s of %(num)s schools), class %(label)s.", a.schools,
