@@ -113,3 +113,24 @@ def test_national_picture_pdf_text_in_english(client, login, world):
     assert "Utrecht" in text and "Fryslân" in text and "Limburg" in text
     assert "5 of 6 (83%)" in text and "median 40%" in text
     assert "Schools with a year plan per network" in text and "Netwerk N2" in text
+
+
+def test_benchmark_page_is_cached_until_a_plan_changes(app, client, login, world, count_queries):
+    from tests.planning.builders import Builder
+    from tests.reports.helpers import existing_packages
+    from wt_curriculum.extensions import db
+
+    login("netwerkcoordinator", network_id=world["n1"])
+    path = f"/rapporten/netwerken/{world['n1']}/vergelijking?year=2026-2027"
+    with count_queries() as first:
+        client.get(path)
+    with count_queries() as second:
+        page = client.get(path).get_data(as_text=True)
+    assert second.count < first.count - 5
+    assert "2026-2027 40% (2 scholen) 20% (5 scholen) 20% – 60% +20%" in text_of(page)
+    with app.app_context():  # school c (N1) starts to plan: the page counts it at once
+        b = Builder(db.session)
+        existing_packages(b)
+        b.plan(world["c"], 2026, 7, "PB")
+        db.session.commit()
+    assert "2026-2027 40% (3 scholen) 30% (6 scholen)" in text_of(client.get(path).get_data(as_text=True))

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import can_see_network, can_see_school, public, roles_required
+from ..core import fragments
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
 from ..groepen import ALL_GROEPEN
@@ -25,7 +26,7 @@ from ..planning.kerndoelen import coverage_set
 from ..references.services import framework_by_key
 from ..schoolyears import current_school_year, format_school_year, parse_school_year
 from . import kerndoelen, pdf_cache, pdfs, services, spreadsheets, tasks
-from .rendering import render_html
+from .rendering import render_html, today
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporten")
 
@@ -233,8 +234,11 @@ def network_benchmark(network_id: int, fmt: str):
                     _("Benchmark %(year)s · %(network)s", year=label, network=network.name),
                     _school_count(network.id),
                     url_for(".network_benchmark", network_id=network.id, fmt="html", year=label))
-    built = pdfs.pdf_report(db.session, "network_benchmark", {"network_id": network.id, "year": year})
-    return render_html(built.template, **built.context)
+    # The same for everyone who may see it: cached per network, year, language, print date and the content and
+    # plan generations (it reads every school's plans of three years), the menu around it rendered per request.
+    blocks = fragments.cached_blocks("network-benchmark", (network.id, year, today().isoformat()), lambda: _render(
+        "network_benchmark", {"network_id": network.id, "year": year}), plans=True)
+    return render_template("core/cached_page.html", blocks=blocks)
 
 
 @bp.route("/landelijk", defaults={"fmt": "html"})
@@ -250,7 +254,14 @@ def national_picture(fmt: str):
         return _pdf("national_picture", {"year": year}, f"landelijk-beeld-{label}.pdf",
                     _("The national picture %(year)s", year=label), 0,
                     url_for(".national_picture", fmt="html", year=label))
-    built = pdfs.pdf_report(db.session, "national_picture", {"year": year})
+    blocks = fragments.cached_blocks("national-picture", (year, today().isoformat()), lambda: _render(
+        "national_picture", {"year": year}), plans=True)
+    return render_template("core/cached_page.html", blocks=blocks)
+
+
+def _render(report: str, params: dict) -> str:
+    """The report's page from the same template and data as its PDF."""
+    built = pdfs.pdf_report(db.session, report, params)
     return render_html(built.template, **built.context)
 
 
