@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, St
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import SubmissionForm
 from . import services
 
 
@@ -42,7 +43,7 @@ class _Radio(RadioField):
             raise ValidationError(_l("Choose one of the options."))
 
 
-class RoundForm(FlaskForm):
+class RoundForm(SubmissionForm):
     title = StringField(_l("Title"), validators=[_length(services.MAX_TITLE)])
     explanation = TextAreaField(_l("Explanation"), validators=[_length(services.MAX_TEXT)])
     starts_on = _Dates(_l("Start date"), validators=[Optional()])
@@ -58,7 +59,7 @@ class RoundForm(FlaskForm):
                               ("goals", str(_l("the goals I list below")))]
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(SubmissionForm):
     position = _Radio(_l("Your position"), choices=[], validate_choice=False)
     comment = TextAreaField(_l("Comment"), validators=[_length(services.MAX_TEXT)])
     proposed_title = StringField(_l("Proposed title (optional)"), validators=[_length(200)])
