@@ -1,7 +1,7 @@
 """School province (from DUO's PROVINCIE column)
 
 Revision ID: c4d8e2f1a6b3
-Revises: a9e3f5c1d7b2
+Revises: b4e8d2a6c1f3
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c4d8e2f1a6b3"
-down_revision = "a9e3f5c1d7b2"
+down_revision = "b4e8d2a6c1f3"
 branch_labels = None
 depends_on = None
 
