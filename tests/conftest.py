@@ -64,9 +64,17 @@ BASE_CONFIG = {
     "FOUR_EYES": False,
 }
 
-# A column's sequence, named with its schema: PostgreSQL may call this for rows of other schemas before the WHERE
-# filters them out, and a bare table name of information_schema is not found in the search path.
-SERIAL = "pg_get_serial_sequence(quote_ident(table_schema) || '.' || quote_ident(table_name), column_name)"
+
+# The id sequences of the test schema with the table and column owning each (serial or identity columns).
+SEQUENCES_SQL = (
+    "SELECT quote_ident(s.relname), t.relname, a.attname FROM pg_class s "
+    "JOIN pg_namespace n ON n.oid = s.relnamespace "
+    "JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass "
+    "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+    "JOIN pg_class t ON t.oid = d.refobjid "
+    "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+    "WHERE s.relkind = 'S' AND n.nspname = current_schema()"
+)
 
 
 def _pg_url(worker: str) -> tuple[str, str, str]:
@@ -98,9 +106,7 @@ def database_template(tmp_path_factory, worker_id):
         with app.app_context():
             upgrade(revision="heads")
             tables = [t.name for t in db.metadata.sorted_tables]
-            sequences = list(db.session.scalars(text(
-                f"SELECT {SERIAL} FROM information_schema.columns "
-                f"WHERE table_schema = current_schema() AND {SERIAL} IS NOT NULL")))
+            sequences = [name for name, _table, _column in db.session.execute(text(SEQUENCES_SQL))]
             db.session.rollback()
             db.engine.dispose()
         yield {"kind": "postgresql", "url": url, "tables": tables, "all_sequences": sequences}
@@ -199,10 +205,7 @@ def snapshot_postgresql(database_template: dict, name: str) -> dict:
             if conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{table}")')).scalar():
                 tables.append(table)
                 conn.execute(text(f'CREATE TABLE "{snapshot}"."{table}" AS SELECT * FROM "{table}"'))
-        for table, column, sequence in conn.execute(text(
-            f"SELECT table_name, column_name, {SERIAL} "
-            f"FROM information_schema.columns WHERE table_schema = current_schema() AND {SERIAL} IS NOT NULL"
-        )):
+        for sequence, table, column in conn.execute(text(SEQUENCES_SQL)):
             if table in tables:
                 value = conn.execute(text(f'SELECT max("{column}") FROM "{table}"')).scalar()
                 if value is not None:

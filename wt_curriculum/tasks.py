@@ -7,6 +7,7 @@ from .consultations import tasks as consultations_tasks  # noqa: F401
 from .core import mail as core_mail  # noqa: F401
 from .core import tasks as core_tasks  # noqa: F401
 from .interchange import tasks as interchange_tasks  # noqa: F401
+from .lessons import tasks as lessons_tasks  # noqa: F401
 from .notifications import tasks as notifications_tasks  # noqa: F401
 from .oai import tasks as oai_tasks  # noqa: F401
 from .organisations import tasks as organisations_tasks  # noqa: F401

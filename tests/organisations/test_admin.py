@@ -212,6 +212,25 @@ def test_a_new_school_form_sent_twice_makes_one_school(app, client, login, facto
             "De Tweeling"]
 
 
+def test_a_school_has_a_province_chosen_from_the_twelve(app, client, login):
+    login("beheerder")
+    client.post("/beheer/scholen/nieuw", data={"name": "De Terp", "brin": "78MM", "vestiging": "00",
+                                               "place": "Ljouwert", "province": "FR"})
+    with app.app_context():
+        school = db.session.scalar(select(School).where(School.brin == "78MM"))
+        assert school.province == "FR"
+        school_id = school.id
+    page = client.get(f"/beheer/scholen/{school_id}").get_data(as_text=True)
+    assert '<option selected value="FR">Fryslân</option>' in page or '<option value="FR" selected>' in page
+    bad = client.post(f"/beheer/scholen/{school_id}", data={"name": "De Terp", "brin": "78MM", "vestiging": "00",
+                                                            "place": "Ljouwert", "province": "XX"})
+    assert bad.status_code == 200 and "Provincie: Ongeldige keuze." in bad.get_data(as_text=True)
+    client.post(f"/beheer/scholen/{school_id}", data={"name": "De Terp", "brin": "78MM", "vestiging": "00",
+                                                      "place": "Ljouwert", "province": ""})
+    with app.app_context():
+        assert db.session.get(School, school_id).province == ""
+
+
 # --- Issue 15: the conflict page says what the other administrator changed ----------------------------------
 
 

@@ -81,3 +81,30 @@ def test_binary_or_empty_file_is_refused(app, runner, tmp_path):
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x00\x81\x8d\x00PK")
     _refused(app, runner, binary, "neither UTF-8 nor Windows-1252")
+
+
+def _provinces(app):
+    with app.app_context():
+        return {s.code: s.province for s in db.session.scalars(select(School))}
+
+
+def test_province_from_duo_names_old_and_new(app, runner):
+    """PROVINCIE is read into the school's province code: 'Friesland' (older files) and 'Fryslân' alike."""
+    runner.invoke(args=["schools", "import-duo", str(DATA / "duo_vestigingen_oud_cp1252.csv")])
+    assert _provinces(app) == {"11AA00": "UT", "11AA01": "UT", "22BB00": "FR", "55EE00": "GR"}
+
+
+def test_province_unknown_is_skipped_and_a_file_without_the_column_keeps_it(app, runner, tmp_path):
+    path = tmp_path / "duo.csv"
+    path.write_text("PROVINCIE;INSTELLINGSCODE;VESTIGINGSCODE;VESTIGINGSNAAM;PLAATSNAAM\n"
+                    "Fryslân;12AB;12AB00;De Terp;Ljouwert\nVlaanderen;12AC;12AC00;Elders;Gent\n"
+                    "noord-brabant;12AD;12AD00;De Kempen;Eersel\n", encoding="utf-8")
+    result = runner.invoke(args=["schools", "import-duo", str(path)])
+    assert "2 added" in result.output
+    assert "skipped: line 3: 12AC00: 'Vlaanderen' is not one of the twelve provinces" in result.output
+    assert _provinces(app) == {"12AB00": "FR", "12AD00": "NB"}
+    path.write_text("INSTELLINGSCODE;VESTIGINGSCODE;VESTIGINGSNAAM;PLAATSNAAM\n12AB;12AB00;De Terp;Ljouwert\n",
+                    encoding="utf-8")
+    result = runner.invoke(args=["schools", "import-duo", str(path)])
+    assert "0 added, 0 changed, 1 unchanged" in result.output
+    assert _provinces(app)["12AB00"] == "FR"

@@ -158,3 +158,46 @@ def test_adding_a_suggestion_from_the_all_groepen_page_plans_it_in_its_groep(app
 def test_gap_pages_reject_a_bad_groep(client, login, two_networks):
     login("beheerder")
     assert client.get(f"/scholen/{two_networks['school']}/hiaten?groep=0").status_code == 400
+
+
+def test_on_equal_gain_own_network_then_use_then_rating(app, client, login):
+    """One gap (Y.1, groep 3) that five packages close alike. Own network first; among the others the one a
+    school plans this year; then the higher rating (approved experiences only) beats more main aims and the
+    title; unrated comes last."""
+    from sqlalchemy import delete
+
+    from wt_curriculum.planning.models import Experience, PlanEntry
+
+    with app.app_context():
+        b = Builder(db.session)
+        n, m = b.network("N"), b.network("M")
+        b.domain("Y")
+        b.strand("Y.S", "Y")
+        b.goal("Y.1", "Y.S", [3])
+        b.package("Onbeoordeeld", [3], {"Y.1": "kern"}, m)  # more main aims, no rating
+        b.package("Drie sterren", [3], {"Y.1": "raakt"}, m)
+        b.package("Vijf sterren", [3], {"Y.1": "raakt"}, m)
+        b.package("Veel gebruikt", [3], {"Y.1": "raakt"}, m)
+        school, other = b.school(n, "S"), b.school(m, "O")
+        b.plan(other, 2026, 6, "Veel gebruikt")
+        for title, rating, status in (("Drie sterren", 3, "approved"), ("Vijf sterren", 5, "approved"),
+                                      ("Vijf sterren", 4, "approved"), ("Drie sterren", 5, "pending"),
+                                      ("Vijf sterren", 1, "rejected"), ("Veel gebruikt", 1, "approved")):
+            db.session.add(Experience(package_id=b.packages[title].id, school_id=other, groep=3, rating=rating,
+                                      status=status))
+        db.session.commit()
+
+        first = cov.gap_suggestions(db.session, school, 2026, 3).suggestions
+        assert [(s.title, s.schools, s.rating) for s in first] == [("Veel gebruikt", 1, 1.0)]  # use beats rating
+        db.session.execute(delete(PlanEntry).where(PlanEntry.school_id == other))
+        db.session.commit()
+        second = cov.gap_suggestions(db.session, school, 2026, 3).suggestions
+        assert [(s.title, s.rating, s.ratings) for s in second] == [("Vijf sterren", 4.5, 2)]
+        login("beheerder")
+        page = client.get(f"/scholen/{school}/hiaten?groep=3&jaar=2026-2027").text
+        assert "beoordeeld met 4,5 van 5 (2 ervaringen)" in page
+        assert "dan het pakket dat leraren hoger beoordeelden" in page  # the rule, explained
+        b.package("Eigen", [3], {"Y.1": "raakt"}, n)
+        db.session.commit()
+        third = cov.gap_suggestions(db.session, school, 2026, 3).suggestions
+        assert [(s.title, s.own_network, s.rating) for s in third] == [("Eigen", True, None)]

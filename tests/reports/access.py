@@ -92,4 +92,13 @@ RULES = [
         JOB if fmt == ".pdf" else 200)],
     only("reports.network_kerndoelen", "/rapporten/netwerken/{network_id}/kerndoelen.csv?set=kd2025-po&year=2026",
          NETWORK_VIEWERS, ok=400),
+    # The benchmark: who may see the network's coverage; the national picture: SLO's editors and admins.
+    *_network_rules("/rapporten/netwerken/{network_id}/vergelijking?year=2026-2027", "reports.network_benchmark"),
+    *_network_rules("/rapporten/netwerken/{network_id}/vergelijking.pdf?year=2026-2027", "reports.network_benchmark",
+                    ok=JOB),
+    only("reports.network_benchmark", "/rapporten/netwerken/{network_id}/vergelijking?year=2026", NETWORK_VIEWERS,
+         ok=400),
+    only("reports.national_picture", "/rapporten/landelijk?year=2026-2027", (ADMIN, EDITOR)),
+    only("reports.national_picture", "/rapporten/landelijk.pdf?year=2026-2027", (ADMIN, EDITOR), ok=JOB),
+    only("reports.national_picture", "/rapporten/landelijk?year=x", (ADMIN, EDITOR), ok=400),
 ]

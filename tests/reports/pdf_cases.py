@@ -119,3 +119,8 @@ register(PdfCase("plan", lambda s: {"school_id": busiest_school(s), "year": YEAR
 register(PdfCase("plan", lambda s: {"school_id": busiest_school(s), "year": YEAR, "groep": 5}, label="groep"))
 register(PdfCase("consultation", consultation_round))
 register(PdfCase("release_notes", release_span))
+register(PdfCase("network_benchmark", lambda s: {"network_id": largest_network(s), "year": YEAR},
+                 must_say=("Landelijke mediaan", "Middelste helft (K1–K3)", "Per leerlijn", "Per kerndoel")))
+register(PdfCase("national_picture", lambda s: {"year": YEAR},
+                 must_say=("Tegelkaart: elke provincie is één tegel", "Scholen met een jaarplanning per provincie",
+                           "Utrecht", "Noord-Brabant", "Fryslân")))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import Role
 from ..errors import ValidationError
 from ..groepen import label
+from ..lessons import adoption
 from ..lessons import services as lessons
 from ..lessons.models import LessonPackage, Licence, PackageStatus, Relation
 from ..objectives.models import Goal, GoalStatus
@@ -52,7 +53,8 @@ COLUMNS = Columns([
     Column("network", ("netwerk", "network_code", "netwerkcode"), _l("The code of the network that shares the "
                                                                      "package, e.g. WT-UTR."), required=True),
     Column("authors", ("auteurs", "makers"), _l("Authors, separated by commas.")),
-    Column("licence", ("licentie", "license"), _l("CC-BY, CC-BY-SA, CC-BY-NC-SA or ARR (all rights reserved).")),
+    Column("licence", ("licentie", "license"), _l("CC-BY, CC-BY-SA, CC-BY-NC-SA, CC-BY-ND or ARR (all rights "
+                                                  "reserved).")),
     Column("links", ("koppelingen", "urls", "websites"), _l("Web addresses, one per line.")),
     Column("status", ("staat",), _l("concept, gepubliceerd or ingetrokken (draft, published, withdrawn); empty: a new "
                                     "package is a draft and an existing one keeps its status.")),
@@ -68,7 +70,8 @@ STATUSES = {
 RELATIONS = {"kern": Relation.CORE, "core": Relation.CORE, "raakt": Relation.TOUCHES, "touches": Relation.TOUCHES}
 LICENCES = {re.sub(r"[\s_]+", "-", k.lower()): v for k, v in {
     "CC-BY": Licence.CC_BY, "CC-BY-SA": Licence.CC_BY_SA, "CC-BY-NC-SA": Licence.CC_BY_NC_SA,
-    "ARR": Licence.ALL_RIGHTS_RESERVED, "all rights reserved": Licence.ALL_RIGHTS_RESERVED,
+    "CC-BY-ND": Licence.CC_BY_ND, "ARR": Licence.ALL_RIGHTS_RESERVED,
+    "all rights reserved": Licence.ALL_RIGHTS_RESERVED,
     "alle rechten voorbehouden": Licence.ALL_RIGHTS_RESERVED,
 }.items()}
 NOTE = "import"
@@ -152,7 +155,7 @@ def _parse(record: dict[str, str], networks: dict[str, Network]) -> PackageRow:
     if record["licence"]:
         licence = LICENCES.get(re.sub(r"[\s_]+", "-", record["licence"].lower()))
         if licence is None:
-            raise RowError(_l("The licence “%(value)s” is not one of CC-BY, CC-BY-SA, CC-BY-NC-SA, ARR.",
+            raise RowError(_l("The licence “%(value)s” is not one of CC-BY, CC-BY-SA, CC-BY-NC-SA, CC-BY-ND, ARR.",
                               value=record["licence"][:30]))
     status = None
     if record["status"]:
@@ -188,6 +191,12 @@ class _World:
     by_title: dict[tuple[str, int], list[LessonPackage]]
     goals: dict[str, tuple[int, str]]  # code -> (id, status)
     aligned: dict[int, list[tuple[str, str]]]  # package id -> (code, relation)
+    adopted: dict[int, str]  # adopted copy's id -> the licence it was adopted under
+    by_content: dict[tuple[str, str], list[LessonPackage]]  # (title, description) -> packages, to find copies
+
+
+def _content_key(title: str, description: str) -> tuple[str, str]:
+    return (" ".join(title.split()).casefold(), norm_text(description))
 
 
 def _world(session: Session) -> _World:
@@ -197,10 +206,14 @@ def _world(session: Session) -> _World:
     for package in packages:
         by_title.setdefault((package.title, package.network_id), []).append(package)
     aligned = lessons.aligned_goals(session, [p.id for p in packages])
+    by_content: dict[tuple[str, str], list[LessonPackage]] = {}
+    for package in packages:
+        by_content.setdefault(_content_key(package.title, package.description), []).append(package)
     return _World(
         networks, {n.id: n.code for n in networks.values()}, {p.uuid: p for p in packages}, by_title,
         {code: (gid, status) for gid, code, status in session.execute(select(Goal.id, Goal.code, Goal.status))},
         {pid: _sorted_goals((g.code, g.relation) for g in goals) for pid, goals in aligned.items()},
+        adoption.adopted_licences(session), by_content,
     )
 
 
@@ -284,6 +297,7 @@ def _plan(line: int, row: PackageRow, package: LessonPackage | None, world: _Wor
         network_id=row.network.id, alignments=alignments,
     )
     if package is None:
+        _check_copy(row, data, world)
         plan = PackagePlan(row, None, data, True, transition)
         return RowPlan(line, row.uuid or "—", row.title, ADD, [], plan)
     changes = diff([
@@ -302,9 +316,57 @@ def _plan(line: int, row: PackageRow, package: LessonPackage | None, world: _Wor
         ("goals", goals_text(world.aligned.get(package.id, [])), goals_text(row.goals)),
     ])
     content_changed = bool(changes)
+    _check_adopted_change(package, data, world, content_changed)
     changes += diff([("status", package.status, target)])
     plan = PackagePlan(row, package.id, data, content_changed, transition)
     return RowPlan(line, package.uuid, row.title, CHANGE if changes else SAME, changes, plan)
+
+
+def _content(data: lessons.PackageData, goals: list[tuple[str, str]]) -> tuple:
+    return (data.summary, label(data.groepen), data.lesson_count, data.minutes_per_lesson, data.materials,
+            data.keywords, data.authors, data.licence, data.links, goals_text(goals))
+
+
+def _package_content(package: LessonPackage, world: _World) -> tuple:
+    return (norm_text(package.summary), label(package.groepen), package.lesson_count, package.minutes_per_lesson,
+            _list(package.materials, "\n"), _list(package.keywords, ","), _list(package.authors, ","),
+            package.licence, _list(package.links, "\n"), goals_text(world.aligned.get(package.id, [])))
+
+
+def _check_copy(row: PackageRow, data: lessons.PackageData, world: _World) -> None:
+    """A new package with the title and description of another network's package is a copy of it, and its
+    licence decides: all rights reserved may not be copied; a BY-ND copy must be unchanged; a ShareAlike copy
+    keeps the licence (the rules of adopting, lessons/adoption.py)."""
+    for source in world.by_content.get(_content_key(row.title, row.description), []):
+        if source.network_id == row.network.id:
+            continue
+        network = world.network_codes.get(source.network_id, "?")
+        if source.licence == Licence.ALL_RIGHTS_RESERVED:
+            raise RowError(_l("This is a copy of “%(title)s” of network %(network)s, whose licence (all rights "
+                              "reserved) does not allow copying: link to it instead.",
+                              title=source.title[:60], network=network))
+        if source.licence == Licence.CC_BY_ND and _content(data, row.goals) != _package_content(source, world):
+            raise RowError(_l("This is a changed copy of “%(title)s” of network %(network)s, whose licence "
+                              "(CC BY-ND) allows no changes: copy it unchanged, or adopt it on its page.",
+                              title=source.title[:60], network=network))
+        if source.licence in adoption.SHARE_ALIKE and data.licence != source.licence:
+            raise RowError(_l("This is a copy of “%(title)s” of network %(network)s, shared under %(licence)s "
+                              "(ShareAlike): the copy keeps that licence.",
+                              title=source.title[:60], network=network, licence=source.licence))
+
+
+def _check_adopted_change(package: LessonPackage, data: lessons.PackageData, world: _World,
+                          content_changed: bool) -> None:
+    """An adopted copy changes only as its licence allows, as on the package's edit page."""
+    licence = world.adopted.get(package.id)
+    if licence is None or not content_changed:
+        return
+    if licence == Licence.CC_BY_ND:
+        raise RowError(_l("“%(title)s” was adopted under CC BY-ND: it may not be changed. You can take over a "
+                          "newer version of its source on its page.", title=package.title[:60]))
+    if licence in adoption.SHARE_ALIKE and data.licence != licence:
+        raise RowError(_l("“%(title)s” was adopted under %(licence)s (ShareAlike): it keeps that licence.",
+                          title=package.title[:60], licence=licence))
 
 
 def apply(session: Session, result: Preview, user, progress=None) -> None:

@@ -154,6 +154,23 @@ def adopters_of(session: Session, package_id: int, user) -> list[Adopter]:
             if status == PackageStatus.PUBLISHED or can_edit_network_packages(user, nid)]
 
 
+def adopted_licences(session: Session) -> dict[int, str]:
+    """For every adopted copy: the licence it was adopted under (its source's, or the source's when it was
+    copied if the source is gone). One query; for imports, which check many packages at once."""
+    rows = session.execute(
+        select(PackageAdoption.package_id, LessonPackage.licence, PackageAdoption.source_snapshot)
+        .outerjoin(LessonPackage, LessonPackage.id == PackageAdoption.source_id))
+    out = {}
+    for package_id, licence, snapshot in rows:
+        if licence is None:
+            try:
+                licence = json.loads(snapshot or "{}").get("licence", "")
+            except ValueError:
+                licence = ""
+        out[package_id] = licence
+    return out
+
+
 def check_change_allowed(session: Session, package: LessonPackage, new_licence: str) -> None:
     """A copy of a BY-ND package is not changed; a copy of a ShareAlike package keeps that licence."""
     source = adopted_from(session, package.id)

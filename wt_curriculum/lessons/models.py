@@ -117,3 +117,14 @@ class PackageAdoption(db.Model):
     source_snapshot: Mapped[str] = mapped_column(Text, default="{}")  # JSON of the source's package_snapshot
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RetiredAimNotice(db.Model):
+    """That the package's network was told that this main-aim goal of the package was retired: each package and
+    goal is announced once (lessons/retired_aims.py)."""
+
+    __tablename__ = "retired_aim_notice"
+
+    package_id: Mapped[int] = mapped_column(ForeignKey("lesson_package.id", ondelete="CASCADE"), primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), primary_key=True, index=True)
+    notified_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,7 +20,7 @@ from ..groepen import ALL_GROEPEN
 from ..numbers import MAX_PAGE, query_whole, whole_or_none
 from ..organisations import services as organisations
 from ..schoolyears import current_school_year, format_school_year, school_year_choices
-from . import adoption, services
+from . import adoption, retired_aims, services  # noqa: F401  (retired_aims registers its goal_changed hooks)
 from . import attachments as files
 from .forms import AttachmentForm, PackageForm, StatusForm
 from .models import PackageStatus, Relation

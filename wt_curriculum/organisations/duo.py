@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from ..textfiles import decode_text
 from .models import School
+from .provinces import province_code
 
 MAX_BYTES = 50 * 1024 * 1024
 BRIN_COLUMNS = ("INSTELLINGSCODE", "BRIN NUMMER", "BRINNUMMER", "BRIN")
 VESTIGING_COLUMNS = ("VESTIGINGSCODE", "VESTIGINGSNUMMER", "VESTIGINGSNR")
 NAME_COLUMNS = ("VESTIGINGSNAAM", "INSTELLINGSNAAM")
 PLACE_COLUMNS = ("PLAATSNAAM", "PLAATS")
+PROVINCE_COLUMNS = ("PROVINCIE",)  # optional: files without it leave the schools' provinces as they are
 BRIN_PATTERN = re.compile(r"^\d{2}[A-Z]{2}$")
 
 
@@ -41,6 +43,7 @@ class DuoRow:
     vestiging: str
     name: str
     place: str
+    province: str | None = None  # a code (provinces.py); None when the file has no PROVINCIE column
 
 
 @dataclass
@@ -91,6 +94,7 @@ def parse_duo(raw: bytes) -> tuple[list[DuoRow], list[str], str]:
     columns = {
         "brin": _column(header, BRIN_COLUMNS), "vestiging": _column(header, VESTIGING_COLUMNS),
         "name": _column(header, NAME_COLUMNS), "place": _column(header, PLACE_COLUMNS),
+        "province": _column(header, PROVINCE_COLUMNS),
     }
     missing = [label for label, key in (("INSTELLINGSCODE or BRIN NUMMER", "brin"),
                                         ("VESTIGINGSCODE or VESTIGINGSNUMMER", "vestiging"),
@@ -133,8 +137,15 @@ def parse_duo(raw: bytes) -> tuple[list[DuoRow], list[str], str]:
         if key in seen:
             skipped.append(f"line {line}: {brin}{vestiging} appears again (first on line {seen[key]})")
             continue
+        province = None
+        if columns["province"] is not None:
+            text = " ".join(record[columns["province"]].split())
+            province = province_code(text)
+            if province is None:
+                skipped.append(f"line {line}: {brin}{vestiging}: '{text[:40]}' is not one of the twelve provinces")
+                continue
         seen[key] = line
-        rows.append(DuoRow(line, brin, vestiging, name, place))
+        rows.append(DuoRow(line, brin, vestiging, name, place, province))
     if problems:
         raise DuoFileRefused(problems[:20] + ([f"... and {len(problems) - 20} more."] if len(problems) > 20 else []))
     return rows, skipped, encoding
@@ -149,7 +160,8 @@ def import_duo_schools(session: Session, raw: bytes) -> DuoReport:
         school = schools.get((row.brin, row.vestiging))
         code = f"{row.brin}{row.vestiging}"
         if school is None:
-            session.add(School(name=row.name, brin=row.brin, vestiging=row.vestiging, place=row.place))
+            session.add(School(name=row.name, brin=row.brin, vestiging=row.vestiging, place=row.place,
+                               province=row.province or ""))
             report.added.append(f"{code} {row.name} ({row.place})")
             continue
         changes = []
@@ -159,6 +171,9 @@ def import_duo_schools(session: Session, raw: bytes) -> DuoReport:
         if school.place != row.place:
             changes.append(f"place '{school.place}' -> '{row.place}'")
             school.place = row.place
+        if row.province is not None and school.province != row.province:
+            changes.append(f"province '{school.province}' -> '{row.province}'")
+            school.province = row.province
         if changes:
             report.changed.append(f"{code}: {', '.join(changes)}")
         else:

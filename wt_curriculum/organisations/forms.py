@@ -6,6 +6,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import ConflictForm
+from .provinces import PROVINCES
 
 
 def optional_int(value):
@@ -25,6 +26,8 @@ class SchoolForm(ConflictForm):
     brin = StringField(_l("BRIN code"), validators=[DataRequired(), Length(max=4)])
     vestiging = StringField(_l("Vestiging number"), default="00", validators=[Optional(), Length(max=2)])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=100)])
+    province = SelectField(_l("Province"), choices=[("", "—")] + [(p.code, p.name) for p in PROVINCES],
+                           validators=[Optional()], default="")
     network_id = SelectField(_l("Network"), coerce=optional_int, validators=[Optional()])
 
 

@@ -37,6 +37,8 @@ class School(db.Model):
     brin: Mapped[str] = mapped_column(String(4))
     vestiging: Mapped[str] = mapped_column(String(2), default="00")
     place: Mapped[str] = mapped_column(String(100), default="")
+    # The province's two-letter code (organisations/provinces.py), from DUO's file; "" when not known.
+    province: Mapped[str] = mapped_column(String(2), default="", server_default="")
     network_id: Mapped[Optional[int]] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

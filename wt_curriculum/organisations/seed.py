@@ -23,7 +23,7 @@ def load_demo_schools(session: Session, data: dict) -> str:
         key = (s["brin"], str(s["vestiging"]).zfill(2))
         if key not in existing:
             session.add(School(name=s["name"], brin=key[0], vestiging=key[1], place=s.get("place", ""),
-                               network_id=networks[s["network"]].id))
+                               province=s.get("province", ""), network_id=networks[s["network"]].id))
             added += 1
     session.flush()
     return f"Demo networks and schools: {added} added."

@@ -12,6 +12,7 @@ from ..core.hooks import Hook
 from ..core.services import record_audit
 from ..errors import Conflict, NotFound, ValidationError
 from .models import Network, School
+from .provinces import BY_CODE as PROVINCES_BY_CODE
 
 # Higher areas say why a school or network may not be deleted (year plans, lesson packages): each
 # function takes (session, school) or (session, network) and returns a message, or None.
@@ -61,6 +62,7 @@ class SchoolData:
     vestiging: str = "00"
     place: str = ""
     network_id: int | None = None
+    province: str | None = None  # a code of provinces.py, "" for none; None: leave the school's as it is
 
 
 BRIN_PATTERN = re.compile(r"^[0-9]{2}[A-Z]{2}$")
@@ -98,7 +100,10 @@ def clean_school_data(data: SchoolData) -> SchoolData:
         raise ValidationError(_l("Give the school a name (at most 200 characters)."), field="name")
     if len(place) > 100:
         raise ValidationError(_l("The place has at most 100 characters."), field="place")
-    return SchoolData(name=name, brin=brin, vestiging=vestiging, place=place, network_id=data.network_id)
+    if data.province not in (None, "") and data.province not in PROVINCES_BY_CODE:
+        raise ValidationError(_l("Choose one of the twelve provinces."), field="province")
+    return SchoolData(name=name, brin=brin, vestiging=vestiging, place=place, network_id=data.network_id,
+                      province=data.province)
 
 
 def get_network(session: Session, network_id: int) -> Network:
@@ -168,7 +173,7 @@ def create_school(session: Session, data: SchoolData, actor=None) -> School:
         raise ValidationError(_l("There is already a school with code %(code)s.", code=data.brin + data.vestiging),
                               field="brin")
     school = School(name=data.name, brin=data.brin, vestiging=data.vestiging, place=data.place,
-                    network_id=data.network_id)
+                    network_id=data.network_id, province=data.province or "")
     session.add(school)
     session.flush()
     record_audit(session, actor, "school.create", "school", school.id, f"{school.code} {school.name}")
@@ -187,6 +192,8 @@ def update_school(session: Session, school: School, data: SchoolData, actor=None
                               field="brin")
     school.name, school.brin, school.vestiging = data.name, data.brin, data.vestiging
     school.place, school.network_id = data.place, data.network_id
+    if data.province is not None:
+        school.province = data.province
     _save_versioned(session, school, expected_version, SCHOOL_CONFLICT)
     record_audit(session, actor, "school.update", "school", school.id, f"{school.code} {school.name}")
     return school

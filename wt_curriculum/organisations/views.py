@@ -46,7 +46,7 @@ def _school_form(school=None, **kwargs) -> SchoolForm:
 
 def _school_data(form) -> services.SchoolData:
     return services.SchoolData(form.name.data or "", form.brin.data or "", form.vestiging.data or "",
-                               form.place.data or "", form.network_id.data)
+                               form.place.data or "", form.network_id.data, form.province.data or "")
 
 
 @bp.route("/beheer/netwerken/nieuw", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ from ..objectives.models import Domain, Goal, GoalStatus, Strand
 from ..organisations.models import Network, School
 from ..organisations.services import get_school
 from ..schoolyears import format_school_year
+from .experiences import rating_subquery
 from .models import PlanEntry, SchoolYearCoverage
 
 NONE, PLANNED, TAUGHT, UNKNOWN = "none", "planned", "taught", "unknown"
@@ -533,6 +534,8 @@ class Suggestion:
     network_name: str
     own_network: bool  # the package comes from the school's own network
     schools: int  # schools (of any network) that plan it in this school year
+    rating: float | None = None  # mean of its approved experiences (1-5), None without any
+    ratings: int = 0  # how many approved experiences
 
     @property
     def kern(self) -> int:
@@ -581,8 +584,10 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
     suggested; packages of every network are.
 
     Greedy set cover: each round picks the (package, groep) that closes the most remaining gaps; ties go to
-    the school's own network, then to the package more schools plan this year, then to more main-aim (kern)
-    goals, then to fewer minutes, the title, the id, the lower groep. Four queries."""
+    the school's own network, then to the package more schools plan this year (use), then to the higher
+    rating (the mean of its approved experiences; a package without any counts as unrated, below every
+    rating), then to more main-aim (kern) goals, then to fewer minutes, the title, the id, the lower groep.
+    Four queries."""
     school = get_school(session, school_id)
     is_gap = [Goal.status == GoalStatus.PUBLISHED, Goal.id.not_in(_covered_in_year(school_id, year))]
     if groep is not None:
@@ -595,6 +600,7 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
                                                       PlanEntry.school_year == year)
     use = (select(PlanEntry.package_id, func.count(distinct(PlanEntry.school_id)).label("schools"))
            .where(PlanEntry.school_year == year).group_by(PlanEntry.package_id).subquery())
+    rating = rating_subquery()
     package_filter = [LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.id.not_in(in_year_plan)]
     if groep is not None:
         package_filter.append(LessonPackage.groepen_mask.op("&")(bit(groep)) != 0)
@@ -604,15 +610,19 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
                Network.name.label("network_name"),
                (LessonPackage.lesson_count * LessonPackage.minutes_per_lesson).label("minutes"),
                func.coalesce(use.c.schools, 0).label("schools"),
+               rating.c.rating, func.coalesce(rating.c.ratings, 0).label("ratings"),
                Goal.id.label("goal_id"), Goal.groepen_mask.label("goal_mask"), Alignment.relation)
         .join(Network, Network.id == LessonPackage.network_id)
         .join(Alignment, Alignment.package_id == LessonPackage.id).join(Goal, Goal.id == Alignment.goal_id)
         .outerjoin(use, use.c.package_id == LessonPackage.id)
+        .outerjoin(rating, rating.c.package_id == LessonPackage.id)
         .where(*package_filter, *is_gap)
     ):
         c = candidates.setdefault(r.id, {"title": r.title, "minutes": r.minutes or 0, "mask": r.groepen_mask,
                                          "network": r.network_name, "own": r.network_id == school.network_id,
-                                         "schools": r.schools, "goals": {}})
+                                         "schools": r.schools, "goals": {},
+                                         "rating": float(r.rating) if r.rating is not None else None,
+                                         "ratings": r.ratings})
         c["goals"][r.goal_id] = (r.relation, r.goal_mask)
 
     brief = {g.id: g for g in gaps}
@@ -628,7 +638,8 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
     def score(pid, c, g, remaining):
         new = closes(c, g, remaining)
         kern = sum(1 for gid in new if c["goals"][gid][0] == KERN)
-        return (-len(new), not c["own"], -c["schools"], -kern, c["minutes"], c["title"], pid, g)
+        return (-len(new), not c["own"], -c["schools"], -(c["rating"] or 0.0), -kern, c["minutes"], c["title"],
+                pid, g)
 
     suggestions = []
     while open_goals and candidates:
@@ -640,7 +651,7 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
         suggestions.append(Suggestion(
             pid, best["title"], best["minutes"], from_mask(best["mask"]), g,
             [AddedGoal(brief[gid].code, brief[gid].title, best["goals"][gid][0] == KERN) for gid in new],
-            best["network"], best["own"], best["schools"]))
+            best["network"], best["own"], best["schools"], best["rating"], best["ratings"]))
         open_goals -= set(new)
     return GapReport(school.id, school.name, year, groep, gaps, suggestions,
                      [g for g in gaps if g.id in open_goals])

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from ..consultations import release_notes
 from ..consultations import services as consultations
 from ..consultations.models import ConsultationRound
+from ..planning import benchmark, charts
+from ..schoolyears import school_year_choices
 from . import kerndoelen, services
 
 
@@ -68,11 +70,27 @@ def _plan(session: Session, school_id: int, year: int, groep: int | None = None)
     return PdfReport("reports/plan.html", {"data": services.plan_report(session, school_id, year, groep)})
 
 
+def _network_benchmark(session: Session, network_id: int, year: int, key: str = "kd2025-po") -> PdfReport:
+    data = benchmark.network_benchmark(session, network_id, year, kerndoel_set=key)
+    return PdfReport("reports/network_benchmark.html",
+                     {"data": data, "charts": charts, "year_choices": school_year_choices(year)},
+                     estimated_pages=2 + (len(data.strands) + len(data.kerndoelen)) // 9)
+
+
+def _national_picture(session: Session, year: int) -> PdfReport:
+    data = benchmark.national_picture(session, year)
+    return PdfReport("reports/national_picture.html",
+                     {"data": data, "charts": charts, "year_choices": school_year_choices(year)},
+                     estimated_pages=2 + len(data.networks) // 30)
+
+
 def _release_notes(session: Session, old: str, new: str) -> PdfReport:
     return PdfReport("consultations/release_notes.html", {"notes": release_notes.compare(session, old, new)})
 
 
 BUILDERS = {
+    "network_benchmark": _network_benchmark,
+    "national_picture": _national_picture,
     "plan": _plan,
     "framework": _framework,
     "school": _school,

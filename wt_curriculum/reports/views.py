@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import can_see_network, can_see_school, public, roles_required
+from ..core import fragments
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
 from ..groepen import ALL_GROEPEN
@@ -24,8 +25,8 @@ from ..organisations import services as organisations
 from ..planning.kerndoelen import coverage_set
 from ..references.services import framework_by_key
 from ..schoolyears import current_school_year, format_school_year, parse_school_year
-from . import kerndoelen, pdf_cache, services, spreadsheets, tasks
-from .rendering import render_html
+from . import kerndoelen, pdf_cache, pdfs, services, spreadsheets, tasks
+from .rendering import render_html, today
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporten")
 
@@ -215,6 +216,53 @@ def network_missed(network_id: int, fmt: str):
 
 def _school_count(network_id: int) -> int:
     return len(organisations.list_schools(db.session, network_id))
+
+
+# --- A network against the country; the country over the years ---------------------------------
+@bp.route("/netwerken/<int:network_id>/vergelijking", defaults={"fmt": "html"})
+@bp.route("/netwerken/<int:network_id>/vergelijking.pdf", defaults={"fmt": "pdf"})
+@roles_required(*NETWORK_VIEWERS)
+def network_benchmark(network_id: int, fmt: str):
+    """The network's coverage per strand and per kerndoel against the national median and spread, over the
+    last school years (small multiples and their numbers)."""
+    network = _network(network_id)
+    year = _year()
+    label = format_school_year(year)
+    if fmt == "pdf":
+        return _pdf("network_benchmark", {"network_id": network.id, "year": year},
+                    f"vergelijking-{network.code}-{label}.pdf",
+                    _("Benchmark %(year)s · %(network)s", year=label, network=network.name),
+                    _school_count(network.id),
+                    url_for(".network_benchmark", network_id=network.id, fmt="html", year=label))
+    # The same for everyone who may see it: cached per network, year, language, print date and the content and
+    # plan generations (it reads every school's plans of three years), the menu around it rendered per request.
+    blocks = fragments.cached_blocks("network-benchmark", (network.id, year, today().isoformat()), lambda: _render(
+        "network_benchmark", {"network_id": network.id, "year": year}), plans=True)
+    return render_template("core/cached_page.html", blocks=blocks)
+
+
+@bp.route("/landelijk", defaults={"fmt": "html"})
+@bp.route("/landelijk.pdf", defaults={"fmt": "pdf"})
+@roles_required(Role.ADMIN, Role.EDITOR)
+def national_picture(fmt: str):
+    """Adoption of the framework over the school years: the country, per province (with a map) and per
+    network; for SLO's editors and the administrators."""
+    year = _year()
+    label = format_school_year(year)
+    if fmt == "pdf":
+        # The whole country: always made by the task queue (schools=0), never in the request.
+        return _pdf("national_picture", {"year": year}, f"landelijk-beeld-{label}.pdf",
+                    _("The national picture %(year)s", year=label), 0,
+                    url_for(".national_picture", fmt="html", year=label))
+    blocks = fragments.cached_blocks("national-picture", (year, today().isoformat()), lambda: _render(
+        "national_picture", {"year": year}), plans=True)
+    return render_template("core/cached_page.html", blocks=blocks)
+
+
+def _render(report: str, params: dict) -> str:
+    """The report's page from the same template and data as its PDF."""
+    built = pdfs.pdf_report(db.session, report, params)
+    return render_html(built.template, **built.context)
 
 
 # --- Coverage per kerndoel / doelzin (reference sets kd2006-po, kd2025-po) ---------------------------
