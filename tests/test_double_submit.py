@@ -227,11 +227,11 @@ def test_a_consultation_response_and_a_reply_sent_twice_are_saved_once(app, clie
 # --- Outside materials: an OAI-PMH source (the crosswalk link: tests/references/test_link_submission.py)
 
 
-def test_a_new_oai_source_sent_twice_is_added_once(app, client, login):
+def test_a_new_oai_source_sent_twice_is_added_once(app, client, login, fake_dns):
     from wt_curriculum.oai.models import HarvestSource
 
     login("beheerder")
     twice(client, "/beheer/oai-bronnen", "/beheer/oai-bronnen",
-          {"name": "Dubbele bron", "url": "https://dubbel.example/oai", "set_spec": ""})
+          {"name": "Dubbele bron", "url": "https://public.example/oai", "set_spec": ""})
     assert count(app, HarvestSource, HarvestSource.name == "Dubbele bron") == 1
 

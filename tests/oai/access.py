@@ -46,7 +46,7 @@ RULES = [
     public("oai.endpoint", "/oai", method="POST", data={"verb": "Identify"}),
     only("oai.sources", "/beheer/oai-bronnen", MANAGERS),
     only("oai.sources", "/beheer/oai-bronnen", MANAGERS, ok=303, method="POST",
-         data={"name": "Nieuwe bron", "url": "https://bron.example/oai"}),
+         data={"name": "Nieuwe bron", "url": "https://93.184.215.14/oai"}),  # public; an address needs no DNS
     only("oai.source", "/beheer/oai-bronnen/{oai_own_source_id}", MANAGERS),
     Rule("oai.source", "GET", "/beheer/oai-bronnen/{oai_other_source_id}", _expect({"beheerder": 200}),
          login_redirect=True),
