@@ -9,6 +9,7 @@ from ..auth import services as accounts
 from ..auth.forms import ROLE_LABELS
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
+from ..core import health, jobs
 from ..core import services as audit
 from ..core import tasks as core_tasks
 from ..core.hooks import Section, start_page_sections
@@ -99,10 +100,18 @@ def reset_link(user_id: int):
 
 @start_page_sections.register(order=30)
 def _admin_start(session, user):
-    """Administrators: the latest changes and the way to accounts, imports, jobs and backups."""
+    """Administrators: is the installation healthy, what the task queue is doing, the latest imports and
+    changes, and the way to accounts, imports, jobs and backups."""
     if user.role != Role.ADMIN:
         return None
-    return Section("admin/_start_admin.html", {"log": audit.audit_log(session, 1, per_page=5)})
+    imports = audit.audit_log(session, 1, per_page=5, action_prefix="import.")
+    log = audit.audit_log(session, 1, per_page=5)
+    return Section("admin/_start_admin.html", {
+        "health": health.check(session), "jobs": jobs.job_overview(session),
+        "imports": [(row, audit_labels.action_label(row.action), audit_labels.details(row.summary))
+                    for row in imports.rows],
+        "log": [(row, audit_labels.action_label(row.action), audit_labels.details(row.summary))
+                for row in log.rows]})
 
 
 @bp.route("/beheer/logboek")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import Role, User
 from ..auth.permissions import is_editor
-from ..core.hooks import Section, home_page_sections
+from ..core.hooks import Section, home_page_sections, start_page_sections
 from ..core.models import Revision
 from ..core.services import record_audit
 from ..errors import Forbidden, NotFound, ValidationError
@@ -279,6 +279,15 @@ def home_section(session: Session, viewer) -> Section | None:
 
 
 home_page_sections.register(home_section)
+
+
+@start_page_sections.register(order=22)
+def editor_start_section(session: Session, user) -> Section | None:
+    """Editors' start page: the rounds running now and the closed ones whose responses still need an answer."""
+    if user.role != Role.EDITOR:
+        return None
+    rows = [row for row in list_rounds(session, user) if row.state in ("open", "closed")]
+    return Section("consultations/_start_editor.html", {"rounds": rows[:6], "total": len(rows)}, order=22)
 
 
 # --- One round: its goals and responses ------------------------------------------------------------------------

@@ -322,11 +322,13 @@ def restore(code: str, number: int):
 
 @start_page_sections.register(order=20)
 def _editor_start(session, user):
-    """Editors: the goals still in draft."""
+    """Editors: the goals still in draft and the changes waiting for a second editor's approval."""
     if user.role != Role.EDITOR:
         return None
     drafts, total = services.draft_goals(session)
-    return Section("objectives/_start_editor.html", {"drafts": drafts, "total": total})
+    pending = services.pending_changes(session)
+    return Section("objectives/_start_editor.html", {"drafts": drafts, "total": total, "pending": pending[:5],
+                                                     "pending_total": len(pending), "user_id": user.id})
 
 
 @bp.route("/doelen/redactie")

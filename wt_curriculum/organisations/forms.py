@@ -27,5 +27,5 @@ class SchoolForm(VersionedForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file"))
+    file = FileField(_l("File (CSV or Excel .xlsx)"))
     content = HiddenField()  # the previewed file, carried to the confirmation step

@@ -209,6 +209,6 @@ def import_csv(kind: str):
             preview = imports.preview_import(db.session, kind, raw)
             form.content.data = base64.b64encode(raw).decode("ascii")
         else:
-            form.file.errors = [_l("Choose a CSV file.")]
+            form.file.errors = [_l("Choose a CSV or Excel (.xlsx) file.")]
     return render_template("organisations/import.html", form=form, kind=kind, preview=preview,
                            columns=imports.COLUMNS[kind])
