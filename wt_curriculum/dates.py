@@ -3,8 +3,8 @@ Dutch people write it; also with / or . between the parts). Used by the forms an
 import re
 from datetime import date
 
-ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-DUTCH = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+DUTCH = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")  # ASCII digits only
 
 
 def parse_date(text: str) -> date:

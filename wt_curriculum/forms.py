@@ -44,7 +44,7 @@ def add_unmarked_problems(form: FlaskForm, check) -> None:
     """The form's own validators failed: also run the service's `check()` (which raises errors.ValidationError)
     and show its problems at the fields the form did not mark already, so that the user sees everything at
     once instead of the service's problems only after fixing the form's."""
-    from .errors import ValidationError
+    from .errors import DomainError, ValidationError
 
     try:
         check()
@@ -56,6 +56,18 @@ def add_unmarked_problems(form: FlaskForm, check) -> None:
                     field.errors = [message]
             elif message not in form.form_errors:
                 form.form_errors.append(message)
+    except (DomainError, TypeError, ValueError, AttributeError):
+        pass  # half-filled data the check cannot read: the form's own messages say enough
+
+
+def validate_all(form: FlaskForm, check) -> bool:
+    """`form.validate_on_submit()`; when a sent form fails its own validators, the service's `check()` runs as
+    well (add_unmarked_problems), so that a form reports every problem at once, not in stages."""
+    if form.validate_on_submit():
+        return True
+    if form.is_submitted():
+        add_unmarked_problems(form, check)
+    return False
 
 
 class VersionedForm(FlaskForm):

@@ -64,8 +64,10 @@ FOCUS_HIDDEN = """() => {
   const y = Math.min(Math.max(r.top + Math.min(r.height, 20) / 2, 0), innerHeight - 1);
   const top = document.elementFromPoint(x, y);
   const visible = r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
-  const covered = top && !(top === el || el.contains(top) || top.contains(el) || top.closest('label') === el.closest('label'));
-  return (!visible || covered) ? (el.outerHTML.slice(0, 120) + ' under ' + (top ? top.outerHTML.slice(0, 80) : 'nothing')) : null;
+  const covered = top && !(top === el || el.contains(top) || top.contains(el)
+                           || top.closest('label') === el.closest('label'));
+  if (!visible || covered) return el.outerHTML.slice(0, 120) + ' under ' + (top ? top.outerHTML.slice(0, 80) : '-');
+  return null;
 }"""
 
 

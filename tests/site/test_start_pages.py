@@ -51,6 +51,7 @@ def test_teacher_sees_the_plan_what_is_next_and_a_search_box(client, login, worl
     assert "Dekking van de school" not in html  # the coordinator's part
     menu = html[html.index('class="wrap main-nav"'):html.index("</nav>")]
     assert "API-sleutels" not in menu and "Referentiekaders" not in menu and "Jaarplanning" in menu
+    assert "Importeren" not in menu and "Materialen van elders" not in menu
 
 
 def test_coordinator_sees_coverage_gaps_and_retired_goals(client, login, world):
@@ -118,7 +119,8 @@ def test_the_start_page_runs_a_fixed_number_of_queries(app, client, login, world
         b = builder()
         school = b.school(world["network"], "OBS Erbij")
         for n in range(10):
-            b.package(f"Extra {n}", [1, 2], {"T.A.1": "kern"}, world["network"], status=("concept", "gepubliceerd")[n % 2])
+            b.package(f"Extra {n}", [1, 2], {"T.A.1": "kern"}, world["network"],
+                      status=("concept", "gepubliceerd")[n % 2])
             b.plan(school, current_school_year(), 1, f"Extra {n}")
         db.session.commit()
     with count_queries() as many:
@@ -132,7 +134,7 @@ def test_editor_sees_the_drafts(client, login, world):
     assert "1 leerdoel in concept" in html and "U.B.5" in html  # base_framework has one draft
     assert "0 wijzigingen wachten op goedkeuring" in html and "Er wacht niets op je goedkeuring." in html
     menu = html[html.index('class="wrap main-nav"'):html.index("</nav>")]
-    assert "Jaarplanning" not in menu and "Back-ups" not in menu and "Leerdoelen" in menu
+    assert "Jaarplanning" not in menu and "Back-ups" not in menu and "Scholen" not in menu and "Leerdoelen" in menu
 
 
 def test_editor_sees_approvals_open_rounds_and_the_impact_queue(app, client, factory, login, world):
@@ -149,8 +151,8 @@ def test_editor_sees_approvals_open_rounds_and_the_impact_queue(app, client, fac
     close(app, finished)
     make_round(app, codes, title="Afgeronde ronde")  # open, then closed without responses: done
     with app.app_context():
-        from wt_curriculum.consultations.models import ConsultationRound
         from wt_curriculum.consultations import services as rounds
+        from wt_curriculum.consultations.models import ConsultationRound
 
         done = db.session.scalar(db.select(ConsultationRound).where(ConsultationRound.title == "Afgeronde ronde"))
         rounds.close_round(db.session, done, None)
@@ -159,6 +161,9 @@ def test_editor_sees_approvals_open_rounds_and_the_impact_queue(app, client, fac
         db.session.commit()
     login("redacteur")
     html = home(client)
+    assert "Denk mee" not in html  # the rounds are the editor's own work, listed with their state
+    assert html.index("start-approvals") < html.index("start-drafts") < html.index("start-rounds") \
+        < html.index("start-impact")
     approvals = section(html, "start-approvals")
     assert "1 wijziging wacht op goedkeuring" in approvals and "Leerdoel T.A.1 laten vervallen" in approvals
     assert "/doelen/redactie#change-" in approvals
@@ -198,14 +203,14 @@ def test_admin_sees_failed_and_waiting_jobs_and_recent_imports(app, client, logi
     now = datetime.now(timezone.utc)
     with app.app_context():
         db.session.add_all([
-            Job(kind="reports.network_pdf", title="Netwerkrapport", state="failed", finished_at=now - timedelta(hours=1),
-                message="Regel 12: onbekende school."),
+            Job(kind="reports.network_pdf", title="Netwerkrapport", state="failed",
+                finished_at=now - timedelta(hours=1), message="Regel 12: onbekende school."),
             Job(kind="reports.network_pdf", title="Heel oud", state="failed", finished_at=now - timedelta(days=30)),
             Job(kind="core.backup", title="Back-up", state="queued", created_at=now - timedelta(hours=2)),
         ])
         db.session.commit()
     login("beheerder")
-    raw = "brin;naam\n12AB;OBS Nieuw\n".encode()
+    raw = b"brin;naam\n12AB;OBS Nieuw\n"
     client.post("/beheer/import/scholen", data={"file": (io.BytesIO(raw), "s.csv")}, content_type="multipart/form-data")
     import base64
     client.post("/beheer/import/scholen", data={"apply": "1", "content": base64.b64encode(raw).decode()})
@@ -242,6 +247,36 @@ def test_other_areas_add_their_part_through_the_hook(app, client, login, world):
         start_page_sections._registered = [r for r in start_page_sections._registered if r[2] is not extra]
 
 
+def fill_every_part(app, factory, world) -> None:
+    """Something in every part of every start page: a change to approve, rounds, jobs, an import, packages."""
+    import json
+    from datetime import datetime, timedelta, timezone
+
+    from tests.consultations.helpers import add_response, close, make_goals, make_round
+    from wt_curriculum.core.models import Job
+    from wt_curriculum.core.services import record_audit
+    from wt_curriculum.objectives.models import Goal, PendingChange
+
+    codes = make_goals(app, n=1, publish=(1,))
+    make_round(app, codes, audiences=("iedereen",), title="Ronde over de nieuwe leerdoelen voor techniek")
+    answered = make_round(app, codes, title="Ronde over digitale geletterdheid")
+    add_response(app, answered, factory.user("leraar", school_id=world["school"]).id, code=codes[0])
+    close(app, answered)
+    author = factory.user("redacteur", email="auteur@example.org")
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        b = builder()
+        b.package("Magnetisme onderzoeken met een kompas en een spijker", [5, 6], {"U.B.9": "kern"}, world["network"])
+        b.package("Een robot programmeren", [7, 8], {"U.B.1": "kern"}, world["network"], status="concept")
+        goal_id = db.session.scalar(db.select(Goal.id).where(Goal.code == "T.A.1"))
+        db.session.add(PendingChange(kind="goal.retire", goal_id=goal_id, payload=json.dumps({}),
+                                     author_id=author.id))
+        db.session.add(Job(kind="reports.network_pdf", title="Rapport van het netwerk", state="failed",
+                           finished_at=now - timedelta(hours=3), message="Regel 12: onbekende school."))
+        record_audit(db.session, None, "import.scholen", "scholen", None, "3 toegevoegd")
+        db.session.commit()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [375, 768, 1280])
 @pytest.mark.parametrize("role", ["leraar", "coordinator", "netwerkcoordinator", "redacteur", "beheerder"])
@@ -249,6 +284,7 @@ def test_start_pages_in_the_browser(app, live_server, page, factory, world, role
     from tests.browser_fixtures import ARTIFACTS, axe_violations, browser_login
 
     page.set_viewport_size({"width": width, "height": 900})
+    fill_every_part(app, factory, world)
     user = factory.user(role, school_id=world["school"] if role in ("leraar", "coordinator") else None,
                         network_id=world["network"] if role == "netwerkcoordinator" else None)
     browser_login(page, live_server, user)

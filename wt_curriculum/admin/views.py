@@ -15,7 +15,7 @@ from ..core import tasks as core_tasks
 from ..core.hooks import Section, start_page_sections
 from ..errors import ValidationError
 from ..extensions import db
-from ..forms import NOT_SAVED, save_or_show_errors
+from ..forms import NOT_SAVED, save_or_show_errors, validate_all
 from ..groepen import from_mask, to_mask
 from ..numbers import MAX_PAGE, query_whole
 from ..organisations import services as organisations
@@ -53,7 +53,7 @@ def users():
 @roles_required(Role.ADMIN)
 def new_user():
     form = _user_form()
-    if form.validate_on_submit():
+    if validate_all(form, lambda: accounts.check_new_user(db.session, _user_data(form), form.password.data or "")):
         user = save_or_show_errors(form, lambda: accounts.create_user(
             db.session, _user_data(form), form.password.data or "", current_user))
         if user is not NOT_SAVED:
@@ -67,9 +67,9 @@ def new_user():
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit() and save_or_show_errors(
-            form, lambda: accounts.update_user(db.session, user, _user_data(form), current_user)
-    ) is not NOT_SAVED:
+    valid = validate_all(form, lambda: accounts.check_user_change(db.session, user, _user_data(form), current_user))
+    if valid and save_or_show_errors(
+            form, lambda: accounts.update_user(db.session, user, _user_data(form), current_user)) is not NOT_SAVED:
         flash(_l("Account %(email)s has been saved.", email=user.email), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, reset_form=FlaskForm())

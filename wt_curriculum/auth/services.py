@@ -119,9 +119,9 @@ def _check_binding(data: UserData, problems: Problems) -> None:
         data.groepen_mask = 0
 
 
-def create_user(session: Session, data: UserData, password: str, actor: User | None = None) -> User:
-    """A new account with a checked password and a role bound to its school or network."""
-    problems = Problems()  # every problem at once
+def check_new_user(session: Session, data: UserData, password: str) -> None:
+    """Every problem of a new account at once (one ValidationError); normalises `data` as it goes."""
+    problems = Problems()
     data.email = problems.check(check_email, data.email, default=normalise_email(data.email))
     _check_binding(data, problems)
     if not problems.has("email") and session.scalar(select(User.id).where(User.email == data.email)):
@@ -129,6 +129,24 @@ def create_user(session: Session, data: UserData, password: str, actor: User | N
     for message in password_problems(password, data.email):
         problems.add(message, "password")
     problems.raise_any()
+
+
+def check_user_change(session: Session, user: User, data: UserData, actor: User) -> None:
+    """Every problem of a change to an account at once (one ValidationError); normalises `data`."""
+    problems = Problems()
+    data.email = problems.check(check_email, data.email, default=normalise_email(data.email))
+    _check_binding(data, problems)
+    if not problems.has("email") and session.scalar(
+            select(User.id).where(User.email == data.email, User.id != user.id)):
+        problems.add(_l("There is already an account with this e-mail address."), "email")
+    if user.id == actor.id and (not data.active or data.role != user.role):
+        problems.add(_l("You cannot disable your own account or change your own role."), "role")
+    problems.raise_any()
+
+
+def create_user(session: Session, data: UserData, password: str, actor: User | None = None) -> User:
+    """A new account with a checked password and a role bound to its school or network."""
+    check_new_user(session, data, password)
     user = User(
         email=data.email, name=data.name.strip(), role=data.role, school_id=data.school_id,
         network_id=data.network_id, active=data.active, groepen_mask=data.groepen_mask,
@@ -142,15 +160,7 @@ def create_user(session: Session, data: UserData, password: str, actor: User | N
 
 def update_user(session: Session, user: User, data: UserData, actor: User) -> User:
     """Change an account's name, role, binding or whether it may log in."""
-    problems = Problems()  # every problem at once
-    data.email = problems.check(check_email, data.email, default=normalise_email(data.email))
-    _check_binding(data, problems)
-    if not problems.has("email") and session.scalar(
-            select(User.id).where(User.email == data.email, User.id != user.id)):
-        problems.add(_l("There is already an account with this e-mail address."), "email")
-    if user.id == actor.id and (not data.active or data.role != user.role):
-        problems.add(_l("You cannot disable your own account or change your own role."), "role")
-    problems.raise_any()
+    check_user_change(session, user, data, actor)
     was_active = user.active
     user.email, user.name, user.role = data.email, data.name.strip(), data.role
     user.school_id, user.network_id, user.active = data.school_id, data.network_id, data.active

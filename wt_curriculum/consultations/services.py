@@ -270,8 +270,8 @@ def list_rounds(session: Session, viewer, only_open: bool = False) -> list[Round
 
 def home_section(session: Session, viewer) -> Section | None:
     """The open rounds for the viewer's audience, for the home page (nothing when there are none)."""
-    if viewer is None or not viewer.is_authenticated:
-        return None
+    if viewer is None or not viewer.is_authenticated or viewer.role == Role.EDITOR:
+        return None  # editors run the rounds: their start page lists them (editor_start_section)
     rows = [row for row in list_rounds(session, viewer, only_open=True) if in_audience(row.round, viewer)]
     if not rows:
         return None

@@ -267,6 +267,11 @@ def goal_by_code(session: Session, code: str) -> Goal:
     return goal
 
 
+def check_goal(session: Session, data: GoalData, goal: Goal | None) -> None:
+    """Every problem of a new goal (`goal` None) or a change to one, at once: one ValidationError."""
+    _validate_goal(session, data, goal)
+
+
 def _validate_goal(session: Session, data: GoalData, goal: Goal | None) -> tuple[GoalData, Strand]:
     """The cleaned data and the goal's strand, or one ValidationError listing every problem (errors.Problems)."""
     problems = Problems()
