@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..core.services import record_audit
 from ..errors import NotFound, ValidationError
+from ..numbers import whole_or_none
 from ..objectives.models import Goal, GoalStatus
 from .models import CrosswalkLink, CrosswalkRelation, ReferenceFramework, ReferenceNode, ReferenceNodeAlias
 
@@ -331,10 +332,7 @@ def add_link(session: Session, goal: Goal, framework_key: str, reference: str, r
 
 
 def _link_of_goal(session: Session, goal: Goal, link_id) -> CrosswalkLink:
-    try:
-        link_id = int(link_id)
-    except (TypeError, ValueError):
-        link_id = 0
+    link_id = whole_or_none(link_id, 1) or 0  # a number past the column's range is no link either (not a 500)
     link = session.scalar(select(CrosswalkLink).where(CrosswalkLink.id == link_id,
                                                       CrosswalkLink.goal_id == goal.id))
     if link is None:
