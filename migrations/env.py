@@ -104,16 +104,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            render_item=render_item,
-            include_object=include_object,
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration on SQLite copies a table and drops the old one; with foreign keys on (the app's
+            # connections turn them on), that DROP deletes every row pointing at it through ON DELETE CASCADE
+            # (sessions, notifications, replies...). Off while migrating: SQLite honours the pragma only outside
+            # a transaction, so it is set before one begins. Checked afterwards, and on again for the pool.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                render_item=render_item,
+                include_object=include_object,
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:10]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
         # Statistics for the query planner after every upgrade (wt_curriculum/core/statistics.py).
         from wt_curriculum.core.statistics import analyze
 

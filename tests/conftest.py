@@ -3,7 +3,9 @@
 The database is SQLite by default; with TEST_DATABASE_URL set (PostgreSQL) the
 same tests run against that server, each xdist worker in a schema of its own.
 The schema is built once per session by the real migrations; each test then
-gets a fresh copy (SQLite) or emptied tables (PostgreSQL).
+gets a fresh copy (SQLite) or emptied tables (PostgreSQL). Tests that ask for
+`framework` start from a database that already holds it (built once per test
+process, like the access table's world), since loading it takes most of a second.
 """
 import os
 import shutil
@@ -16,6 +18,30 @@ from sqlalchemy import create_engine, text
 from wt_curriculum import create_app
 from wt_curriculum.extensions import db
 from wt_curriculum.i18n import compile_catalogs
+
+
+def _memoise_url_builders() -> None:
+    """Every test makes an app, and Werkzeug compiles two Python functions per URL rule for each (about 200 rules:
+    most of `create_app`'s time). The functions depend only on the rule's parts and defaults (the converters are
+    looked up on the rule when called), so the tests reuse them across apps."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    builders: dict = {}
+
+    def cached(self, append_unknown: bool = True):
+        defaults = sorted((str(k), repr(v), type(self._converters.get(k)).__name__)
+                          for k, v in (self.defaults or {}).items())
+        key = (tuple(self._trace), tuple(defaults), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = cached
+
+
+_memoise_url_builders()
+
 
 pytest_plugins = ["tests.browser_fixtures", "tests.access_world", "tests.queue_fixtures", "tests.mail_fixtures"]
 
@@ -46,7 +72,8 @@ def _pg_url(worker: str) -> tuple[str, str, str]:
     # One schema per test process, so parallel runs on one server never meet; dropped at the end.
     schema = f"wt_test_{worker}_{os.getpid()}"
     sep = "&" if "?" in url else "?"
-    return url, f"{url}{sep}options=-csearch_path%3D{schema}", schema
+    # Commits need not wait for the disk: a test database is thrown away anyway.
+    return url, f"{url}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff", schema
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +93,13 @@ def database_template(tmp_path_factory, worker_id):
         with app.app_context():
             upgrade(revision="heads")
             tables = [t.name for t in db.metadata.sorted_tables]
+            sequences = list(db.session.scalars(text(
+                "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) FROM information_schema.columns "
+                "WHERE table_schema = current_schema() "
+                "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL")))
+            db.session.rollback()
             db.engine.dispose()
-        yield {"kind": "postgresql", "url": url, "tables": tables}
+        yield {"kind": "postgresql", "url": url, "tables": tables, "all_sequences": sequences}
         engine = create_engine(base_url)
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -94,24 +126,101 @@ def _fresh_database_url(template, tmp_path: Path) -> str:
         return f"sqlite:///{target}"
     engine = create_engine(template["url"])
     with engine.begin() as conn:
-        names = ", ".join(f'"{t}"' for t in template["tables"])
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        conn.execute(text("INSERT INTO content_generation (id, value) VALUES (1, 0)"))  # as the migration made it
+        # DELETE, children first, then every id sequence back to 1: for tables of a few rows far cheaper than
+        # TRUNCATE, which makes new files for every table and index (about half a second per test).
+        for table in reversed(template["tables"]):
+            conn.execute(text(f'DELETE FROM "{table}"'))
+        conn.execute(text("SELECT setval(CAST(s AS regclass), 1, false) FROM unnest(CAST(:s AS text[])) AS s"),
+                     {"s": template["all_sequences"]})
+        if template.get("snapshot"):
+            # The rows of the framework database, copied back, and the id sequences past them.
+            for table in template["snapshot_tables"]:
+                conn.execute(text(f'INSERT INTO "{table}" SELECT * FROM "{template["snapshot"]}"."{table}"'))
+            for sequence, value in template["sequences"]:
+                conn.execute(text("SELECT setval(:sequence, :value)"), {"sequence": sequence, "value": value})
+        else:
+            conn.execute(text("INSERT INTO content_generation (id, value) VALUES (1, 0)"))  # as the migration made it
     engine.dispose()
     return template["url"]
 
 
-@pytest.fixture
-def app(database_template, tmp_path):
-    url = _fresh_database_url(database_template, tmp_path)
-    app = create_app({
+def _test_config(url: str, tmp_path: Path) -> dict:
+    return {
         **BASE_CONFIG,
         "SQLALCHEMY_DATABASE_URI": url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "IMPORT_FOLDER": str(tmp_path / "imports"),
         "FILE_STORE_FOLDER": str(tmp_path / "files"),
         "BACKUP_FOLDER": str(tmp_path / "backups"),
-    })
+    }
+
+
+@pytest.fixture(scope="session")
+def framework_template(database_template, tmp_path_factory):
+    """A clean database holding the real seed framework, built once per test process: loading it takes most of a
+    second, and a few hundred tests need it. Tests that ask for `framework` start from a copy of it."""
+    from wt_curriculum.objectives.seed import load_framework
+    from wt_curriculum.seed import read_yaml
+
+    folder = tmp_path_factory.mktemp("framework")
+    url = _fresh_database_url(database_template, folder)
+    app = create_app(_test_config(url, folder))
+    with app.app_context():
+        load_framework(db.session, read_yaml(Path(__file__).parent.parent / "seeds" / "framework.yaml"))
+        db.session.commit()
+        if database_template["kind"] == "sqlite":
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    if database_template["kind"] == "sqlite":
+        yield {"kind": "sqlite", "path": folder / "test.sqlite"}
+        return
+    template = snapshot_postgresql(database_template, "framework")
+    yield template
+    drop_snapshot(template)
+
+
+def snapshot_postgresql(database_template: dict, name: str) -> dict:
+    """PostgreSQL: copy the rows now in the test schema into a schema of their own; the returned template makes
+    `_fresh_database_url` put them back (with the id sequences past them) instead of leaving the tables empty."""
+    schema = database_template["url"].split("search_path%3D", 1)[1].split("%20", 1)[0]
+    snapshot = f"{schema}_{name}"
+    tables, sequences = [], []
+    engine = create_engine(database_template["url"])
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{snapshot}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{snapshot}"'))
+        for table in database_template["tables"]:
+            if conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{table}")')).scalar():
+                tables.append(table)
+                conn.execute(text(f'CREATE TABLE "{snapshot}"."{table}" AS SELECT * FROM "{table}"'))
+        for table, column, sequence in conn.execute(text(
+            "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) "
+            "FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"
+        )):
+            if table in tables:
+                value = conn.execute(text(f'SELECT max("{column}") FROM "{table}"')).scalar()
+                if value is not None:
+                    sequences.append((sequence, value))
+    engine.dispose()
+    return {**database_template, "snapshot": snapshot, "snapshot_tables": tables, "sequences": sequences}
+
+
+def drop_snapshot(template: dict) -> None:
+    engine = create_engine(template["url"])
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{template["snapshot"]}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(request, database_template, tmp_path):
+    template = database_template
+    if "framework" in request.fixturenames:
+        template = request.getfixturevalue("framework_template")
+    app = create_app(_test_config(_fresh_database_url(template, tmp_path), tmp_path))
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -216,13 +325,9 @@ def login(client, app, factory):
 
 @pytest.fixture
 def framework(app):
-    """The real seed framework (seeds/framework.yaml), loaded and committed."""
-    from wt_curriculum.objectives.seed import load_framework
-    from wt_curriculum.seed import read_yaml
-
-    with app.app_context():
-        load_framework(db.session, read_yaml(Path(__file__).parent.parent / "seeds" / "framework.yaml"))
-        db.session.commit()
+    """The real seed framework (seeds/framework.yaml), committed: the `app` fixture of a test that asks for this
+    starts from a copy of a database holding it (`framework_template`)."""
+    return app
 
 
 class QueryCounter:

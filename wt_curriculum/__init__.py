@@ -42,6 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .core import fragments, queue, statistics  # noqa: F401  (statistics: PRAGMA optimize as connections close)
 
     i18n.init_app(app)
+    from .forms import new_submission_token
+
+    app.jinja_env.globals["new_submission_token"] = new_submission_token  # create forms written in plain HTML
     queue.init_app(app)
     fragments.init_app(app)
 
@@ -50,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api.account import bp as api_tokens_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .case.pages import bp as case_pages_bp
     from .case.views import bp as case_bp
     from .consultations.views import bp as consultations_bp
     from .interchange.views import bp as interchange_bp
@@ -69,7 +73,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth_bp, notifications_bp, organisations_bp, objectives_bp, references_bp, lessons_bp,
                       planning_bp, consultations_bp, reports_bp, release_notes_bp, consultation_reports_bp,
-                      interchange_bp, case_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, oai_bp, site_bp):
+                      interchange_bp, case_bp, case_pages_bp, api_bp, api_tokens_bp, admin_bp, jobs_bp, oai_bp,
+                      site_bp):
         app.register_blueprint(blueprint)
     add_old_paths(app)
 

@@ -125,6 +125,10 @@ class Config:
     REPORTS_BACKGROUND_SCHOOLS = 0
     # Imports with more rows than this are done by the queue.
     IMPORTS_BACKGROUND_ROWS = 500
+    # Mirroring CASE frameworks (case/addresses.py): the server fetches only http(s) addresses on the public
+    # internet; True (WT_CASE_MIRROR_PRIVATE_ADDRESSES) also allows loopback and private networks (a CASE server
+    # on the same machine or the school board's own network).
+    CASE_MIRROR_PRIVATE_ADDRESSES = False
     # Backups started by an administrator in the web pages (default: instance/backups).
     BACKUP_FOLDER = None
     # Where uploads and import files waiting for confirmation go (default: the instance folder).

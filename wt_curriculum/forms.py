@@ -1,5 +1,6 @@
 """Form helpers shared by all areas."""
 import secrets
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -70,12 +71,103 @@ def validate_all(form: FlaskForm, check) -> bool:
     return False
 
 
-class VersionedForm(FlaskForm):
-    """A form for a record with optimistic locking: it carries the version it was opened at."""
+def new_submission_token() -> str:
+    """A fresh one-time token for a create form (core.services.use_submission); a template global as well, for
+    forms written in plain HTML: `<input type="hidden" name="submission" value="{{ new_submission_token() }}">`."""
+    return secrets.token_urlsafe(24)
+
+
+class SubmissionForm(FlaskForm):
+    """A create form: it carries a one-time token, so a second submit of the same form makes no second record."""
+
+    submission = HiddenField(default=new_submission_token)
+
+
+class VersionedForm(SubmissionForm):
+    """A form for a record with optimistic locking: it carries the version it was opened at (and, as a create
+    form, a one-time submission token)."""
 
     version = HiddenField(_l("Version"))
-    # A create form's one-time token (core.services.use_submission): a second submit makes no second record.
-    submission = HiddenField(default=lambda: secrets.token_urlsafe(24))
+
+
+# --- The conflict page of an edit form: what you opened, what is stored now, what you sent ------------------------
+
+
+def form_values(form: FlaskForm, names: list[str]) -> dict[str, str]:
+    """What the form shows for these fields, as text: a choice by its label, a checkbox as yes or no, several
+    choices joined with commas."""
+    from flask_babel import gettext
+
+    values = {}
+    for name in names:
+        field = form[name]
+        data = field.data
+        if field.type == "BooleanField":
+            values[name] = gettext("yes") if data else gettext("no")
+            continue
+        choices = getattr(field, "choices", None)
+        if choices is not None:
+            pairs = [tuple(c[:2]) if isinstance(c, list | tuple) else (c, c) for c in choices]
+            labels = {value: str(label) for value, label in pairs}
+            chosen = data if isinstance(data, list | tuple) else [data]
+            text = [labels.get(v, "" if v is None else str(v)) for v in chosen]
+            values[name] = ", ".join(t for t in text if t and t != "—")
+            continue
+        values[name] = "" if data is None else str(data)
+    return values
+
+
+def _serializer():
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="opened-form")
+
+
+@dataclass
+class ConflictField:
+    field: str
+    label: str
+    opened: str | None  # None: not known (the form was opened before the page carried it)
+    stored: str
+    sent: str
+
+    @property
+    def changed_by_other(self) -> bool:
+        return self.opened is not None and self.opened != self.stored
+
+
+class ConflictForm(VersionedForm):
+    """An edit form whose conflict page shows, field by field, what the other person changed: the form carries
+    the values it was opened with (signed, so that the page shows only what the server itself put there)."""
+
+    opened = HiddenField()
+    conflict_fields: tuple[str, ...] = ()  # the fields compared on the conflict page, in the form's order
+
+    def remember_opened(self) -> None:
+        self.opened.data = _serializer().dumps(form_values(self, list(self.conflict_fields)))
+
+    def opened_values(self) -> dict | None:
+        from itsdangerous import BadData
+
+        try:
+            values = _serializer().loads(self.opened.data or "")
+        except BadData:
+            return None
+        return values if isinstance(values, dict) else None
+
+    def conflict(self, stored: "ConflictForm", version) -> list[ConflictField]:
+        """The fields that differ between what was opened, what `stored` (a form of the stored record) holds and
+        what was sent; then the form carries the stored version, so that saving again is a deliberate choice."""
+        names = list(self.conflict_fields)
+        opened, now, sent = self.opened_values(), form_values(stored, names), form_values(self, names)
+        rows = [ConflictField(name, str(self[name].label.text), None if opened is None else str(opened.get(name, "")),
+                              now[name], sent[name])
+                for name in names
+                if now[name] != sent[name] or (opened is not None and opened.get(name) != now[name])]
+        self.version.data = version
+        self.opened.data = _serializer().dumps(now)
+        return rows
 
 
 class DutchDateField(DateField):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_time, get_locale
+from flask_login import current_user
 
 from .extensions import babel
 
@@ -22,12 +23,17 @@ def translation_dirs() -> list[Path]:
 
 
 def select_locale() -> str:
+    """The language switch's cookie, else the language the logged-in user chose (User.language: on another
+    browser too), else the browser's Accept-Language, else the default (Dutch)."""
     languages = babel_languages()
     if not has_request_context():  # commands and background work: the default language
         return languages[0]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
+    preference = getattr(current_user, "language", None) if request.endpoint != "static" else None
+    if preference in languages:
+        return preference
     return request.accept_languages.best_match(languages) or languages[0]
 
 

@@ -2,6 +2,7 @@
 for the tables)."""
 from .auth import tasks as auth_tasks  # noqa: F401
 from .case import tasks as case_tasks  # noqa: F401
+from .case import web_tasks as case_web_tasks  # noqa: F401
 from .consultations import tasks as consultations_tasks  # noqa: F401
 from .core import mail as core_mail  # noqa: F401
 from .core import tasks as core_tasks  # noqa: F401

@@ -1,7 +1,7 @@
 """Who may read the CASE interchange: everyone (it is the published framework)."""
 from pathlib import Path
 
-from tests.access import public
+from tests.access import only, public
 
 ROOT = Path(__file__).resolve().parents[2]
 REST = "/ims/case/v1p1"
@@ -61,4 +61,12 @@ RULES = [
     public("case.association_grouping", f"{REST}/CFAssociationGroupings/{UNKNOWN}", 404),
     public("case.rubric", f"{REST}/CFRubrics/{UNKNOWN}", 404),
     public("case.documents", f"{REST}/CFDocuments?limit=0", 400),
+    # The pages: importing a package (editors and administrators), the mirrors (administrators).
+    only("case_pages.case_import", "/referentiekaders/case-import", ("beheerder", "redacteur")),
+    only("case_pages.case_import", "/referentiekaders/case-import", ("beheerder", "redacteur"), method="POST",
+         data={}),
+    only("case_pages.mirrors", "/beheer/spiegels", ("beheerder",)),
+    only("case_pages.mirrors", "/beheer/spiegels", ("beheerder",), method="POST", data={"url": "ftp://x"}),
+    only("case_pages.remove_mirror", "/beheer/spiegels/999999/verwijderen", ("beheerder",), ok=404, method="POST"),
+    only("case_pages.fetch_mirror", "/beheer/spiegels/999999/ophalen", ("beheerder",), ok=404, method="POST"),
 ]

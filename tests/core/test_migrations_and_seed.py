@@ -79,3 +79,30 @@ def test_the_models_and_the_migrations_agree(app):
         })
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's batch migrations copy tables")
+def test_migrations_that_copy_a_table_keep_the_rows_pointing_at_it(tmp_path):
+    """A batch migration copies `user` and drops the old table; with foreign keys on, the DROP would delete
+    the sessions, notifications and tokens of every account (ON DELETE CASCADE). They must survive a downgrade
+    and upgrade of the migrations that rebuild `user`."""
+    path = tmp_path / "old.sqlite"
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade(revision="heads")
+        db.session.execute(text(
+            "INSERT INTO user (email, name, password_hash, role, active, created_at) "
+            "VALUES ('oud@example.org', 'Oud', 'x', 'leraar', 1, '2026-01-01 10:00:00')"))
+        user_id = db.session.execute(text("SELECT id FROM user")).scalar()
+        db.session.execute(text(
+            "INSERT INTO notification (user_id, kind, subject, body, url, created_at) "
+            "VALUES (:u, 'test', 'Onderwerp', 'Tekst', '/', '2026-01-01 10:00:00')"), {"u": user_id})
+        db.session.commit()
+        # Back to before the migrations that add the account's version and language (their downgrades drop
+        # columns, which copies the table), and up again.
+        downgrade(revision="a9e3f5c1d7b2")
+        upgrade(revision="heads")
+        assert db.session.execute(text("SELECT count(*) FROM notification WHERE user_id = :u"),
+                                  {"u": user_id}).scalar() == 1
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()

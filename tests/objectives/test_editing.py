@@ -250,6 +250,31 @@ def test_moving_goals_up_and_down_within_their_strand(client, app, editor):
     assert goal_state(app, start[1])["version"] == 1
 
 
+def test_a_move_clicked_on_a_stale_page_is_a_conflict_not_a_second_move(client, app, editor):
+    """Issue 15: the move buttons carry the goal's position as shown; a second click (or another editor's move
+    in between) answers 409 and leaves the order as it is."""
+    import re
+
+    page = client.get("/doelen").get_data(as_text=True)
+    with app.app_context():
+        codes = list(db.session.scalars(select(Goal.code).where(Goal.code.like("MN.7.%"))
+                                        .order_by(Goal.position, Goal.id)))
+    form = page.split(f'action="/doelen/{codes[1]}/verplaatsen"', 1)[1].split("</form>", 1)[0]
+    seen = re.search(r'name="position" value="(\d+)"', form).group(1)
+    data = {"direction": "up", "position": seen}
+    assert client.post(f"/doelen/{codes[1]}/verplaatsen", data=data).status_code == 302
+    moved = [codes[1], codes[0], *codes[2:]]
+    again = client.post(f"/doelen/{codes[1]}/verplaatsen", data=data)
+    assert again.status_code == 409
+    assert "Iemand anders veranderde op hetzelfde moment de volgorde van deze leerlijn" in again.get_data(as_text=True)
+    with app.app_context():
+        assert list(db.session.scalars(select(Goal.code).where(Goal.code.like("MN.7.%"))
+                                       .order_by(Goal.position, Goal.id))) == moved
+    for bad in ("x", "²", "9" * 30, "-1"):  # never a 500; not a number means "not checked"
+        assert client.post(f"/doelen/{codes[2]}/verplaatsen", data={"direction": "down", "position": bad}
+                           ).status_code in (302, 409)
+
+
 def test_publishing_a_framework_release(client, app, editor):
     response = client.post("/doelen/versies/nieuw", data={"version_label": "2026.2", "published_on": "2027-01-15",
                                                          "note": "Tweede versie"})

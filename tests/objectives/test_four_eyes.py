@@ -124,3 +124,77 @@ def test_restoring_an_old_revision_of_a_published_goal_waits_too(app, client, fa
     login_as(client, app, first)
     client.post(f"/doelen/wijzigingen/{restore_id}", data={"decision": "approve"})
     assert goal_state(app, "VE.1.1")["title"] == "Oude titel"
+
+
+def _order(app, strand_id):
+    with app.app_context():
+        from wt_curriculum.objectives.models import Goal
+
+        return list(db.session.scalars(select(Goal.code).where(Goal.strand_id == strand_id)
+                                       .order_by(Goal.position, Goal.id)))
+
+
+def test_publishing_a_draft_waits_for_a_second_editor(app, client, factory, four_eyes):
+    _goals(app)
+    first, second = factory.user("redacteur"), factory.user("redacteur")
+    login_as(client, app, first)
+    draft = goal_state(app, "VE.1.2")
+    form = client.get("/doelen/VE.1.2/vaststellen").get_data(as_text=True)
+    assert "Een tweede redacteur keurt het vaststellen goed" in form
+    answer = client.post("/doelen/VE.1.2/vaststellen", data={"note": "Klaar", "version": draft["version"]},
+                         follow_redirects=True)
+    assert "Het vaststellen van leerdoel VE.1.2 wacht op goedkeuring" in answer.get_data(as_text=True)
+    assert goal_state(app, "VE.1.2")["status"] == "concept"
+    [change_id] = _pending(app)
+    page = client.get("/doelen/redactie").get_data(as_text=True)
+    assert "Leerdoel VE.1.2 vaststellen" in page
+    client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"})
+    assert goal_state(app, "VE.1.2")["status"] == "concept"  # not by the one who proposed it
+    login_as(client, app, second)
+    assert client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"}).status_code == 303
+    assert goal_state(app, "VE.1.2")["status"] == "vastgesteld"
+    assert revisions(app, "VE.1.2")[0].action == "publish"
+    assert _pending(app) == []
+
+
+def test_moving_a_published_goal_waits_and_a_changed_order_makes_the_approval_a_conflict(
+        app, client, factory, four_eyes):
+    _domain_id, strand_id, _version, _draft = _goals(app)
+    first, second = factory.user("redacteur"), factory.user("redacteur")
+    login_as(client, app, first)
+    assert _order(app, strand_id) == ["VE.1.1", "VE.1.2"]
+    answer = client.post("/doelen/VE.1.2/verplaatsen", data={"direction": "up"}, follow_redirects=True)
+    assert "Het verplaatsen van leerdoel VE.1.2 wacht op goedkeuring" in answer.get_data(as_text=True)
+    assert _order(app, strand_id) == ["VE.1.1", "VE.1.2"]  # the draft would pass the published goal: it waits
+    [move_id] = _pending(app)
+    assert "Leerdoel VE.1.2 omhoog in zijn leerlijn" in client.get("/doelen/redactie").get_data(as_text=True)
+    login_as(client, app, second)
+    assert client.post(f"/doelen/wijzigingen/{move_id}", data={"decision": "approve"}).status_code == 303
+    assert _order(app, strand_id) == ["VE.1.2", "VE.1.1"]
+    assert revisions(app, "VE.1.2")[0].action == "move"
+    # Two moves proposed on the same order: after the first is applied, the second no longer fits.
+    client.post("/doelen/VE.1.1/verplaatsen", data={"direction": "up"})
+    client.post("/doelen/VE.1.2/verplaatsen", data={"direction": "down"})
+    up, down = _pending(app)
+    login_as(client, app, first)
+    client.post(f"/doelen/wijzigingen/{up}", data={"decision": "approve"})
+    assert _order(app, strand_id) == ["VE.1.1", "VE.1.2"]
+    conflict = client.post(f"/doelen/wijzigingen/{down}", data={"decision": "approve"})
+    assert conflict.status_code == 409
+    assert "De volgorde van de leerdoelen in deze leerlijn is veranderd" in conflict.get_data(as_text=True)
+    assert _order(app, strand_id) == ["VE.1.1", "VE.1.2"]
+
+
+def test_moving_drafts_among_drafts_needs_no_approval(app, client, factory, four_eyes):
+    with app.app_context():
+        domain = services.create_domain(db.session, services.DomainData("VD", "Concepten"), None)
+        strand = services.create_strand(db.session, services.StrandData("VD.1", domain.id, "Leerlijn"), None)
+        for n in (1, 2):
+            services.create_goal(db.session, services.GoalData(f"VD.1.{n}", domain.id, strand.id, f"Doel {n}",
+                                                               groepen=[5]), None)
+        db.session.commit()
+        strand_id = strand.id
+    login_as(client, app, factory.user("redacteur"))
+    client.post("/doelen/VD.1.2/verplaatsen", data={"direction": "up"})
+    assert _order(app, strand_id) == ["VD.1.2", "VD.1.1"]
+    assert _pending(app) == []

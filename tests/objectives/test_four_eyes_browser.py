@@ -1,35 +1,85 @@
-"""In a real browser: one editor changes a published goal, a second approves it from the queue on the editor's
-page; the page passes axe."""
+"""In a real browser: an editor imports a CSV file that changes a published goal; it waits on the editor's page
+with its report; a second editor reads the report and approves it. An English-preferring teacher's inbox is in
+English. Every page passes axe (WT_SCREENSHOTS=folder also saves them at 1280 and 375 px)."""
+import os
+from pathlib import Path
+
 import pytest
+from sqlalchemy import update
 
 from tests.browser_fixtures import axe_violations, browser_login
+from tests.consultations.helpers import make_goals, make_round
 from tests.objectives.helpers import goal_state
-from tests.objectives.test_four_eyes import _goals
+from wt_curriculum.auth.models import User
+from wt_curriculum.extensions import db
 
 pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("WT_SCREENSHOTS")
 
 
-def test_a_second_editor_approves_from_the_queue(live_server, page, app, factory):
-    app.config["FOUR_EYES"] = True
-    _goals(app)
+def _look(page, name: str) -> None:
+    assert axe_violations(page) == [], name
+    if SHOTS:
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_an_import_waits_for_a_second_editor_who_reads_its_report(live_server, page, app, factory, framework,
+                                                                   tmp_path):
+    app.config.update(FOUR_EYES=True, IMPORT_FOLDER=str(tmp_path / "imports"))
     first, second = factory.user("redacteur"), factory.user("redacteur")
+    old = goal_state(app, "MN.3.2")
+    csv = tmp_path / "leerdoelen.csv"
+    csv.write_text("code;leerlijn;titel;omschrijving;groepen;trefwoorden;status;bron\n"
+                   "MN.3.11;MN.3;Een nieuw concept;;5-8;;;\n"
+                   f"MN.3.2;MN.3;Drijven en zinken onderzoeken;{old['description']};"
+                   f"{','.join(map(str, old['groepen']))};;;\n", encoding="utf-8")
     browser_login(page, live_server, first)
-    page.goto(f"{live_server}/doelen/VE.1.1/bewerken")
-    page.get_by_label("Titel", exact=True).fill("Nieuwe titel")
-    page.get_by_role("button", name="Opslaan").click()
+    page.goto(f"{live_server}/uitwisseling/leerdoelen/import")
+    page.set_input_files("input[type=file]", str(csv))
+    page.get_by_role("button", name="Bestand controleren").click()
+    page.get_by_role("button", name="Deze regels importeren").click()
     page.wait_for_load_state()
-    assert "wacht op goedkeuring" in page.locator(".flashes").inner_text()
-    assert goal_state(app, "VE.1.1")["title"] == "Oude titel"
+    assert "/doelen/redactie" in page.url
+    assert "wacht op goedkeuring door een tweede redacteur" in page.content()
+    assert goal_state(app, "MN.3.2")["title"] == old["title"] and goal_state(app, "MN.3.11") is None
     page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_load_state()
 
     browser_login(page, live_server, second)
     page.goto(f"{live_server}/doelen/redactie")
-    queue = page.locator("section.approval-queue")
-    assert "Wijziging van leerdoel VE.1.1" in queue.inner_text()
-    assert axe_violations(page) == []
+    queue = page.locator(".approval-queue")
+    assert "Import van leerdoelen: leerdoelen.csv" in queue.inner_text()
+    queue.get_by_text("Wat de import doet: 1 toegevoegd, 1 gewijzigd").click()
+    report = queue.locator(".import-report")
+    assert "Drijven en zinken onderzoeken" in report.inner_text() and "nieuw leerdoel" in report.inner_text()
+    _look(page, "approval-import")
     queue.get_by_role("button", name="Goedkeuren").click()
     page.wait_for_load_state()
-    assert "goedgekeurd en doorgevoerd" in page.locator(".flashes").inner_text()
-    assert goal_state(app, "VE.1.1")["title"] == "Nieuwe titel"
-    assert page.locator("section.approval-queue").count() == 0
+    assert "De wijziging is goedgekeurd en doorgevoerd." in page.content()
+    assert goal_state(app, "MN.3.2")["title"] == "Drijven en zinken onderzoeken"
+    assert goal_state(app, "MN.3.11")["status"] == "concept"
+    # Publishing the new draft waits too.
+    page.goto(f"{live_server}/doelen/MN.3.11/vaststellen")
+    assert "Een tweede redacteur keurt het vaststellen goed" in page.content()
+    page.locator("#note").fill("Klaar voor gebruik")
+    _look(page, "publish-four-eyes")
+    page.get_by_role("button", name="Vaststellen").click()
+    page.wait_for_load_state()
+    assert "Het vaststellen van leerdoel MN.3.11 wacht op goedkeuring" in page.content()
+    assert goal_state(app, "MN.3.11")["status"] == "concept"
+
+
+def test_an_english_preferring_teacher_reads_the_inbox_in_english(live_server, page, app, factory):
+    codes = make_goals(app, n=1, prefix="EN")
+    teacher = factory.user("leraar")
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == teacher.id).values(language="en"))
+        db.session.commit()
+    make_round(app, codes, audiences=("leraren",), title="Bridges round")
+    browser_login(page, live_server, teacher)  # the browser asks for Dutch; the account chose English
+    page.goto(f"{live_server}/meldingen")
+    assert page.get_by_role("heading", name="Notifications").is_visible()
+    assert "Consultation round opened: Bridges round" in page.content()
+    _look(page, "inbox-english")

@@ -5,6 +5,7 @@ import io
 import pytest
 from sqlalchemy import select
 
+from tests.core.test_concurrency import form_with
 from wt_curriculum.extensions import db
 from wt_curriculum.organisations.models import Network, School
 from wt_curriculum.planning.models import PlanEntry
@@ -209,6 +210,100 @@ def test_a_new_school_form_sent_twice_makes_one_school(app, client, login, facto
     with app.app_context():
         assert [s.name for s in db.session.scalars(select(School).where(School.name == "De Tweeling"))] == [
             "De Tweeling"]
+
+
+# --- Issue 15: the conflict page says what the other administrator changed ----------------------------------
+
+
+def _opened_form(client, path: str) -> dict:
+    return dict(form_with(client.get(path).get_data(as_text=True), "version"))
+
+
+def _conflict_rows(page: str) -> dict[str, list[str]]:
+    """The conflict table: {field label: [opened, stored now, sent]} (the cells' text)."""
+    import re
+    from html import unescape
+
+    table = page.split('class="diff conflict-fields"', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr id=\"conflict-[^\"]+\">(.*?)</tr>", table, re.S):
+        cells = [" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+                 for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_the_school_conflict_page_shows_field_by_field_what_the_other_changed(app, client, login, factory):
+    network_a = factory.network(code="NET-A", name="Netwerk Amstel")
+    network_b = factory.network(code="NET-B", name="Netwerk Berkel")
+    school_id = factory.school(network_id=network_a, name="De Oude Naam", place="Utrecht")
+    login("beheerder")
+    path = f"/beheer/scholen/{school_id}"
+    mine, theirs = _opened_form(client, path), _opened_form(client, path)
+    # The other administrator renames the school and moves it to another network.
+    assert client.post(path, data={**theirs, "name": "Hun <Naam>", "network_id": str(network_b)}).status_code == 302
+    # Mine changes the place only, from the form opened before.
+    answer = client.post(path, data={**mine, "place": "Zeist"})
+    assert answer.status_code == 409
+    page = answer.get_data(as_text=True)
+    assert "Wat de ander veranderde" in page and "Iemand anders heeft deze school opgeslagen" in page
+    rows = _conflict_rows(page)
+    assert rows == {
+        "Naam door iemand anders gewijzigd": ["De Oude Naam", "Hun <Naam>", "De Oude Naam"],
+        "Plaats": ["Utrecht", "Utrecht", "Zeist"],
+        "Netwerk door iemand anders gewijzigd": ["Netwerk Amstel", "Netwerk Berkel", "Netwerk Amstel"],
+    }
+    assert "Hun &lt;Naam&gt;" in page  # escaped
+    with app.app_context():
+        school = db.session.get(School, school_id)
+        assert (school.name, school.place, school.network_id) == ("Hun <Naam>", "Utrecht", network_b)
+    # The form now carries the stored version: saving again is a deliberate choice, and it wins.
+    again = dict(form_with(page, "version"))
+    assert again["place"] == "Zeist" and again["version"] == "2"
+    assert client.post(path, data=again).status_code == 302
+    with app.app_context():
+        assert db.session.get(School, school_id).place == "Zeist"
+
+
+def test_the_network_conflict_page_shows_field_by_field_what_the_other_changed(app, client, login, factory):
+    network_id = factory.network(code="NET-C", name="Oude naam", region="Utrecht")
+    login("beheerder")
+    path = f"/beheer/netwerken/{network_id}"
+    mine, theirs = _opened_form(client, path), _opened_form(client, path)
+    assert client.post(path, data={**theirs, "region": "Gelderland"}).status_code == 302
+    answer = client.post(path, data={**mine, "name": "Mijn naam"})
+    assert answer.status_code == 409
+    assert _conflict_rows(answer.get_data(as_text=True)) == {
+        "Naam": ["Oude naam", "Oude naam", "Mijn naam"],
+        "Regio door iemand anders gewijzigd": ["Utrecht", "Gelderland", "Utrecht"],
+    }
+    with app.app_context():
+        assert (db.session.get(Network, network_id).name, db.session.get(Network, network_id).region) == (
+            "Oude naam", "Gelderland")
+
+
+def test_a_conflict_with_a_forged_or_missing_opened_state_still_answers_409(app, client, login, factory):
+    """What the form was opened with is signed: a changed or missing value shows "not known", never a 500."""
+    network_id = factory.network(code="NET-D", name="Naam", region="Utrecht")
+    login("beheerder")
+    path = f"/beheer/netwerken/{network_id}"
+    mine, theirs = _opened_form(client, path), _opened_form(client, path)
+    assert client.post(path, data={**theirs, "region": "Drenthe"}).status_code == 302
+    for opened in ("vervalst", "", "\u00e9" * 5000):
+        answer = client.post(path, data={**mine, "opened": opened})
+        assert answer.status_code == 409
+        assert _conflict_rows(answer.get_data(as_text=True))["Regio"] == ["(niet bekend)", "Drenthe", "Utrecht"]
+
+
+def test_archiving_while_the_form_is_open_is_a_conflict_that_says_no_field_changed(app, client, login, factory):
+    school_id = factory.school(name="Archiefschool")
+    login("beheerder")
+    path = f"/beheer/scholen/{school_id}"
+    mine = _opened_form(client, path)
+    assert client.post(f"{path}/archiveren", data={"archived": "1"}).status_code == 302
+    answer = client.post(path, data=mine)
+    assert answer.status_code == 409
+    assert "De andere wijziging raakte de velden van dit formulier niet" in answer.get_data(as_text=True)
 
 
 def test_schools_import_from_an_excel_file(app, client, login, factory):

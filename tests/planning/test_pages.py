@@ -118,10 +118,10 @@ def test_network_coordinators_see_their_networks_schools_only(app, client, facto
     assert client.get(f"/netwerken/{elsewhere_network}/dekking").status_code == 403
 
 
-def test_coverage_page_shows_chart_with_text_alternative_and_table(app, client, login, world):
+def test_coverage_page_shows_heat_map_with_text_alternative_and_table(app, client, login, world):
     login("redacteur")
     page = client.get(f"/scholen/{world['school']}/dekking?jaar=2026-2027").get_data(as_text=True)
-    assert '<svg role="img"' in page and "<title id=" in page and "<desc id=" in page
+    assert 'class="heatmap heatmap-wide" role="img"' in page and "<title id=" in page and "<desc id=" in page
     assert 'scope="col"' in page and "<caption>" in page
     assert "1 van 5 leerdoelen gedekt (20%)" in page
 

@@ -8,6 +8,13 @@ RULES = [
     logged_in("references.framework", "/referentiekaders/{ref_framework_key}"),
     logged_in("references.node", "/referentiekaders/knoop/{ref_node_uuid}", ok=302),
     logged_in("references.unserved", "/referentiekaders/{ref_framework_key}/zonder-doelen"),
+    logged_in("references.search", "/referentiekaders/zoeken?q=ACC&kader={ref_framework_key}"),
+    only("references.adopt_nodes", "/referentiekaders/{ref_framework_key}/overnemen?knoop=ACC-1", EDITORS),
+    only("references.adopt_nodes", "/referentiekaders/{ref_framework_key}/overnemen", EDITORS, method="POST",
+         data={}),
+    only("references.slo_import", "/referentiekaders/import", EDITORS),
+    # Without a file the form comes back with its error; no job is made.
+    only("references.slo_import", "/referentiekaders/import", EDITORS, method="POST", data={}),
     only("references.goal_crosswalk", "/doelen/{ref_goal_code}/kruistabel", EDITORS),
     # An empty form comes back with its errors.
     only("references.goal_crosswalk", "/doelen/{ref_goal_code}/kruistabel", EDITORS, method="POST", data={}),

@@ -141,3 +141,15 @@ def test_goal_page_section_shows_links_grouped_by_framework_in_one_query(app, re
     assert html.index("Kerndoelen primair onderwijs (herzien, 2025)") < html.index("KD2025-PO-29A")
     assert "MN01.1" in html
     assert "/kruistabel" not in html  # anonymous: no edit link
+
+
+def test_a_link_number_out_of_range_is_no_link(app, client, login):
+    from tests.references.helpers import make_goal
+
+    with app.app_context():
+        make_goal(db.session, "BIG.1")
+        db.session.commit()
+    login("redacteur")
+    for value in ("99999999999999999999", "-1", "1e3", "٣"):
+        response = client.post("/doelen/BIG.1/kruistabel/verwijderen", data={"link_id": value})
+        assert response.status_code == 302, value

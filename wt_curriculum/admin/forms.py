@@ -1,16 +1,20 @@
 """The account form of the administrator, which picks the school or the network of an account."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..auth.forms import ROLE_LABELS
+from ..forms import ConflictForm
 from ..groepen import ALL_GROEPEN
 from ..lessons.forms import MultiCheckboxField
 from ..organisations.forms import optional_int
 
 
-class UserForm(FlaskForm):
+class UserForm(ConflictForm):
+    """New account (the one-time submission token) or an account opened at a version (optimistic locking)."""
+
+    conflict_fields = ("email", "name", "role", "school_id", "network_id", "groepen", "active")
+
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])

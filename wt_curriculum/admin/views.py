@@ -13,11 +13,11 @@ from ..core import health, jobs
 from ..core import services as audit
 from ..core import tasks as core_tasks
 from ..core.hooks import Section, start_page_sections
-from ..errors import ValidationError
+from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..forms import NOT_SAVED, save_or_show_errors, validate_all
 from ..groepen import from_mask, to_mask
-from ..numbers import MAX_PAGE, query_whole
+from ..numbers import MAX_PAGE, query_whole, whole_or_none
 from ..organisations import services as organisations
 from . import audit_labels
 from .forms import UserForm
@@ -25,9 +25,9 @@ from .forms import UserForm
 bp = Blueprint("admin", __name__)
 
 
-def _user_form(user: User | None = None) -> UserForm:
-    form = UserForm(obj=user)
-    if user is not None and request.method == "GET":
+def _user_form(user: User | None = None, **kwargs) -> UserForm:
+    form = UserForm(obj=user, **kwargs)
+    if user is not None and (request.method == "GET" or "formdata" in kwargs):
         form.groepen.data = from_mask(user.groepen_mask)
     form.school_id.choices = [(None, "—")] + [
         (s.id, f"{s.name} ({s.code})") for s in organisations.list_schools(db.session)]
@@ -54,8 +54,9 @@ def users():
 def new_user():
     form = _user_form()
     if validate_all(form, lambda: accounts.check_new_user(db.session, _user_data(form), form.password.data or "")):
-        user = save_or_show_errors(form, lambda: accounts.create_user(
-            db.session, _user_data(form), form.password.data or "", current_user))
+        user = save_or_show_errors(form, lambda: (
+            audit.use_submission(db.session, form.submission.data),  # a double submit makes one account (409)
+            accounts.create_user(db.session, _user_data(form), form.password.data or "", current_user))[1])
         if user is not NOT_SAVED:
             flash(_l("Account %(email)s has been created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
@@ -67,11 +68,25 @@ def new_user():
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
-    valid = validate_all(form, lambda: accounts.check_user_change(db.session, user, _user_data(form), current_user))
-    if valid and save_or_show_errors(
-            form, lambda: accounts.update_user(db.session, user, _user_data(form), current_user)) is not NOT_SAVED:
-        flash(_l("Account %(email)s has been saved.", email=user.email), "success")
-        return redirect(url_for("admin.users"))
+    if request.method == "GET":
+        form.remember_opened()
+    try:
+        valid = validate_all(form, lambda: accounts.check_user_change(db.session, user, _user_data(form),
+                                                                      current_user))
+        if valid and save_or_show_errors(
+                form, lambda: accounts.update_user(db.session, user, _user_data(form), current_user,
+                                                   whole_or_none(form.version.data))
+        ) is not NOT_SAVED:
+            flash(_l("Account %(email)s has been saved.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    except Conflict as error:
+        # Someone else saved the account first: what they changed, field by field; the form keeps what was sent.
+        db.session.rollback()
+        user = db.get_or_404(User, user_id)
+        form.form_errors.append(error.message)
+        changes = form.conflict(_user_form(user, formdata=None), user.version)
+        return render_template("admin/user_form.html", form=form, user=user, reset_form=FlaskForm(),
+                               conflict=changes), 409
     return render_template("admin/user_form.html", form=form, user=user, reset_form=FlaskForm())
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.permissions import login_required
+from ..core.services import use_submission
 from ..errors import ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -35,6 +36,7 @@ def create():
     if not form.validate_on_submit():
         return _page(form, status=400)
     try:
+        use_submission(db.session, form.submission.data)  # a double submit makes one token (409)
         new = tokens.create_token(db.session, current_user, form.name.data, form.days.data)
     except ValidationError as error:
         db.session.rollback()

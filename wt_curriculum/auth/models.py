@@ -44,6 +44,13 @@ class User(UserMixin, db.Model):
     # Sign-in through the federation (auth/oidc.py): the provider's subject, linked at the first sign-in.
     oidc_subject: Mapped[Optional[str]] = mapped_column(String(255), unique=True)
     totp_last_step: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Optimistic locking of the administrator's account form (auth.services.update_user). Not a version_id_col:
+    # signing in, two-step codes and password changes write this row too, and must neither count as an edit
+    # (a false conflict for the administrator) nor fail because an administrator saved at the same moment.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The language the user chose (one of LANGUAGES): the site's pages, notifications and their e-mails are in it;
+    # none: the browser's language, and mail in the default language (Dutch).
+    language: Mapped[Optional[str]] = mapped_column(String(8))
 
     def set_password(self, password: str) -> None:
         from flask import current_app

@@ -7,13 +7,14 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.hooks import Hook
 from ..core.services import record_audit
-from ..errors import Problems, ValidationError
+from ..errors import Conflict, Problems, ValidationError
 from . import sessions, throttle
 from .models import SCHOOL_ROLES, Role, User
 
@@ -158,9 +159,22 @@ def create_user(session: Session, data: UserData, password: str, actor: User | N
     return user
 
 
-def update_user(session: Session, user: User, data: UserData, actor: User) -> User:
-    """Change an account's name, role, binding or whether it may log in."""
+USER_CONFLICT = _l("Someone else saved this account after you opened it. Reload the page to see their version, "
+                   "then make your change again.")
+
+
+def update_user(session: Session, user: User, data: UserData, actor: User,
+                expected_version: int | None = None) -> User:
+    """Change an account's name, role, binding or whether it may log in.
+
+    Optimistic locking: with `expected_version` (the version the form was opened at), a version that moved on
+    since raises Conflict; the version is claimed with one conditional UPDATE, so of two administrators saving
+    at the same moment one wins and the other gets the Conflict.
+    """
+    if expected_version is not None and expected_version != user.version:
+        raise Conflict(USER_CONFLICT)
     check_user_change(session, user, data, actor)
+    _claim_version(session, user, USER_CONFLICT)
     was_active = user.active
     user.email, user.name, user.role = data.email, data.name.strip(), data.role
     user.school_id, user.network_id, user.active = data.school_id, data.network_id, data.active
@@ -173,11 +187,30 @@ def update_user(session: Session, user: User, data: UserData, actor: User) -> Us
     return user
 
 
+def _claim_version(session: Session, user: User, message) -> None:
+    """The next version of the account, if nobody else took it first (the row stays locked until commit)."""
+    claimed = session.execute(
+        update(User).where(User.id == user.id, User.version == user.version).values(version=User.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise Conflict(message)
+    set_committed_value(user, "version", user.version + 1)
+
+
 def _disabled(session: Session, user: User, actor) -> None:
     """What a disabled account loses: every session, and (through the hook) its API tokens."""
     sessions.end_all_sessions(session, user.id)
     user_disabled(session, user, actor)
     session.flush()
+
+
+def set_language(session: Session, user: User, language: str) -> None:
+    """Remember the language a user chose: their pages on any browser, their notifications and e-mail."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValidationError(_l("Choose one of the languages."))
+    if user.language != language:
+        user.language = language
+        session.flush()
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -188,6 +221,7 @@ def disable_user(session: Session, user: User, actor=None) -> bool:
     """Stop an account from logging in (its sessions end, its API tokens are revoked); False if it already was."""
     if not user.active:
         return False
+    _claim_version(session, user, USER_CONFLICT)  # an account form opened before this would bring it back
     user.active = False
     session.flush()
     _disabled(session, user, actor)
@@ -199,6 +233,7 @@ def enable_user(session: Session, user: User, actor=None) -> bool:
     """Let a disabled account log in again (with no sessions or tokens: those stay ended)."""
     if user.active:
         return False
+    _claim_version(session, user, USER_CONFLICT)
     user.active = True
     session.flush()
     record_audit(session, actor, "user.enable", "user", user.id, user.email)

@@ -13,14 +13,19 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urljoin
 
 import requests
+from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..objectives.models import Domain
 from ..references import services as references
 from ..references.models import CrosswalkLink, ReferenceFramework, ReferenceFrameworkVersion, ReferenceNode
+from .addresses import check_address
+from .report_text import reference_report_lines
 from .services import CASE_NAMESPACE, DOCUMENT_UUID, UUID_TEXT, CaseImportError
 
 MAX_CODE, MAX_KIND, MAX_TITLE = 40, 20, 200
@@ -35,6 +40,8 @@ class ReferenceReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # items no longer in the package (kept, marked deprecated)
     flagged: list[str] = field(default_factory=list)  # crosswalk links to nodes that changed or left
+    # The same, for pages in the reader's language: (reason "changed" | "replaced" | "left", node, replacement).
+    flags: list[tuple[str, str, str]] = field(default_factory=list)
     unchanged: int = 0
 
     def lines(self) -> list[str]:
@@ -221,10 +228,12 @@ def import_reference_package(session: Session, data) -> ReferenceReport:
                             values["official_text"], values["code"]):
                         report.flagged.append(f"{values['code']}: its text or code changed; check the goals linked "
                                               f"to it")
+                        report.flags.append(("changed", values["code"], ""))
                     if node.id in linked and values["replaced_by_uuid"] and \
                             before["replaced_by_uuid"] != values["replaced_by_uuid"]:
                         report.flagged.append(f"{values['code']}: replaced by {values['replaced_by_uuid']}; "
                                               f"goal links to review")
+                        report.flags.append(("replaced", values["code"], values["replaced_by_uuid"]))
                 else:
                     report.unchanged += 1
             session.flush()
@@ -251,6 +260,7 @@ def import_reference_package(session: Session, data) -> ReferenceReport:
                 report.removed.append(node.short_title[:60])
                 if node.id in linked:
                     report.flagged.append(f"{node.short_title[:60]}: no longer in the package, but goals link to it")
+                    report.flags.append(("left", node.short_title[:60], ""))
             node.parent_id = None
     session.flush()
     return report
@@ -284,6 +294,7 @@ def reference_package(session: Session, identifier: str) -> dict | None:
 # --- Mirroring -------------------------------------------------------------------------------------------------
 MIRROR_TIMEOUT = 30
 MIRROR_MAX_BYTES = 50 * 1024 * 1024
+MIRROR_REDIRECTS = 5
 
 
 class MirrorError(CaseImportError):
@@ -296,10 +307,21 @@ def _fetch(framework: ReferenceFramework, url: str, conditional: bool) -> tuple[
         headers["If-None-Match"] = framework.mirror_etag
     if conditional and framework.mirror_modified:
         headers["If-Modified-Since"] = framework.mirror_modified
-    try:
-        response = requests.get(url, headers=headers, timeout=MIRROR_TIMEOUT, stream=True, allow_redirects=True)
-    except requests.RequestException as error:
-        raise MirrorError(f"{url} could not be read: {type(error).__name__}.") from None
+    # Redirects one at a time, so that each target is checked as the address itself was (case/addresses.py).
+    target = url
+    for _hop in range(MIRROR_REDIRECTS + 1):
+        check_address(target)
+        try:
+            response = requests.get(target, headers=headers, timeout=MIRROR_TIMEOUT, stream=True,
+                                    allow_redirects=False)
+        except requests.RequestException as error:
+            raise MirrorError(f"{url} could not be read: {type(error).__name__}.") from None
+        if not response.is_redirect:
+            break
+        target = urljoin(target, response.headers.get("Location", ""))
+        response.close()
+    else:
+        raise MirrorError(f"{url} redirects more than {MIRROR_REDIRECTS} times.")
     with response:
         if response.status_code == 304:
             return 304, None, dict(response.headers)
@@ -315,11 +337,15 @@ def _fetch(framework: ReferenceFramework, url: str, conditional: bool) -> tuple[
     return 200, data, dict(response.headers)
 
 
-def _record_version(session: Session, framework: ReferenceFramework, source: str, lines: list[str]) -> int:
+def _record_version(session: Session, framework: ReferenceFramework, source: str, report: ReferenceReport) -> int:
+    """A new version of the framework with its change report, stored in the default language (as notifications
+    are): the mirrors page shows it to every administrator."""
     number = (session.scalar(select(func.max(ReferenceFrameworkVersion.number)).where(
         ReferenceFrameworkVersion.framework_id == framework.id)) or 0) + 1
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = "\n".join(reference_report_lines(report))
     session.add(ReferenceFrameworkVersion(framework_id=framework.id, number=number, source=source[:500],
-                                          report="\n".join(lines)))
+                                          report=text))
     session.flush()
     return number
 
@@ -329,6 +355,7 @@ def subscribe(session: Session, url: str) -> ReferenceReport:
     url = (url or "").strip()
     if not re.fullmatch(r"https?://\S+/CFPackages/[^/\s]+", url):
         raise MirrorError("Give the address of a CASE package: https://…/ims/case/v1p1/CFPackages/{identifier}.")
+    check_address(url)
     probe = ReferenceFramework(mirror_etag="", mirror_modified="")
     _, data, headers = _fetch(probe, url, conditional=False)
     identifier = _uuid((data.get("CFDocument") or {}).get("identifier")) if isinstance(data, dict) else None
@@ -341,7 +368,7 @@ def subscribe(session: Session, url: str) -> ReferenceReport:
     framework.mirror_modified = headers.get("Last-Modified", "")[:100]
     framework.mirror_checked_at = datetime.now(UTC)
     framework.mirror_error = ""
-    _record_version(session, framework, url, report.lines())
+    _record_version(session, framework, url, report)
     return report
 
 
@@ -352,6 +379,7 @@ class MirrorResult:
     version: int | None = None
     lines: list[str] = field(default_factory=list)
     error: str = ""
+    report: ReferenceReport | None = None
 
 
 def refresh(session: Session, framework: ReferenceFramework) -> MirrorResult:
@@ -381,8 +409,8 @@ def refresh(session: Session, framework: ReferenceFramework) -> MirrorResult:
     framework.mirror_etag = headers.get("ETag", "")[:200]
     framework.mirror_modified = headers.get("Last-Modified", "")[:100]
     framework.mirror_error = ""
-    result.changed, result.lines = True, report.lines()
-    result.version = _record_version(session, framework, framework.mirror_url, result.lines)
+    result.changed, result.lines, result.report = True, report.lines(), report
+    result.version = _record_version(session, framework, framework.mirror_url, report)
     return result
 
 

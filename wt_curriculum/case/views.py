@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from ..auth.models import User
+from ..auth.models import Role, User
 from ..auth.permissions import public
 from ..core.urls import base_url
 from ..errors import TITLES, DomainError
 from ..extensions import db
-from . import frameworks, openapi, rest, services  # noqa: F401  (openapi registers the binding in the API document)
+from . import approval, frameworks, openapi, rest, services  # noqa: F401  (openapi registers the binding in the API document)
 
 bp = Blueprint("case", __name__)
 case_cli = AppGroup("case", help="1EdTech CASE 1.1 export and import of the goal framework.")
@@ -329,7 +329,9 @@ def export_command(path, document_id, address):
 
 @case_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--editor", "editor_email", default=None, help="E-mail of the account the revisions are credited to.")
+@click.option("--editor", "editor_email", default=None,
+              help="E-mail of the account the revisions are credited to; with four-eyes publishing, the editor who "
+                   "proposes an import that changes published goals (a second editor approves it on the site).")
 def import_command(path, editor_email):
     """Restore our framework from a CASE 1.0 or 1.1 CFPackage when it is ours (our document identifier, or an
     empty database); otherwise add or update a reference framework, kept whole. All or nothing."""
@@ -338,10 +340,11 @@ def import_command(path, editor_email):
         editor = db.session.scalar(select(User).where(User.email == editor_email))
         if editor is None:
             raise click.ClickException(f"No account with e-mail {editor_email}.")
+    waits = False
     try:
         data = services.read_package_file(path)
         if frameworks.is_ours(db.session, data):
-            report = services.import_package(db.session, data, editor)
+            report, waits = approval.try_import(db.session, data, editor)
         else:
             report = frameworks.import_reference_package(db.session, data)
     except DomainError as error:
@@ -350,6 +353,18 @@ def import_command(path, editor_email):
     except Exception:
         db.session.rollback()
         raise
+    if waits:  # four-eyes publishing: published goals change when a second editor approves, on the editor's page
+        db.session.rollback()
+        if editor is None or editor.role not in (Role.EDITOR, Role.ADMIN):
+            raise click.ClickException("This import changes published goals and must be approved by a second "
+                                       "editor: name the proposing editor with --editor EMAIL. Nothing was imported.")
+        change = approval.propose(db.session, path.read_bytes(), report, path.name, editor)
+        db.session.commit()
+        click.echo(f"This import changes published goals: nothing was imported yet. It waits for a second editor's "
+                   f"approval: {_base()}/doelen/redactie#change-{change.id}")
+        for line in report.lines():
+            click.echo(line)
+        return
     db.session.commit()
     for line in report.lines():
         click.echo(line)

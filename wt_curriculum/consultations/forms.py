@@ -5,7 +5,7 @@ from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, 
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import DutchDateField
+from ..forms import DutchDateField, SubmissionForm
 from . import services
 
 
@@ -33,7 +33,7 @@ class _Radio(RadioField):
             raise ValidationError(_l("Choose one of the options."))
 
 
-class RoundForm(FlaskForm):
+class RoundForm(SubmissionForm):
     title = StringField(_l("Title"), validators=[_length(services.MAX_TITLE)])
     explanation = TextAreaField(_l("Explanation"), validators=[_length(services.MAX_TEXT)])
     starts_on = DutchDateField(_l("Start date"), validators=[Optional()])
@@ -49,7 +49,7 @@ class RoundForm(FlaskForm):
                               ("goals", str(_l("the goals I list below")))]
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(SubmissionForm):
     position = _Radio(_l("Your position"), choices=[], validate_choice=False)
     comment = TextAreaField(_l("Comment"), validators=[_length(services.MAX_TEXT)])
     proposed_title = StringField(_l("Proposed title (optional)"), validators=[_length(200)])

@@ -66,7 +66,11 @@ class ConsultationResponse(db.Model):
     """A response on one goal (goal_id) or on the round as a whole (no goal_id), or a reply (parent_id)."""
 
     __tablename__ = "consultation_response"
-    __table_args__ = (Index("ix_consultation_response_round_goal", "round_id", "goal_id"),)
+    __table_args__ = (
+        Index("ix_consultation_response_round_goal", "round_id", "goal_id"),
+        # One response per person per goal (or on the round as a whole), also when two arrive at once.
+        Index("uq_consultation_response_once", "round_id", "author_id", "once_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("consultation_round.id", ondelete="CASCADE"))
@@ -92,3 +96,6 @@ class ConsultationResponse(db.Model):
     answered_at: Mapped[Optional[datetime]]
     answered_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     applied_revision: Mapped[Optional[int]]  # the goal revision that took over the proposed wording
+    # "goal:<id>" or "round" for a visible top-level response; none for replies and hidden responses, which the
+    # unique constraint (NULLs are distinct) then leaves alone: after hiding, its author may respond again.
+    once_key: Mapped[Optional[str]] = mapped_column(String(24))

@@ -7,10 +7,11 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from flask_babel import format_date, pgettext
+from flask_babel import format_date, lazy_pgettext, pgettext
 from flask_babel import lazy_gettext as _
 from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import Role, User
@@ -18,7 +19,7 @@ from ..auth.permissions import is_editor
 from ..core.hooks import Section, home_page_sections, start_page_sections
 from ..core.models import Revision
 from ..core.services import record_audit
-from ..errors import Forbidden, NotFound, ValidationError
+from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..lessons.models import Alignment, LessonPackage
 from ..notifications.services import notify
 from ..objectives import services as goals
@@ -62,6 +63,15 @@ def position_labels() -> dict[str, str]:
 def answer_labels() -> dict[str, str]:
     return {
         Answer.ADOPTED: pgettext("consultation answer", "adopted"),
+        Answer.PARTLY: _("partly adopted"),
+        Answer.NOT_ADOPTED: _("not adopted"),
+    }
+
+
+def lazy_answer_labels() -> dict:
+    """The answers' words as lazy texts, for notifications rendered later in each reader's language."""
+    return {
+        Answer.ADOPTED: lazy_pgettext("consultation answer", "adopted"),
         Answer.PARTLY: _("partly adopted"),
         Answer.NOT_ADOPTED: _("not adopted"),
     }
@@ -179,7 +189,7 @@ def audience_user_ids(session: Session, round_: ConsultationRound) -> list[int]:
 def _announce(session: Session, round_: ConsultationRound, exclude=None) -> None:
     notify(session, audience_user_ids(session, round_), "consultation.open",
            _("Consultation round opened: %(title)s", title=round_.title),
-           _("Respond until %(date)s.", date=format_date(round_.ends_on, "long")),
+           _("Respond until %(date)s.", date=round_.ends_on),  # a date: each reader's language writes it
            ("consultations.round_page", {"round_id": round_.id}), exclude=exclude)
     round_.opened_notice_sent = True
     session.flush()
@@ -473,11 +483,7 @@ def respond(session: Session, round_: ConsultationRound, user, data: ResponseDat
     """A response on one goal of the round, or on the round as a whole; one per person per goal."""
     _check_can_respond(round_, user)
     data = _clean_response(session, round_, data)
-    goal_condition = (ConsultationResponse.goal_id == data.goal_id if data.goal_id is not None
-                      else ConsultationResponse.goal_id.is_(None))
-    earlier = session.scalar(select(ConsultationResponse.id).where(
-        ConsultationResponse.round_id == round_.id, ConsultationResponse.author_id == user.id,
-        ConsultationResponse.parent_id.is_(None), ConsultationResponse.hidden_at.is_(None), goal_condition))
+    earlier = earlier_response(session, round_.id, user.id, data.goal_id)
     if earlier is not None:
         message = (_("You have already responded to this goal; change your response instead.")
                    if data.goal_id is not None else
@@ -487,12 +493,33 @@ def respond(session: Session, round_: ConsultationRound, user, data: ResponseDat
         round_id=round_.id, goal_id=data.goal_id, author_id=user.id, author_role=user.role,
         author_network_id=_user_network(session, user), author_school_id=user.school_id,
         position=data.position, comment=data.comment, proposed_title=data.proposed_title,
-        proposed_description=data.proposed_description)
-    session.add(response)
-    session.flush()
+        proposed_description=data.proposed_description, once_key=once_key(data.goal_id))
+    try:
+        with session.begin_nested():  # the unique constraint: a second response sent at the same moment
+            session.add(response)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(_("You have already responded to this goal (perhaps from another window, at the same "
+                         "moment); change your response instead.") if data.goal_id is not None else
+                       _("You have already responded to this round (perhaps from another window, at the same "
+                         "moment); change your response instead."), field="comment") from None
     record_audit(session, user, "consultation.respond", "consult_response", response.id,
                  f"{round_.title}: {data.comment[:200]}")
     return response
+
+
+def earlier_response(session: Session, round_id: int, user_id: int, goal_id: int | None) -> int | None:
+    """The id of the user's visible response to this goal (or to the round) that is already saved, if any."""
+    goal_condition = (ConsultationResponse.goal_id == goal_id if goal_id is not None
+                      else ConsultationResponse.goal_id.is_(None))
+    return session.scalar(select(ConsultationResponse.id).where(
+        ConsultationResponse.round_id == round_id, ConsultationResponse.author_id == user_id,
+        ConsultationResponse.parent_id.is_(None), ConsultationResponse.hidden_at.is_(None), goal_condition))
+
+
+def once_key(goal_id: int | None) -> str:
+    """What makes a top-level response unique per person in its round: its goal, or the round as a whole."""
+    return f"goal:{goal_id}" if goal_id is not None else "round"
 
 
 def _user_network(session: Session, user) -> int | None:
@@ -569,6 +596,7 @@ def hide_response(session: Session, round_: ConsultationRound, response: Consult
     if response.hidden_at is not None:
         raise ValidationError(_("This response is already hidden."))
     response.hidden_at, response.hidden_by_id, response.hidden_reason = datetime.now(UTC), editor.id, reason
+    response.once_key = None  # its author may respond again
     session.flush()
     record_audit(session, editor, "consultation.hide_response", "consult_response", response.id,
                  f"{reason} | {response.comment}")
@@ -612,7 +640,7 @@ def answer_response(session: Session, round_: ConsultationRound, response: Consu
                  f"{data.answer}: {reason[:200]}")
     notify(session, [response.author_id], "consultation.answer",
            _("Your response in \"%(round)s\" was answered: %(answer)s", round=round_.title,
-             answer=answer_labels()[data.answer]),
+             answer=lazy_answer_labels()[data.answer]),
            reason[:500], ("consultations.round_page", {"round_id": round_.id, "_anchor": f"r{response.id}"}))
     return response
 

@@ -5,9 +5,10 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import is_editor, login_required, roles_required
-from ..errors import ValidationError
+from ..core.services import use_submission
+from ..errors import Conflict, ValidationError
 from ..extensions import db
-from ..forms import NOT_SAVED, save_or_show_errors
+from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
 from ..objectives.models import Goal
 from . import services
 from .forms import AnswerForm, CloseForm, HideForm, ReplyForm, ResponseForm, RoundForm
@@ -37,7 +38,9 @@ def new_round():
     if form.validate_on_submit():
         data = services.RoundData(form.title.data, form.explanation.data, form.starts_on.data, form.ends_on.data,
                                   form.audiences.data or [], form.scope.data == "draft", form.goal_codes.data)
-        round_ = save_or_show_errors(form, lambda: services.open_round(db.session, data, current_user))
+        round_ = save_or_show_errors(form, lambda: (
+            use_submission(db.session, form.submission.data),  # a double submit opens one round (409)
+            services.open_round(db.session, data, current_user))[1])
         if round_ is not NOT_SAVED:
             flash(_l("The consultation round has been opened."), "success")
             return redirect(url_for("consultations.round_page", round_id=round_.id), 303)
@@ -68,16 +71,27 @@ def respond(round_id: int):
     round_ = services.get_round(db.session, round_id, current_user)
     goal = _goal_in_round(round_.id, request.args.get("doel"))
     form = ResponseForm()
+    status = 200
     if form.validate_on_submit():
         data = services.ResponseData(goal.id if goal else None, form.position.data, form.comment.data,
                                      form.proposed_title.data if goal else "",
                                      form.proposed_description.data if goal else "")
-        saved = save_or_show_errors(form, lambda: services.respond(db.session, round_, current_user, data))
-        if saved is not NOT_SAVED:
-            flash(_l("Thank you: your response has been saved."), "success")
-            return redirect(url_for("consultations.round_page", round_id=round_.id, _anchor=f"r{saved.id}"), 303)
+        try:
+            saved = save_or_show_errors(form, lambda: (
+                use_submission(db.session, form.submission.data),  # a double submit responds once (409)
+                services.respond(db.session, round_, current_user, data))[1])
+        except Conflict as error:  # the same response sent twice at once: the first one is kept
+            db.session.rollback()
+            apply_domain_error(form, error)
+            round_ = services.get_round(db.session, round_id, current_user)
+            status = 409
+        else:
+            if saved is not NOT_SAVED:
+                flash(_l("Thank you: your response has been saved."), "success")
+                return redirect(url_for("consultations.round_page", round_id=round_.id, _anchor=f"r{saved.id}"),
+                                303)
     return render_template("consultations/respond.html", round=round_, goal=goal, form=form, response=None,
-                           open=services.is_open(round_), **_labels())
+                           open=services.is_open(round_), **_labels()), status
 
 
 @bp.route("/<int:round_id>/reacties/<int:response_id>/wijzigen", methods=["GET", "POST"])
@@ -112,6 +126,7 @@ def reply(round_id: int, response_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
+            use_submission(db.session, request.form.get("submission"))  # a double submit replies once (409)
             saved = services.reply(db.session, round_, parent, current_user, form.comment.data)
         except ValidationError as error:
             db.session.rollback()

@@ -73,6 +73,7 @@ class GoalPlan:
     goal_id: int | None
     content_changed: bool
     transition: str | None  # publish, retire or None
+    was_published: bool = False  # the goal it changes is published (four-eyes publishing)
 
 
 def _keywords(text: str) -> str:
@@ -155,7 +156,13 @@ def _plan(row: GoalRow, goal: Goal | None, strand_codes: dict[int, str]) -> Goal
         else:
             raise RowError(_l("Goal %(code)s is vastgesteld (published): it cannot go back to concept.",
                               code=goal.code))
-    return GoalPlan(row, goal.id, content_changed, transition)
+    return GoalPlan(row, goal.id, content_changed, transition, goal.status == GoalStatus.PUBLISHED)
+
+
+def touches_published(result: Preview) -> bool:
+    """Whether the import changes or retires a published goal, or publishes one: then, with four-eyes
+    publishing, it waits for a second editor."""
+    return any(r.action != SAME and (r.data.was_published or r.data.transition == "publish") for r in result.rows)
 
 
 def _content_changes(row: GoalRow, goal: Goal, strand_codes: dict[int, str]):

@@ -12,10 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from ..core.services import record_audit
-from ..errors import ValidationError
+from ..errors import Conflict, ValidationError
+from ..objectives import services as objectives
 from ..tables import LineError, ReadError, read_table, write_csv, write_xlsx
 from . import goals, packages, plans
-from .base import ApplyError, Preview  # noqa: F401  (ApplyError: raised by apply, caught by the views)
+from .base import SAME, ApplyError, Preview
 
 # The registry of import kinds. Each kind module knows only .base and ..tables, never this module.
 KINDS = {"goals": goals, "packages": packages, "plans": plans}
@@ -48,8 +49,62 @@ def preview_import(session: Session, kind: str, raw: bytes, filename: str, user)
 @dataclass
 class ImportOutcome:
     preview: Preview
-    applied: bool
+    applied: bool  # written, or (change_id) waiting for a second editor
     changed_since_preview: bool = False
+    change_id: int | None = None  # the PendingChange that waits for approval (four-eyes publishing)
+
+
+REPORT_ROWS = 200  # rows of an import's report kept for the approving editor
+
+
+def needs_approval(kind: str) -> bool:
+    """Whether an import of this kind may have to wait for a second editor (four-eyes publishing)."""
+    return kind == "goals" and objectives.four_eyes_on()
+
+
+def propose_import(session: Session, kind: str, raw: bytes, filename: str, user,
+                   expected_digest: str) -> ImportOutcome | None:
+    """With four-eyes publishing, an import of goals that changes, retires or publishes a published goal is not
+    written: the whole file waits, with its report, as one PendingChange for a second editor. None when the
+    import needs no approval (the caller applies it)."""
+    result = preview_import(session, kind, raw, filename, user)
+    if result.errors:
+        return ImportOutcome(result, False)
+    if result.digest() != expected_digest:
+        return ImportOutcome(result, False, changed_since_preview=True)
+    if not goals.touches_published(result):
+        return None
+    changed = [r for r in result.rows if r.action != SAME]
+    summary = {
+        "filename": filename, "digest": result.digest(),
+        "counts": {"added": result.count("add"), "changed": result.count("change"),
+                   "unchanged": result.count("same")},
+        "rows": [{"line": r.line, "key": r.key, "label": r.label, "action": r.action,
+                  "changes": [[c.field, c.old, c.new] for c in r.changes]} for r in changed[:REPORT_ROWS]],
+        "more": max(0, len(changed) - REPORT_ROWS),
+    }
+    change = objectives.propose_import(session, f"import.{kind}", raw, summary, filename, user)
+    return ImportOutcome(result, True, change_id=change.id)
+
+
+@objectives.apply_pending_import.register
+def _apply_approved_import(session: Session, change, approver):
+    """A second editor approved an import of goals: it is applied whole, if it still does what its report said."""
+    if change.kind != "import.goals":
+        return None
+    summary = json.loads(change.payload)
+    try:
+        outcome = apply_import(session, "goals", change.data or b"", summary["filename"], approver, summary["digest"])
+    except ApplyError as error:
+        raise ValidationError(_l("Line %(line)s: %(message)s", line=error.line, message=error.message)) from None
+    if outcome.changed_since_preview:
+        raise Conflict(_l("The goals changed after this import was proposed, so it no longer does what its report "
+                          "says. Reject it and import the file again."))
+    if not outcome.applied:
+        first = outcome.preview.errors[0] if outcome.preview.errors else None
+        raise ValidationError(_l("Line %(line)s: %(message)s", line=first.line, message=first.message) if first
+                              else _l("The import can no longer be applied. Reject it and import the file again."))
+    return outcome
 
 
 def apply_import(session: Session, kind: str, raw: bytes, filename: str, user, expected_digest: str,

@@ -90,21 +90,26 @@ def _confirm(kind: str, token: str):
         pending, raw = storage.load(token, kind, current_user.id)
     except NotFound as error:
         return Preview(kind, errors=[LineError(1, str(error.message))]), None, None
-    if pending.rows > int(current_app.config["IMPORTS_BACKGROUND_ROWS"]):
+    outcome = None
+    if services.needs_approval(kind):
+        # Four-eyes publishing: an import that changes published goals waits, whole, for a second editor.
+        outcome = services.propose_import(db.session, kind, raw, pending.filename, current_user, pending.digest)
+    if outcome is None and pending.rows > int(current_app.config["IMPORTS_BACKGROUND_ROWS"]):
         # Many rows hold the database's write lock for long (SQLite): the task queue applies them.
         job = tasks.submit_import(db.session, pending, raw, current_user.id)
         db.session.commit()
         storage.discard(token)
         return redirect(url_for("jobs.job", job_id=job.id), code=303)
-    try:
-        outcome = services.apply_import(db.session, kind, raw, pending.filename, current_user, pending.digest)
-    except services.ApplyError as error:
-        db.session.rollback()
-        storage.discard(token)
-        return Preview(kind, errors=[LineError(error.line, error.message)]), None, None
-    except Exception:
-        db.session.rollback()
-        raise
+    if outcome is None:
+        try:
+            outcome = services.apply_import(db.session, kind, raw, pending.filename, current_user, pending.digest)
+        except services.ApplyError as error:
+            db.session.rollback()
+            storage.discard(token)
+            return Preview(kind, errors=[LineError(error.line, error.message)]), None, None
+        except Exception:
+            db.session.rollback()
+            raise
     if not outcome.applied:
         db.session.rollback()
         if outcome.changed_since_preview and outcome.preview.ok:
@@ -116,6 +121,11 @@ def _confirm(kind: str, token: str):
     db.session.commit()
     storage.discard(token)
     result = outcome.preview
+    if outcome.change_id is not None:
+        flash(_l("The import changes published goals: it waits for a second editor's approval (%(a)s added, %(c)s "
+                 "changed, %(s)s left alone).", a=result.count("add"), c=result.count("change"),
+                 s=result.count("same")), "success")
+        return redirect(url_for("objectives.editor", _anchor=f"change-{outcome.change_id}"), code=303)
     flash(_l("Import done: %(a)s added, %(c)s changed, %(s)s left alone.", a=result.count("add"),
              c=result.count("change"), s=result.count("same")), "success")
     return redirect(url_for(".overview"))

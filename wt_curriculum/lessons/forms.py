@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..errors import ValidationError
-from ..forms import VersionedForm
+from ..forms import SubmissionForm, VersionedForm
 from ..groepen import ALL_GROEPEN
 from ..numbers import whole_or_none
 from .services import LICENCE_LABELS, MAX_LESSONS, MAX_MINUTES, MIN_MINUTES, parse_links
@@ -82,7 +82,7 @@ class PackageForm(VersionedForm):
                              validators=[Length(max=200, message=_l("At most %(max)d characters."))])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(SubmissionForm):
     file = FileField(_l("File"))
 
 

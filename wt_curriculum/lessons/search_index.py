@@ -2,49 +2,19 @@
 
 PostgreSQL's 'dutch' text-search configuration splits text into words, drops the stop words of its
 `dutch.stop` and stems the rest with Snowball's Dutch (Porter) stemmer. On SQLite this module does the same in
-Python (`snowballstemmer`'s "dutch_porter", the algorithm PostgreSQL ships; `dutch.stop` is PostgreSQL's list)
+Python (core/stemming.py: `snowballstemmer`'s "dutch_porter", the algorithm PostgreSQL ships; PostgreSQL's `dutch.stop`)
 and keeps the stemmed text in the FTS5 table `lesson_package_fts_stem` (rowid = package id), written by mapper
 events whenever a package is inserted, updated or deleted through the ORM. A bulk change that bypasses the ORM
 must call `rebuild_sqlite_index`.
 """
-import re
-from functools import lru_cache
-from pathlib import Path
-
-import snowballstemmer
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 
+from ..core.stemming import STOP_WORDS, WORD, is_stop_word, stem, stemmed_text, words  # noqa: F401  (used by search)
 from .models import LessonPackage
 
 FTS_TABLE = "lesson_package_fts_stem"
 COLUMNS = ("title", "summary", "description", "keywords")
-WORD = re.compile(r"[^\W_]+")
-STOP_WORDS = frozenset(
-    line.strip() for line in (Path(__file__).with_name("dutch.stop")).read_text(encoding="utf-8").splitlines()
-    if line.strip()
-)
-_stemmer = snowballstemmer.stemmer("dutch_porter")
-
-
-def words(value: str) -> list[str]:
-    """The lower-case words of a text, as PostgreSQL's parser finds them for letters and digits."""
-    return [w.lower() for w in WORD.findall(value or "")]
-
-
-@lru_cache(maxsize=20000)
-def stem(word: str) -> str:
-    """One lower-case word stemmed like PostgreSQL's dutch_stem dictionary (numbers stay as they are)."""
-    return word if word.isdigit() else _stemmer.stemWord(word)
-
-
-def is_stop_word(word: str) -> bool:
-    return word.lower() in STOP_WORDS
-
-
-def stemmed_text(value: str) -> str:
-    """A text as the index holds it: its words without stop words, stemmed, separated by spaces."""
-    return " ".join(stem(w) for w in words(value) if w not in STOP_WORDS)
 
 
 def _row(package) -> dict:

@@ -107,6 +107,7 @@ def adopt(package_id: int):
         return redirect(url_for("lessons.package", package_id=package_id))
     try:
         network_id = adoption.adoption_network(current_user, request.form.get("network_id"))
+        use_submission(db.session, request.form.get("submission"))  # a double submit makes one copy (409)
         copy = adoption.adopt_package(db.session, package_id, current_user, network_id)
     except ValidationError as error:
         db.session.rollback()
@@ -330,6 +331,7 @@ def attachments(package_id: int):
         try:
             if upload is None or not getattr(upload, "filename", ""):
                 raise ValidationError(_l("Choose a file to upload."), field="file")
+            use_submission(db.session, form.submission.data)  # a double submit adds the file once (409)
             services.add_attachment(db.session, package, upload.filename, files.read_limited(upload.stream),
                                     current_user, current_app.config["UPLOAD_FOLDER"])
         except ValidationError as error:

@@ -25,6 +25,10 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    # The texts language-neutral, as JSON {"subject": message, "body": message} (services.encode): the English
+    # source text and its parameters, rendered in the reader's language. Older rows have none and show
+    # subject and body as stored (in the default language).
+    message: Mapped[Optional[str]] = mapped_column(Text)
     url: Mapped[str] = mapped_column(String(500), default="")  # a path on this site
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[Optional[datetime]]

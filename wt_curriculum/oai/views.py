@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import public, roles_required
+from ..core.services import use_submission
 from ..core.urls import public_url
 from ..errors import Conflict, ValidationError
 from ..extensions import csrf, db
@@ -39,7 +40,9 @@ def sources():
     form = SourceForm()
     if form.validate_on_submit():
         data = services.SourceData(form.name.data, form.url.data, form.set_spec.data or "")
-        source = save_or_show_errors(form, lambda: services.add_source(db.session, data, current_user))
+        source = save_or_show_errors(form, lambda: (
+            use_submission(db.session, form.submission.data),  # a double submit adds one source (409)
+            services.add_source(db.session, data, current_user))[1])
         if source is not NOT_SAVED:
             flash(_l("The source has been added. It is harvested within a few hours, or now with the button."),
                   "success")

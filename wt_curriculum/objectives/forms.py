@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import DutchDateField, VersionedForm
+from ..forms import DutchDateField, SubmissionForm, VersionedForm
 from ..groepen import ALL_GROEPEN
 from . import services
 from .models import GoalStatus
@@ -66,14 +66,14 @@ class GroepenField(SelectMultipleField):
         if any(g not in ALL_GROEPEN for g in self.data or []):
             raise ValidationError(_l("Groepen are 1 to 8."))
 
-class DomainForm(FlaskForm):
+class DomainForm(SubmissionForm):
     code = StringField(_l("Code"), validators=[
         DataRequired(_l("Enter a code.")),
         Regexp(r"^[A-Z]{2,4}$", message=_l("A domain code is 2 to 4 capital letters, e.g. MN."))])
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), _length(services.MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[_length(services.MAX_DESCRIPTION)])
 
-class StrandForm(FlaskForm):
+class StrandForm(SubmissionForm):
     domain_id = ChoiceField(_l("Domain"), coerce=_optional_int, validators=[DataRequired(_l("Choose a domain."))])
     code = StringField(_l("Code"), validators=[
         DataRequired(_l("Enter a code.")),
@@ -133,8 +133,9 @@ class RestoreForm(VersionedForm):
 class MoveForm(FlaskForm):
     direction = ChoiceField(_l("Direction"), choices=[("up", _l("up")), ("down", _l("down"))],
                             validators=[DataRequired(_l("Choose up or down."))], coerce=str)
+    position = HiddenField()  # the goal's position on the page the editor clicked (a second click: 409)
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(SubmissionForm):
     version_label = StringField(_l("Version"), validators=[
         DataRequired(_l("Enter a version, e.g. 2026.2.")),
         Regexp(r"^[0-9]{4}\.[0-9]{1,3}$", message=_l("A version is a year, a dot and a number, e.g. 2026.2."))])

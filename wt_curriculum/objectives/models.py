@@ -3,7 +3,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Optional
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import utcnow
@@ -109,9 +109,12 @@ class PendingChange(db.Model):
     __tablename__ = "pending_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # goal.update, goal.retire, release
+    # goal.update, goal.retire, goal.restore, goal.publish, goal.move, release; import.goals, import.case
+    kind: Mapped[str] = mapped_column(String(20))
     goal_id: Mapped[Optional[int]] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
     payload: Mapped[str] = mapped_column(Text, default="{}")
+    # An import's file, applied whole when approved (not loaded with the approval queue).
+    data: Mapped[Optional[bytes]] = mapped_column(LargeBinary, deferred=True)
     note: Mapped[str] = mapped_column(String(500), default="")
     author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

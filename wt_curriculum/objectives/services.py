@@ -44,6 +44,11 @@ goal_retire_sections = Hook("objectives.goal_retire_sections")
 # Called after a published (or retired) goal was changed, retired or restored, with (session, goal, action,
 # editor): consultations tells the schools and networks whose plans and packages use the goal.
 goal_changed = Hook("objectives.goal_changed")
+# Four-eyes publishing of imports: the area that proposed an import ("import.goals": interchange, "import.case":
+# case) applies it when a second editor approves. Functions (session, change, approver) answer for their own
+# kind (anything but None) and leave the others (None); they raise ValidationError or Conflict when the import
+# can no longer be applied as its report says.
+apply_pending_import = Hook("objectives.apply_pending_import")
 # Snapshot keys that are bookkeeping, not content: never shown in a diff, never restored.
 BOOKKEEPING = ("version",)
 # The snapshot fields a restore brings back; code, strand and status keep their current values.
@@ -442,22 +447,48 @@ def restore_goal_revision(session: Session, goal: Goal, number: int, editor, not
     return goal
 
 
-def move_goal(session: Session, goal: Goal, direction: str, editor, note: str = "") -> bool:
+MOVE_CONFLICT = _("Someone else changed the order of this strand at the same moment. Look at the order now, "
+                  "then move the goal again if it is still needed.")
+
+
+def _move_places(session: Session, goal: Goal, direction: str, seen_position: int | None = None):
+    """The goals of the strand in order (id, position, status), the goal's index and the index it would move to
+    (None when it is already at that end).
+
+    Moves in one strand are serialised: the strand's row is locked (a write that changes nothing) before the
+    order is read, so two moves at once never mix their orders. `seen_position` is the goal's position on the
+    page the editor clicked; when the goal has moved since, the click is a Conflict (409), not a second move."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Choose up or down."))
+    session.execute(update(Strand).where(Strand.id == goal.strand_id)
+                    .values(position=Strand.position, updated_at=Strand.updated_at),
+                    execution_options={"synchronize_session": False})
+    siblings = list(session.execute(
+        select(Goal.id, Goal.position, Goal.status).where(Goal.strand_id == goal.strand_id)
+        .order_by(Goal.position, Goal.id)))
+    index = [row.id for row in siblings].index(goal.id)
+    if seen_position is not None and siblings[index].position != seen_position:
+        raise Conflict(MOVE_CONFLICT)
+    target = index - 1 if direction == "up" else index + 1
+    return siblings, index, (target if 0 <= target < len(siblings) else None)
+
+
+def move_goal(session: Session, goal: Goal, direction: str, editor, note: str = "",
+              seen_position: int | None = None) -> bool:
     """Move a goal one place up or down within its strand; False when it is already at that end.
 
     Positions are renumbered 1..n in one go. The order is the strand's, not the goal's
     content, so it does not bump the goals' versions (an editor busy on a neighbour
     gets no conflict); the move is still kept in the moved goal's history.
+
+    Moves in one strand are serialised: the strand's row is locked (a write that changes nothing) before the
+    order is read, so two moves at once never mix their orders. `seen_position` is the goal's position on the
+    page the editor clicked; when the goal has moved since, the click is a Conflict (409), not a second move.
     """
-    if direction not in ("up", "down"):
-        raise ValidationError(_("Choose up or down."))
-    siblings = list(session.execute(
-        select(Goal.id, Goal.position).where(Goal.strand_id == goal.strand_id).order_by(Goal.position, Goal.id)))
-    order = [row.id for row in siblings]
-    index = order.index(goal.id)
-    target = index - 1 if direction == "up" else index + 1
-    if target < 0 or target >= len(order):
+    siblings, index, target = _move_places(session, goal, direction, seen_position)
+    if target is None:
         return False
+    order = [row.id for row in siblings]
     order[index], order[target] = order[target], order[index]
     current = {row.id: row.position for row in siblings}
     for position, goal_id in enumerate(order, start=1):
@@ -693,6 +724,19 @@ def four_eyes(goal: Goal | None = None) -> bool:
     return goal is None or goal.status == GoalStatus.PUBLISHED
 
 
+def four_eyes_on() -> bool:
+    """Whether four-eyes publishing is on at all (publishing a draft and imports ask only this)."""
+    return bool(current_app.config.get("FOUR_EYES", True))
+
+
+def move_needs_approval(session: Session, goal: Goal, direction: str) -> bool:
+    """A move changes the order of two goals: it waits for a second editor when either of them is published."""
+    if not four_eyes_on():
+        return False
+    siblings, index, target = _move_places(session, goal, direction)
+    return target is not None and GoalStatus.PUBLISHED in (siblings[index].status, siblings[target].status)
+
+
 def _pending(session: Session, kind: str, goal: Goal | None, payload: dict, note: str, editor) -> PendingChange:
     change = PendingChange(kind=kind, goal_id=goal.id if goal else None, note=note,
                            payload=json.dumps(payload, ensure_ascii=False, default=str),
@@ -744,6 +788,44 @@ def propose_release(session: Session, version: str, published_on: date | None, n
                     _check_note(note), editor)
 
 
+def propose_publish(session: Session, goal: Goal, editor, note: str = "",
+                    expected_version: int | None = None) -> PendingChange:
+    """Publishing a draft goal, applied when a second editor approves it."""
+    check_version(goal, expected_version)
+    note = _check_note(note)
+    if goal.status != GoalStatus.DRAFT:
+        raise ValidationError(_("Only a draft goal can be published."))
+    return _pending(session, "goal.publish", goal, {"version": goal.version}, note, editor)
+
+
+def propose_move(session: Session, goal: Goal, direction: str, editor, note: str = "") -> PendingChange | None:
+    """Moving a goal one place in its strand, applied when a second editor approves it; None when it is already
+    at that end. The strand's order as it is now goes with it: approving it after the order changed is a
+    Conflict."""
+    siblings, _index, target = _move_places(session, goal, direction)
+    if target is None:
+        return None
+    return _pending(session, "goal.move", goal, {"direction": direction, "order": [row.id for row in siblings]},
+                    _check_note(note), editor)
+
+
+def propose_import(session: Session, kind: str, data: bytes, summary: dict, note: str, editor) -> PendingChange:
+    """An import that changes published goals (`kind` import.goals or import.case), kept whole with its file and
+    its report (`summary`, JSON values), applied by the area that proposed it when a second editor approves."""
+    change = _pending(session, kind, None, summary, _check_note(note[:MAX_NOTE]), editor)
+    change.data = data
+    session.flush()
+    return change
+
+
+def _apply_move(session: Session, goal: Goal, data: dict, approver, note: str) -> bool:
+    siblings, _index, _target = _move_places(session, goal, data["direction"])
+    if [row.id for row in siblings] != data["order"]:
+        raise Conflict(_("The order of the goals in this strand changed after this move was proposed. Reject it "
+                         "and move the goal again."))
+    return move_goal(session, goal, data["direction"], approver, note)
+
+
 @dataclass
 class PendingRow:
     change: PendingChange
@@ -752,6 +834,8 @@ class PendingRow:
     summary: list[FieldDiff]
     version: str | None  # of a new framework version
     number: int | None = None  # of the revision a restore brings back
+    direction: str | None = None  # of a move: up or down
+    report: dict = field(default_factory=dict)  # of an import: what it adds and changes (see its area)
 
 
 def pending_changes(session: Session) -> list[PendingRow]:
@@ -771,7 +855,9 @@ def pending_changes(session: Session) -> list[PendingRow]:
                 {k: data.get(k) for k in ("title", "description", "groepen", "keywords", "source_code")})
         out.append(PendingRow(change, goal.code if goal else None, name, summary,
                               data.get("version") if change.kind == "release" else None,
-                              data.get("number") if change.kind == "goal.restore" else None))
+                              data.get("number") if change.kind == "goal.restore" else None,
+                              data.get("direction") if change.kind == "goal.move" else None,
+                              data if change.kind.startswith("import.") else {}))
     return out
 
 
@@ -799,6 +885,15 @@ def decide_change(session: Session, change_id: int, approver, approve: bool):
             result = restore_goal_revision(session, goal, data["number"], approver, note, data["version"])
         elif change.kind == "goal.retire":
             result = retire_goal(session, goal, approver, note, data["replaced_by"], data["version"])
+        elif change.kind == "goal.publish":
+            result = publish_goal(session, goal, approver, note, data["version"])
+        elif change.kind == "goal.move":
+            result = _apply_move(session, goal, data, approver, note)
+        elif change.kind.startswith("import."):
+            results = apply_pending_import(session, change, approver)
+            if not results:
+                raise ValidationError(_("This import can no longer be applied here; reject it."))
+            result = results[0]
         else:
             result = publish_release(session, data["version"], date.fromisoformat(data["published_on"]), note,
                                      approver)

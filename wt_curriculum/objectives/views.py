@@ -212,9 +212,10 @@ def _status_change(code: str, form_class, template: str, change, success, allowe
 def publish_goal(code: str):
     return _status_change(
         code, NoteForm, "objectives/publish.html",
-        lambda goal, form: services.publish_goal(db.session, goal, _editor(), form.note.data,
-                                                 _int(form.version.data)),
-        lambda goal: _l("Goal %(code)s has been published.", code=goal.code),
+        lambda goal, form: (services.propose_publish if services.four_eyes_on() else services.publish_goal)(
+            db.session, goal, _editor(), form.note.data, _int(form.version.data)),
+        lambda goal: (_l("Publishing goal %(code)s waits for a second editor's approval.", code=goal.code)
+                      if goal.status == GoalStatus.DRAFT else _l("Goal %(code)s has been published.", code=goal.code)),
         GoalStatus.DRAFT)
 
 
@@ -258,7 +259,13 @@ def move_goal(code: str):
         note = _("Moved up in strand %(strand)s", strand=goal.code.rsplit(".", 1)[0])
     else:
         note = _("Moved down in strand %(strand)s", strand=goal.code.rsplit(".", 1)[0])
-    if services.move_goal(db.session, goal, form.direction.data, _editor(), note):
+    if services.move_needs_approval(db.session, goal, form.direction.data):
+        # Four-eyes publishing: the order of published goals changes when a second editor approves.
+        services.propose_move(db.session, goal, form.direction.data, _editor(), note)
+        db.session.commit()
+        flash(_l("Moving goal %(code)s waits for a second editor's approval.", code=goal.code), "success")
+    elif services.move_goal(db.session, goal, form.direction.data, _editor(), note,
+                            whole_or_none(form.position.data)):
         db.session.commit()
         flash(_l("Goal %(code)s has been moved.", code=goal.code), "success")
     else:
@@ -364,7 +371,7 @@ def _domain_page(domain: Domain | None):
     form = DomainForm(obj=domain)
     if form.validate_on_submit():
         data = services.DomainData(form.code.data, form.title.data, form.description.data or "")
-        saved = save_or_show_errors(form, lambda: services.create_domain(db.session, data, _editor())
+        saved = save_or_show_errors(form, lambda: _created(form, services.create_domain, data)
                                     if domain is None else services.update_domain(db.session, domain, data, _editor()))
         if saved is not NOT_SAVED:
             flash(_l("Domain %(code)s has been saved.", code=saved.code), "success")
@@ -384,13 +391,19 @@ def edit_domain(code: str):
     return _domain_page(services.domain_by_code(db.session, code))
 
 
+def _created(form, create, data):
+    """A new domain or strand: the form's one-time token first, so that a double submit makes one (409)."""
+    use_submission(db.session, form.submission.data)
+    return create(db.session, data, _editor())
+
+
 def _strand_page(strand: Strand | None):
     form = StrandForm(obj=strand)
     form.domain_id.choices = [(d.id, f"{d.code} · {d.title}") for d in services.list_domains(db.session)]
     if form.validate_on_submit():
         data = services.StrandData(form.code.data, form.domain_id.data, form.title.data,
                                    form.description.data or "", form.source_code.data or "")
-        saved = save_or_show_errors(form, lambda: services.create_strand(db.session, data, _editor())
+        saved = save_or_show_errors(form, lambda: _created(form, services.create_strand, data)
                                     if strand is None else services.update_strand(db.session, strand, data, _editor()))
         if saved is not NOT_SAVED:
             flash(_l("Strand %(code)s has been saved.", code=saved.code), "success")
@@ -417,6 +430,7 @@ def new_release():
     if form.validate_on_submit():
         publish = services.propose_release if services.four_eyes() else services.publish_release
         try:
+            use_submission(db.session, form.submission.data)  # a double submit publishes (or proposes) once: 409
             release = publish(db.session, form.version_label.data, form.published_on.data, form.note.data or "",
                               _editor())
         except ValidationError as error:

@@ -5,20 +5,22 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import VersionedForm
+from ..forms import ConflictForm
 
 
 def optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class NetworkForm(VersionedForm):
+class NetworkForm(ConflictForm):
+    conflict_fields = ("code", "name", "region")
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
 
 
-class SchoolForm(VersionedForm):
+class SchoolForm(ConflictForm):
+    conflict_fields = ("name", "brin", "vestiging", "place", "network_id")
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     brin = StringField(_l("BRIN code"), validators=[DataRequired(), Length(max=4)])
     vestiging = StringField(_l("Vestiging number"), default="00", validators=[Optional(), Length(max=2)])

@@ -38,8 +38,8 @@ def _network_data(form) -> services.NetworkData:
     return services.NetworkData(form.code.data or "", form.name.data or "", form.region.data or "")
 
 
-def _school_form(school=None) -> SchoolForm:
-    form = SchoolForm(obj=school)
+def _school_form(school=None, **kwargs) -> SchoolForm:
+    form = SchoolForm(obj=school, **kwargs)
     form.network_id.choices = [(None, "—")] + [(n.id, n.name) for n in services.list_networks(db.session)]
     return form
 
@@ -68,6 +68,8 @@ def new_network():
 def edit_network(network_id: int):
     network = services.get_network(db.session, network_id)
     form = NetworkForm(obj=network)
+    if request.method == "GET":
+        form.remember_opened()
     try:
         if form.validate_on_submit() and save_or_show_errors(
                 form, lambda: services.update_network(db.session, network, _network_data(form), current_user,
@@ -77,15 +79,21 @@ def edit_network(network_id: int):
             return redirect(url_for(".schools"))
     except Conflict as error:
         return _conflict(form, error, "organisations/network_form.html",
-                         network=services.get_network(db.session, network_id))
+                         lambda stored: NetworkForm(formdata=None, obj=stored),
+                         network=lambda: services.get_network(db.session, network_id))
     return render_template("organisations/network_form.html", form=form, network=network)
 
 
-def _conflict(form, error, template: str, **context):
-    """Someone else saved first: the form keeps what was typed, says so, and answers 409."""
+def _conflict(form, error, template: str, stored_form, **record):
+    """Someone else saved first: the form keeps what was typed, says so, shows field by field what the other
+    person changed (what was opened, what is stored now, what was sent), and answers 409. Saving again is then
+    a deliberate choice: the form carries the stored version."""
     db.session.rollback()
+    [(name, load)] = record.items()
+    stored = load()
     form.form_errors.append(error.message)
-    return render_template(template, form=form, **context), 409
+    changes = form.conflict(stored_form(stored), stored.version)
+    return render_template(template, form=form, conflict=changes, **{name: stored}), 409
 
 
 @bp.route("/beheer/netwerken/<int:network_id>/archiveren", methods=["POST"])
@@ -135,6 +143,8 @@ def new_school():
 def edit_school(school_id: int):
     school = services.get_school(db.session, school_id)
     form = _school_form(school)
+    if request.method == "GET":
+        form.remember_opened()
     try:
         if validate_all(form, lambda: services.clean_school_data(_school_data(form))) and save_or_show_errors(
                 form, lambda: services.update_school(db.session, school, _school_data(form), current_user,
@@ -144,7 +154,8 @@ def edit_school(school_id: int):
             return redirect(url_for(".schools"))
     except Conflict as error:
         return _conflict(form, error, "organisations/school_form.html",
-                         school=services.get_school(db.session, school_id))
+                         lambda stored: _school_form(stored, formdata=None),
+                         school=lambda: services.get_school(db.session, school_id))
     return render_template("organisations/school_form.html", form=form, school=school)
 
 

@@ -4,12 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import DutchDateField, VersionedForm
+from ..forms import DutchDateField, SubmissionForm, VersionedForm
 from ..groepen import ALL_GROEPEN
 from ..organisations.forms import optional_int
 
 
-class AddPlanForm(FlaskForm):
+class AddPlanForm(SubmissionForm):
     package_id = SelectField(_l("Lesson package"), coerce=optional_int, validators=[DataRequired()])
     groep = SelectField(_l("Groep"), choices=[(str(g), str(g)) for g in ALL_GROEPEN])
     period = StringField(_l("Period or week (optional)"), validators=[Optional(), Length(max=20)])
@@ -25,7 +25,7 @@ class CopyPlanForm(FlaskForm):
     to_year = SelectField(_l("Into school year"))
 
 
-class ExperienceForm(FlaskForm):
+class ExperienceForm(SubmissionForm):
     """An experience with a package: the groep (one the school taught it in), a rating 1-5, a short text."""
 
     groep = SelectField(_l("Groep"), validate_choice=False)

@@ -21,6 +21,7 @@ from ..auth.permissions import (
 )
 from ..core import fragments
 from ..core.hooks import Section, start_page_sections
+from ..core.services import use_submission
 from ..dates import parse_date
 from ..errors import Conflict, DomainError, Forbidden, ValidationError
 from ..extensions import db
@@ -34,7 +35,7 @@ from ..organisations import services as organisations
 from ..redirects import safe_next
 from ..references import services as references
 from ..schoolyears import current_school_year, format_school_year, parse_school_year, school_year_choices
-from . import coverage, experiences, kerndoelen, services, use  # noqa: F401  (use registers the package-use hooks)
+from . import coverage, experiences, heatmap, kerndoelen, services, use  # noqa: F401  (use registers the package-use hooks)
 from .forms import AddPlanForm, CopyPlanForm, ExperienceForm, ModerateForm, PlanEntryForm
 
 bp = Blueprint("planning", __name__)
@@ -57,6 +58,7 @@ def helpers():
         "may_change_entry": lambda row: can_change_plan_entry(current_user, row),
         "may_remove_entry": lambda row: can_remove_plan_entry(current_user, row),
         "may_copy_plan": lambda school: can_copy_school_plan(current_user, school),
+        **heatmap.template_globals(),
     }
 
 
@@ -195,9 +197,10 @@ def add_plan_entry():
         school = _school_for(can_edit_school_plan, school_id)
         year = parse_school_year(request.form.get("school_year", ""))
         groep = services.parse_groep(request.form.get("groep"))
+        use_submission(db.session, request.form.get("submission"))  # a double submit adds once (409)
         result = services.add_plan_entry(db.session, school, request.form.get("package_id"), year, groep,
                                          request.form.get("period", ""), current_user)
-    except Forbidden:
+    except (Forbidden, Conflict):
         db.session.rollback()
         raise
     except (DomainError, ValueError) as error:
@@ -462,6 +465,7 @@ def add_experience(package_id: int):
         flash(" ".join(e for errors in form.errors.values() for e in errors) or _l("Please try again."), "error")
         return redirect(back)
     try:
+        use_submission(db.session, form.submission.data)  # a double submit shares it once (409)
         experiences.add_experience(db.session, current_user, package_id, form.groep.data, form.rating.data,
                                    form.text.data or "")
     except (ValidationError, Forbidden) as error:

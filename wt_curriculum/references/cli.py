@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from ..core.models import Job
 from ..extensions import db
@@ -21,7 +22,8 @@ def import_reference_command(path: Path):
     of them (a clone of slonl/curriculum-kerndoelen, say). Matched by UUID, current or deprecated; all or
     nothing. More items than IMPORTS_BACKGROUND_ROWS are applied by the task queue."""
     try:
-        data = read_slo_path(path)
+        with force_locale("en"):  # the commands speak English
+            data = read_slo_path(path)
     except ImportRefused as refused:
         for problem in refused.problems:
             click.echo(problem, err=True)

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -35,11 +37,14 @@ NOT_DATA = {"package.json", "package-lock.json", "composer.json", "tsconfig.json
 
 
 class ImportRefused(Exception):
-    """The data cannot be imported; nothing was written. `problems` say why."""
+    """The data cannot be imported; nothing was written. `problems` say why (in the current language: the
+    commands speak English, a job its user's language). `holds_no_items`: the JSON is no SLO data at all."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], holds_no_items: bool = False):
+        problems = [str(p) for p in problems]
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.holds_no_items = holds_no_items
 
 
 @dataclass
@@ -79,6 +84,11 @@ class ImportReport:
     absent: list[str] = field(default_factory=list)  # our nodes of the frameworks touched that the data lacks
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # The same facts for pages in the reader's language (report_text.slo_report_lines).
+    change_notes: list[tuple[str, list[str]]] = field(default_factory=list)  # (code, the changes)
+    replacements: list[tuple[str, str, str]] = field(default_factory=list)  # (code, old id, new id)
+    deprecations: list[tuple[str, str | None]] = field(default_factory=list)  # (code, replacement)
+    reviews: list[tuple[str, int, str]] = field(default_factory=list)  # (code, goal links, replacement)
 
     def lines(self) -> list[str]:
         out = []
@@ -97,18 +107,28 @@ class ImportReport:
 
 
 def _read_json(path: Path, label: str):
-    raw = path.read_bytes()
+    return _parse_json(path.read_bytes(), label)
+
+
+def _parse_json(raw: bytes, label: str):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportRefused([f"{label}The file is not UTF-8 text (byte {error.start})."]) from None
+        raise ImportRefused([label + _("The file is not UTF-8 text (byte %(n)s).", n=error.start)]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportRefused([f"{label}The file is not JSON: {error.msg} at line {error.lineno}, "
-                             f"column {error.colno}."]) from None
+        raise ImportRefused([label + _("The file is not JSON: %(error)s at line %(line)s, column %(column)s.",
+                                       error=error.msg, line=error.lineno, column=error.colno)]) from None
     except RecursionError:
-        raise ImportRefused([f"{label}The file is nested too deeply."]) from None
+        raise ImportRefused([label + _("The file is nested too deeply.")]) from None
+
+
+def read_slo_bytes(raw: bytes, name: str) -> SloData:
+    """Parse and check one uploaded file (ImportRefused with every problem found, numbered by item)."""
+    if len(raw) > MAX_BYTES:
+        raise ImportRefused([_("The file is larger than %(n)s MB.", n=MAX_BYTES // (1024 * 1024))])
+    return SloData(parse_items(_parse_json(raw, "")), [name])
 
 
 def read_slo_path(path: Path) -> SloData:
@@ -146,7 +166,7 @@ def _read_folder(folder: Path) -> SloData:
         try:
             items = parse_items(_read_json(path, f"{name}: "))
         except ImportRefused as refused:
-            if refused.problems and refused.problems[0] in (NO_ARRAY, NO_ITEMS):
+            if refused.holds_no_items:
                 skipped.append(name)
             else:
                 problems += [p if p.startswith(name) else f"{name}: {p}" for p in refused.problems]
@@ -174,8 +194,8 @@ def _merge(merged: dict, item: SloItem) -> None:
     merged[item.uuid] = keep
 
 
-NO_ARRAY = "Expected a JSON array of SLO items (or an object holding such arrays)."
-NO_ITEMS = "The file holds no SLO items."
+NO_ARRAY = _l("Expected a JSON array of SLO items (or an object holding such arrays).")
+NO_ITEMS = _l("The file holds no SLO items.")
 
 
 def _uuid_list(obj: dict, key: str) -> list[str] | None:
@@ -193,31 +213,31 @@ def parse_items(data) -> list[SloItem]:
     if isinstance(data, dict):
         arrays = [value for value in data.values() if isinstance(value, list)]
         if not arrays:
-            raise ImportRefused([NO_ARRAY])
+            raise ImportRefused([NO_ARRAY], holds_no_items=True)
         objects = [item for array in arrays for item in array]
     elif isinstance(data, list):
         objects = data
     else:
-        raise ImportRefused([NO_ARRAY])
+        raise ImportRefused([NO_ARRAY], holds_no_items=True)
     problems, items = [], {}
     for index, obj in enumerate(objects, start=1):
         if not isinstance(obj, dict):
-            problems.append(f"Item {index} is not an object.")
+            problems.append(_("Item %(n)s is not an object.", n=index))
             continue
         uuid = obj.get("id")
         if not isinstance(uuid, str) or not UUID_PATTERN.match(uuid.strip().lower()):
-            problems.append(f"Item {index} has no valid UUID in 'id'.")
+            problems.append(_("Item %(n)s has no valid UUID in 'id'.", n=index))
             continue
         texts = [obj.get(key) for key in ("title", "description")]
         if any(t is not None and not isinstance(t, str) for t in texts):
-            problems.append(f"Item {index} ({uuid}): 'title' and 'description' must be text.")
+            problems.append(_("Item %(n)s (%(uuid)s): 'title' and 'description' must be text.", n=index, uuid=uuid))
             continue
         replaced_by, replaces = _uuid_list(obj, "replacedBy"), _uuid_list(obj, "replaces")
         if replaced_by is None:
-            problems.append(f"Item {index} ({uuid}): 'replacedBy' must be a list of UUIDs.")
+            problems.append(_("Item %(n)s (%(uuid)s): 'replacedBy' must be a list of UUIDs.", n=index, uuid=uuid))
             continue
         if replaces is None:
-            problems.append(f"Item {index} ({uuid}): 'replaces' must be a list of UUIDs.")
+            problems.append(_("Item %(n)s (%(uuid)s): 'replaces' must be a list of UUIDs.", n=index, uuid=uuid))
             continue
         # In SLO's data the sentence is sometimes the title (kerndoelen 2006), sometimes the description
         # (kernzinnen, doelzinnen) with a label as title: keep the longer of the two.
@@ -225,9 +245,10 @@ def parse_items(data) -> list[SloItem]:
         deprecated = obj.get("deprecated") is True or obj.get("replacedBy") is not None
         _merge(items, SloItem(uuid.strip().lower(), text, deprecated, replaced_by, replaces))
     if problems:
-        raise ImportRefused(problems[:20] + ([f"... and {len(problems) - 20} more."] if len(problems) > 20 else []))
+        raise ImportRefused(problems[:20] + ([_("... and %(n)s more.", n=len(problems) - 20)]
+                                             if len(problems) > 20 else []))
     if not items:
-        raise ImportRefused([NO_ITEMS])
+        raise ImportRefused([NO_ITEMS], holds_no_items=True)
     return list(items.values())
 
 
@@ -293,6 +314,7 @@ def import_slo_data(session: Session, data: SloData) -> ImportReport:
             node.uuid = new
             current = by_uuid[new]
             report.replaced.append(f"{node.code}: {old} → {new} (the old identifier is kept as an alias)")
+            report.replacements.append((node.code, old, new))
             changes.append("new identifier")
         if current is None:
             # Only an alias is in the data: an old entry we already followed, or data that uses the old id.
@@ -314,13 +336,16 @@ def import_slo_data(session: Session, data: SloData) -> ImportReport:
                 changes.append("deprecated")
                 report.newly_deprecated.append(
                     f"{node.code}" + (f" (replaced by {replacement})" if replacement else ""))
+                report.deprecations.append((node.code, replacement))
                 if replacement and link_counts.get(node.id):
                     report.flagged.append(f"{node.code}: {link_counts[node.id]} goal link(s) to review; "
                                           f"SLO names {replacement} as its replacement")
+                    report.reviews.append((node.code, link_counts[node.id], replacement))
         report.matched += 1
         if changes:
             node.imported_at = now
             report.changed.append(f"{node.code}: {', '.join(changes)}")
+            report.change_notes.append((node.code, changes))
         else:
             report.unchanged += 1
     session.flush()

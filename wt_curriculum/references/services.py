@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from ..core import stemming
 from ..core.services import record_audit
 from ..errors import NotFound, ValidationError
 from ..numbers import whole_or_none
@@ -332,7 +333,7 @@ def add_link(session: Session, goal: Goal, framework_key: str, reference: str, r
 
 
 def _link_of_goal(session: Session, goal: Goal, link_id) -> CrosswalkLink:
-    link_id = whole_or_none(link_id, 1) or 0  # a number past the column's range is no link either (not a 500)
+    link_id = whole_or_none(link_id, 1) or 0  # a number out of the column's range is no link either
     link = session.scalar(select(CrosswalkLink).where(CrosswalkLink.id == link_id,
                                                       CrosswalkLink.goal_id == goal.id))
     if link is None:
@@ -386,3 +387,70 @@ KD2025 = "kd2025-po"
 def framework_summary(framework: ReferenceFramework, node_count: int) -> FrameworkSummary:
     return FrameworkSummary(framework.key, framework.title, framework.publisher, framework.version,
                             framework.status, framework.phase_system, framework.retired, node_count)
+
+
+# --- Search inside reference frameworks ----------------------------------------------------------------
+MAX_QUERY = 200
+SEARCH_LIMIT = 100
+
+
+@dataclass
+class NodeHit:
+    framework_key: str
+    framework_title: str
+    code: str
+    kind: str
+    short_title: str
+    official_text: str | None
+    uuid: str | None
+    deprecated: bool
+    by_code: bool  # found by its code (else by words of its text)
+
+
+@dataclass
+class NodeSearch:
+    query: str
+    hits: list[NodeHit]
+    total: int  # hits before the limit
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.hits)
+
+
+def search_nodes(session: Session, query: str, framework_key: str | None = None,
+                 limit: int = SEARCH_LIMIT) -> NodeSearch:
+    """Nodes whose code contains the query (case-insensitive), or whose text holds every word of it (Dutch
+    stems, as the lesson search; the last word may be the start of one). Code matches first, exact ones on top,
+    then by framework and the framework's order. One query: a framework's nodes are few (hundreds to thousands),
+    so the words are matched here rather than by an index."""
+    query = " ".join((query or "").split())[:MAX_QUERY]
+    if not query:
+        return NodeSearch(query, [], 0)
+    statement = (
+        select(ReferenceFramework.key, ReferenceFramework.title, ReferenceNode.code, ReferenceNode.kind,
+               ReferenceNode.short_title, ReferenceNode.official_text, ReferenceNode.uuid, ReferenceNode.deprecated)
+        .join(ReferenceFramework, ReferenceFramework.id == ReferenceNode.framework_id)
+        .order_by(ReferenceFramework.position, ReferenceFramework.key, ReferenceNode.position, ReferenceNode.code)
+    )
+    if framework_key is not None:
+        statement = statement.where(ReferenceFramework.key == framework_key)
+    wanted = [w for w in stemming.words(query) if not stemming.is_stop_word(w)] or stemming.words(query)
+    *whole, last = wanted or [""]
+    whole_stems = {stemming.stem(w) for w in whole}
+    needle = query.lower()
+    coded, worded = [], []
+    for row in session.execute(statement):
+        code = row.code or ""
+        if needle in code.lower():
+            coded.append((code.lower() != needle, NodeHit(*row, by_code=True)))
+            continue
+        if not wanted:
+            continue
+        text_words = stemming.words(f"{row.short_title} {row.official_text or ''}")
+        stems = {stemming.stem(w) for w in text_words}
+        if whole_stems <= stems and (stemming.stem(last) in stems or any(w.startswith(last) for w in text_words)):
+            worded.append(NodeHit(*row, by_code=False))
+    coded.sort(key=lambda pair: pair[0])  # stable: exact codes first, then the framework's order
+    hits = [hit for _, hit in coded] + worded
+    return NodeSearch(query, hits[:limit], len(hits))

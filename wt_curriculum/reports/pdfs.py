@@ -1,9 +1,14 @@
 """The PDF reports by name: the template and data of each, for the request (small reports) and the task
-queue (reports/tasks.py) alike. Parameters are plain values (ids, years, keys), as a job stores them."""
+queue (reports/tasks.py) alike. Parameters are plain values (ids, years, keys), as a job stores them.
+
+BUILDERS is the list of every report PDF. A new report adds its builder here, and a case with demo data to
+tests/reports/pdf_cases.py: the layout test renders every report named here and fails on one without a case.
+"""
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from ..consultations import release_notes
 from ..consultations import services as consultations
 from ..consultations.models import ConsultationRound
 from . import kerndoelen, services
@@ -63,6 +68,10 @@ def _plan(session: Session, school_id: int, year: int, groep: int | None = None)
     return PdfReport("reports/plan.html", {"data": services.plan_report(session, school_id, year, groep)})
 
 
+def _release_notes(session: Session, old: str, new: str) -> PdfReport:
+    return PdfReport("consultations/release_notes.html", {"notes": release_notes.compare(session, old, new)})
+
+
 BUILDERS = {
     "plan": _plan,
     "framework": _framework,
@@ -72,4 +81,5 @@ BUILDERS = {
     "school_kerndoelen": _school_kerndoelen,
     "network_kerndoelen": _network_kerndoelen,
     "consultation": _consultation,
+    "release_notes": _release_notes,
 }

@@ -14,6 +14,7 @@ from ..consultations import release_notes
 from ..errors import Forbidden
 from ..extensions import db
 from ..organisations import services as organisations
+from . import pdfs
 from .rendering import render_html, render_pdf
 from .views import PDF, _download
 
@@ -50,11 +51,12 @@ def choose():
 @public
 def notes(span: str):
     old, new, pdf = _span(span)
-    data = release_notes.compare(db.session, old, new)
     if pdf:
-        return _download(render_pdf("consultations/release_notes.html", notes=data),
+        built = pdfs.pdf_report(db.session, "release_notes", {"old": old, "new": new})
+        data = built.context["notes"]
+        return _download(render_pdf(built.template, **built.context),
                          PDF, f"release-notes-{data.old_label}-{data.new_label}.pdf")
-    return render_html("consultations/release_notes.html", notes=data)
+    return render_html("consultations/release_notes.html", notes=release_notes.compare(db.session, old, new))
 
 
 @bp.route("/<string:span>/school/<int:school_id>")

@@ -20,6 +20,7 @@ from werkzeug.security import safe_join
 
 from ..groepen import ALL_GROEPEN
 from ..groepen import label as groepen_label
+from ..planning import heatmap
 from ..schoolyears import format_school_year
 
 # Relative links in a report (url_for gives /static/...) resolve against this address, which exists only
@@ -89,6 +90,7 @@ def helpers(pdf: bool) -> dict:
         "groepen_label": groepen_label,
         "school_year": format_school_year,
         "ALL_GROEPEN": ALL_GROEPEN,
+        **heatmap.template_globals(),
     }
 
 
@@ -104,13 +106,19 @@ def render_pdf(template: str, **context) -> bytes:
 def render_pdf_pages(template: str, progress: Callable[[int], None] | None = None, **context) -> tuple[bytes, int]:
     """As render_pdf, and the number of pages; `progress(pages)` is called as each page is laid out (it may
     raise to stop the work, e.g. when the job was cancelled)."""
+    with _pages_reported_to(progress):
+        document = render_document(template, **context)
+    return document.write_pdf(), len(document.pages)
+
+
+def render_document(template: str, **context):
+    """The report laid out by WeasyPrint (a `weasyprint.Document`: its pages and boxes), before it is written
+    as PDF; the layout test (tests/reports/test_pdf_layout.py) reads its boxes."""
     from weasyprint import HTML  # imported here: loading WeasyPrint takes a moment, pages need not wait
 
     html = render_template(template, **helpers(True), **context)
     fetcher = StaticOnlyFetcher.make(current_app.static_folder)
-    with _pages_reported_to(progress):
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-    return document.write_pdf(), len(document.pages)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
 
 
 # WeasyPrint announces every page it lays out on its progress logger ("Step 5 - Creating layout - Page 7").

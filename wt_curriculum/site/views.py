@@ -15,6 +15,7 @@ from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..auth import services as users
 from ..auth.permissions import public
 from ..core import health
 from ..core.hooks import home_page_sections, sections, start_page_sections
@@ -77,6 +78,9 @@ def set_language():
             LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
+        if current_user.is_authenticated:  # also for their other browsers, notifications and e-mail
+            users.set_language(db.session, current_user._get_current_object(), language)
+            db.session.commit()
     return response
 
 

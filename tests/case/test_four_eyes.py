@@ -1,0 +1,86 @@
+"""Four-eyes publishing of `flask case import` restoring our framework: with FOUR_EYES on, a package that changes
+published goals becomes one change waiting for a second editor (the whole package, its report shown); the
+command prints the link. The proposing editor cannot approve it."""
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login_as
+from tests.objectives.helpers import goal_state
+from wt_curriculum.case import services
+from wt_curriculum.extensions import db
+from wt_curriculum.objectives.models import PendingChange
+
+BASE = "https://wt.example.org"
+
+
+@pytest.fixture
+def four_eyes(app):
+    app.config["FOUR_EYES"] = True
+
+
+def _package_with(app, tmp_path, code: str, title: str):
+    with app.app_context():
+        package = services.export_package(db.session, BASE)
+    item = next(i for i in package["CFItems"] if i["humanCodingScheme"] == code)
+    item["fullStatement"] = title
+    path = tmp_path / "kader.json"
+    path.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _pending(app):
+    with app.app_context():
+        return list(db.session.execute(select(PendingChange.id, PendingChange.kind, PendingChange.decision)))
+
+
+def test_a_case_restore_that_changes_published_goals_waits_for_a_second_editor(
+        app, client, runner, factory, framework, tmp_path, four_eyes):
+    first, second = factory.user("redacteur"), factory.user("redacteur")
+    old = goal_state(app, "DG.1.1")
+    assert old["status"] == "vastgesteld"
+    path = _package_with(app, tmp_path, "DG.1.1", "Een nieuwe titel uit CASE")
+    # Without an editor to propose it, nothing happens.
+    refused = runner.invoke(args=["case", "import", str(path)])
+    assert refused.exit_code == 1 and "--editor" in refused.output and "Nothing was imported" in refused.output
+    assert _pending(app) == []
+    result = runner.invoke(args=["case", "import", str(path), "--editor", first.email])
+    assert result.exit_code == 0, result.output
+    [(change_id, kind, decision)] = _pending(app)
+    assert (kind, decision) == ("import.case", "")
+    assert re.search(rf"waits for a second editor's approval: \S+/doelen/redactie#change-{change_id}", result.output)
+    assert "updated goal DG.1.1" in result.output
+    assert goal_state(app, "DG.1.1") == old  # nothing imported yet
+    login_as(client, app, first)
+    page = client.get("/doelen/redactie").get_data(as_text=True)
+    assert "CASE-import van het kader: kader.json" in page and "updated goal DG.1.1" in page
+    client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"})
+    assert goal_state(app, "DG.1.1")["title"] == old["title"]  # not by the one who proposed it
+    login_as(client, app, second)
+    assert client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"}).status_code == 303
+    assert goal_state(app, "DG.1.1")["title"] == "Een nieuwe titel uit CASE"
+    assert _pending(app) == [(change_id, "import.case", "approved")]
+    # The same package again changes nothing: it is imported at once, with nothing to approve.
+    again = runner.invoke(args=["case", "import", str(path)])
+    assert again.exit_code == 0 and "0 created, 0 updated" in again.output, again.output
+    assert len(_pending(app)) == 1
+
+
+def test_an_approval_after_the_framework_changed_is_a_conflict(app, client, runner, factory, framework, tmp_path,
+                                                               four_eyes):
+    first, second = factory.user("redacteur"), factory.user("beheerder")
+    path = _package_with(app, tmp_path, "DG.1.1", "Voorstel uit CASE")
+    assert runner.invoke(args=["case", "import", str(path), "--editor", first.email]).exit_code == 0
+    [(change_id, _kind, _decision)] = _pending(app)
+    with app.app_context():
+        db.session.execute(db.text("UPDATE goal SET title = 'Tussendoor', version = version + 1 "
+                                   "WHERE code = 'DG.1.2'"))
+        db.session.commit()
+    login_as(client, app, second)
+    answer = client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"})
+    assert answer.status_code == 409
+    assert "Het kader is veranderd nadat deze import werd voorgesteld" in answer.get_data(as_text=True)
+    assert goal_state(app, "DG.1.1")["title"] != "Voorstel uit CASE"
+    assert goal_state(app, "DG.1.2")["title"] == "Tussendoor"
