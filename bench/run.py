@@ -27,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-TARGETS_MS = {"national summary": 1000, "network coverage (200 schools)": 300}
+# Issue 18's targets at every scale (the rest: DEFAULT_TARGET_MS); the table says which are met.
+TARGETS_MS = {"school coverage": 15, "network coverage (200 schools)": 50, "national summary": 100}
 DEFAULT_TARGET_MS = 150
 
 

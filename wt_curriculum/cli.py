@@ -136,8 +136,12 @@ def enable_user_command(email):
 @click.command("seed")
 @with_appcontext
 @click.option("--demo", is_flag=True, help="Also add demo networks, schools, users, packages and year plans.")
-def seed_command(demo):
+@click.option("--logins-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the new demo accounts and their passwords to this file (readable by you only).")
+def seed_command(demo, logins_file):
     """Load the goal framework from seeds/ (safe to run again), and with --demo the demo data."""
+    import os
+
     from . import seed
     from .core.statistics import analyze_database
 
@@ -146,6 +150,13 @@ def seed_command(demo):
     analyze_database(db.engine)
     for line in report:
         click.echo(line)
+    # bin/run shows these each time it starts; only accounts made now have a password to write down.
+    logins = [line for line in report if line.startswith("Demo account ") and ": password " in line]
+    if logins_file is not None and logins:
+        logins_file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write("".join(f"{line}\n" for line in logins))
 
 
 @click.command("backup")

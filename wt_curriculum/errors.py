@@ -32,7 +32,53 @@ class Conflict(DomainError):
 
 
 class ValidationError(DomainError):
+    """What was entered breaks a rule. `problems` lists every (field or None, message) found, so that a form
+    shows them all at once; `message` (and `details["field"]`) is the first, or all of them joined."""
+
     status_code = 400
+
+    def __init__(self, message, problems=None, **details):
+        super().__init__(message, **details)
+        self.problems = list(problems) if problems else [(details.get("field"), message)]
+
+
+class Problems:
+    """Collects the problems of one form or record, so that the user sees them all at once, not one per try.
+
+        problems = Problems()
+        if not title: problems.add(_("Enter a title."), "title")
+        code = problems.check(clean_code, data.code)   # a check that raises ValidationError: its problems
+        problems.raise_any()                           # one ValidationError holding every problem, if any
+    """
+
+    def __init__(self):
+        self.items: list[tuple[str | None, object]] = []
+
+    def add(self, message, field: str | None = None) -> None:
+        self.items.append((field, message))
+
+    def check(self, function, *args, default=None, **kwargs):
+        """`function(*args)`'s answer; when it raises ValidationError, its problems are kept and `default`
+        returned."""
+        try:
+            return function(*args, **kwargs)
+        except ValidationError as error:
+            self.items.extend(error.problems)
+            return default
+
+    def has(self, field: str) -> bool:
+        return any(f == field for f, _ in self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_any(self) -> None:
+        if not self.items:
+            return
+        field, message = self.items[0]
+        if len(self.items) > 1:
+            message = " ".join(str(m) for _, m in self.items)
+        raise ValidationError(message, problems=self.items, **({"field": field} if field else {}))
 
 
 TITLES = {

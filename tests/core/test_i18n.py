@@ -37,11 +37,12 @@ def test_form_errors_follow_the_language(client):
 
 def test_accessibility_statement_names_the_standard_and_known_gaps(client):
     body = client.get("/toegankelijkheid").get_data(as_text=True)
-    assert "WCAG 2.1" in body and "EN 301 549" in body and "axe-core" in body
-    assert "Wat nog niet voldoet" in body
-    assert "25 november 2026" in body
+    assert "WCAG 2.2" in body and "EN 301 549" in body and "axe-core" in body
+    assert "24 bij 24 pixels" in body and "2.4.11" in body and "31-12-2026" in body
+    assert "Wat nog niet voldoet" in body and "volledige overeenstemming" in body
+    assert "2 december 2026" in body
     english = client.get("/toegankelijkheid", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "What does not conform yet" in english and "November 25, 2026" in english
+    assert "What does not conform yet" in english and "December 2, 2026" in english
 
 
 def test_pages_need_no_javascript():

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from tests.interchange.helpers import confirm, counts, error_lines, errors_of, read, token_of, upload
-from wt_curriculum.interchange import readers
+from wt_curriculum import tables as readers
 from wt_curriculum.interchange.base import RowError, parse_groepen
 
 

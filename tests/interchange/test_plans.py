@@ -28,9 +28,24 @@ def test_errors_are_reported_by_line_and_nothing_is_written(app, client, login, 
     login("coordinator", school_id=world["school"])
     before = counts(app)
     response = upload(client, "plans", read("plans_errors.csv"))
-    assert error_lines(response) == [2, 3, 4, 5, 6, 7, 9, 10, 11]
+    # line 6's 3-11-2025 is a date written the Dutch way: accepted
+    assert error_lines(response) == [2, 3, 4, 5, 7, 9, 10, 11]
     assert "99ZZ00" in errors_of(response)[0] and "34CD00" in errors_of(response)[-1]
     assert counts(app) == before
+
+
+def test_a_date_written_as_dd_mm_yyyy_is_read(app, client, login, world):
+    login("coordinator", school_id=world["school"])
+    confirm(client, "plans", token_of(upload(client, "plans", read("plans_new.csv"))))
+    exported = client.get(f"/uitwisseling/jaarplanningen/export?school={world['school']}&jaar=2025-2026")
+    text = exported.data.decode("utf-8-sig").replace("week 12;", "week 12;1-12-2025")
+    response = upload(client, "plans", text.encode())
+    assert "— → 2025-12-01" in response.get_data(as_text=True)
+    assert confirm(client, "plans", token_of(response)).status_code == 302
+    with app.app_context():
+        from wt_curriculum.planning.models import PlanEntry
+
+        assert db.session.scalar(select(PlanEntry.taught_on).where(PlanEntry.period == "week 12")) == date(2025, 12, 1)
 
 
 def test_the_administrator_imports_any_school(app, client, login, world):

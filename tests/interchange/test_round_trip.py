@@ -111,7 +111,7 @@ def test_formula_looking_cells_are_exported_as_text_and_import_unchanged(app, cl
 
 
 def test_guarding_a_formula_is_undone_exactly():
-    from wt_curriculum.interchange.readers import guard_formula, unguard_formula
+    from wt_curriculum.tables import guard_formula, unguard_formula
 
     for value in ("=1+1", "+31 6", "-", "@x", "\tx", "'=x", "''=x", "'plain", "plain", "", "5-8", "'"):
         assert unguard_formula(guard_formula(value)) == value, value

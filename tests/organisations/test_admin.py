@@ -323,3 +323,22 @@ def test_archiving_while_the_form_is_open_is_a_conflict_that_says_no_field_chang
     answer = client.post(path, data=mine)
     assert answer.status_code == 409
     assert "De andere wijziging raakte de velden van dit formulier niet" in answer.get_data(as_text=True)
+
+
+def test_schools_import_from_an_excel_file(app, client, login, factory):
+    from wt_curriculum.tables import write_xlsx
+
+    login("beheerder")
+    factory.network(code="WT-UTR")
+    raw = write_xlsx(["brin", "vestiging", "naam", "plaats", "netwerk"],
+                     [["12AB", "00", "OBS De Regenboog", "Houten", "WT-UTR"], ["27KL", "1", "CBS Één", "Bunnik", ""]],
+                     "Scholen")
+    page = client.post("/beheer/import/scholen", data={"file": (io.BytesIO(raw), "scholen.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "2 toe te voegen" in page and "er wordt niets geïmporteerd" not in page
+    apply(client, "scholen", raw)
+    assert [(code, name) for code, name, *_ in snapshot(app)[1]] == [("12AB00", "OBS De Regenboog"),
+                                                                      ("27KL01", "CBS Één")]
+    broken = client.post("/beheer/import/scholen", data={"file": (io.BytesIO(b"PK\x03\x04kapot"), "s.xlsx")},
+                         content_type="multipart/form-data").get_data(as_text=True)
+    assert "Regel 1:" in broken and "Excel" in broken and "er wordt niets geïmporteerd" in broken

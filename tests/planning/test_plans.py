@@ -143,6 +143,12 @@ def test_mark_taught_and_untaught(app, client, login, setup):
     assert entries(app)[0][4] == date(2026, 10, 5)
     client.post(f"/plan/{entry_id}/niet-gegeven", data={"version": version + 1})
     assert entries(app)[0][4] is None
+    client.post(f"/plan/{entry_id}/gegeven", data={"version": version + 2, "taught_on": "7-10-2026"})
+    assert entries(app)[0][4] == date(2026, 10, 7)  # typed the Dutch way
+    refused = client.post(f"/plan/{entry_id}/gegeven", data={"version": version + 3, "taught_on": "31-02-2026"},
+                          follow_redirects=True)
+    assert "Geef de datum als dd-mm-jjjj of jjjj-mm-dd." in refused.get_data(as_text=True)
+    assert entries(app)[0][4] == date(2026, 10, 7)
 
 
 def test_edit_with_a_stale_version_is_a_conflict(app, client, login, setup):

@@ -59,6 +59,10 @@ def test_editor_adds_and_removes_a_link(app, client, login, references):
     response = client.post(f"{URL}/verwijderen", data={"link_id": link_id}, follow_redirects=True)
     assert "is verwijderd" in response.get_data(as_text=True)
     assert "KD2025-PO-32A" not in _links_of(app, "MN.1.1")
+    for hostile in ("99999999999999999999", "-1", "٣"):  # past SQLite's integers, negative, not ASCII
+        for action in ("verwijderen", "vervangen"):
+            response = client.post(f"{URL}/{action}", data={"link_id": hostile}, follow_redirects=True)
+            assert response.status_code == 200 and "bestaat niet (meer)" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -16,6 +16,7 @@ RULES = [
     public("site.set_language", "/taal", status=302, method="POST", data={"lang": "en", "next": "/"}),
     public("site.healthz", "/healthz"),
     public("site.accessibility", "/toegankelijkheid"),
+    public("site.favicon", "/favicon.ico"),
     public("static", "/static/css/app.css"),
     # Every old address redirects everyone, logged in or not (tests/site/test_old_paths.py checks where to).
     *[public(f"site.old_path_{number}", _example(old), status=308) for number, (old, _) in enumerate(OLD_PATHS)],

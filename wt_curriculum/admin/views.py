@@ -9,12 +9,13 @@ from ..auth import services as accounts
 from ..auth.forms import ROLE_LABELS
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
+from ..core import health, jobs
 from ..core import services as audit
 from ..core import tasks as core_tasks
 from ..core.hooks import Section, start_page_sections
 from ..errors import Conflict, ValidationError
 from ..extensions import db
-from ..forms import NOT_SAVED, save_or_show_errors
+from ..forms import NOT_SAVED, save_or_show_errors, validate_all
 from ..groepen import from_mask, to_mask
 from ..numbers import MAX_PAGE, query_whole, whole_or_none
 from ..organisations import services as organisations
@@ -52,7 +53,7 @@ def users():
 @roles_required(Role.ADMIN)
 def new_user():
     form = _user_form()
-    if form.validate_on_submit():
+    if validate_all(form, lambda: accounts.check_new_user(db.session, _user_data(form), form.password.data or "")):
         user = save_or_show_errors(form, lambda: (
             audit.use_submission(db.session, form.submission.data),  # a double submit makes one account (409)
             accounts.create_user(db.session, _user_data(form), form.password.data or "", current_user))[1])
@@ -70,7 +71,9 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.remember_opened()
     try:
-        if form.validate_on_submit() and save_or_show_errors(
+        valid = validate_all(form, lambda: accounts.check_user_change(db.session, user, _user_data(form),
+                                                                      current_user))
+        if valid and save_or_show_errors(
                 form, lambda: accounts.update_user(db.session, user, _user_data(form), current_user,
                                                    whole_or_none(form.version.data))
         ) is not NOT_SAVED:
@@ -112,10 +115,18 @@ def reset_link(user_id: int):
 
 @start_page_sections.register(order=30)
 def _admin_start(session, user):
-    """Administrators: the latest changes and the way to accounts, imports, jobs and backups."""
+    """Administrators: is the installation healthy, what the task queue is doing, the latest imports and
+    changes, and the way to accounts, imports, jobs and backups."""
     if user.role != Role.ADMIN:
         return None
-    return Section("admin/_start_admin.html", {"log": audit.audit_log(session, 1, per_page=5)})
+    imports = audit.audit_log(session, 1, per_page=5, action_prefix="import.")
+    log = audit.audit_log(session, 1, per_page=5)
+    return Section("admin/_start_admin.html", {
+        "health": health.check(session), "jobs": jobs.job_overview(session),
+        "imports": [(row, audit_labels.action_label(row.action), audit_labels.details(row.summary))
+                    for row in imports.rows],
+        "log": [(row, audit_labels.action_label(row.action), audit_labels.details(row.summary))
+                for row in log.rows]})
 
 
 @bp.route("/beheer/logboek")

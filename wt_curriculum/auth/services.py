@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.hooks import Hook
 from ..core.services import record_audit
-from ..errors import Conflict, ValidationError
+from ..errors import Conflict, Problems, ValidationError
 from . import sessions, throttle
 from .models import SCHOOL_ROLES, Role, User
 
@@ -104,14 +104,14 @@ class UserData:
     groepen_mask: int = 0  # teachers only: their own groepen
 
 
-def _check_binding(data: UserData) -> None:
+def _check_binding(data: UserData, problems: Problems) -> None:
     """School roles belong to one school, network coordinators to one network."""
     if data.role not in tuple(Role):
-        raise ValidationError(_l("Unknown role."), field="role")
+        problems.add(_l("Unknown role."), "role")
     if data.role in SCHOOL_ROLES and not data.school_id:
-        raise ValidationError(_l("Choose the school this user belongs to."), field="school_id")
+        problems.add(_l("Choose the school this user belongs to."), "school_id")
     if data.role == Role.NETWORK and not data.network_id:
-        raise ValidationError(_l("Choose the network this user coordinates."), field="network_id")
+        problems.add(_l("Choose the network this user coordinates."), "network_id")
     if data.role not in SCHOOL_ROLES:
         data.school_id = None
     if data.role != Role.NETWORK:
@@ -120,15 +120,34 @@ def _check_binding(data: UserData) -> None:
         data.groepen_mask = 0
 
 
+def check_new_user(session: Session, data: UserData, password: str) -> None:
+    """Every problem of a new account at once (one ValidationError); normalises `data` as it goes."""
+    problems = Problems()
+    data.email = problems.check(check_email, data.email, default=normalise_email(data.email))
+    _check_binding(data, problems)
+    if not problems.has("email") and session.scalar(select(User.id).where(User.email == data.email)):
+        problems.add(_l("There is already an account with this e-mail address."), "email")
+    for message in password_problems(password, data.email):
+        problems.add(message, "password")
+    problems.raise_any()
+
+
+def check_user_change(session: Session, user: User, data: UserData, actor: User) -> None:
+    """Every problem of a change to an account at once (one ValidationError); normalises `data`."""
+    problems = Problems()
+    data.email = problems.check(check_email, data.email, default=normalise_email(data.email))
+    _check_binding(data, problems)
+    if not problems.has("email") and session.scalar(
+            select(User.id).where(User.email == data.email, User.id != user.id)):
+        problems.add(_l("There is already an account with this e-mail address."), "email")
+    if user.id == actor.id and (not data.active or data.role != user.role):
+        problems.add(_l("You cannot disable your own account or change your own role."), "role")
+    problems.raise_any()
+
+
 def create_user(session: Session, data: UserData, password: str, actor: User | None = None) -> User:
     """A new account with a checked password and a role bound to its school or network."""
-    data.email = check_email(data.email)
-    _check_binding(data)
-    if session.scalar(select(User.id).where(User.email == data.email)):
-        raise ValidationError(_l("There is already an account with this e-mail address."), field="email")
-    problems = password_problems(password, data.email)
-    if problems:
-        raise ValidationError(problems[0], field="password")
+    check_new_user(session, data, password)
     user = User(
         email=data.email, name=data.name.strip(), role=data.role, school_id=data.school_id,
         network_id=data.network_id, active=data.active, groepen_mask=data.groepen_mask,
@@ -154,13 +173,7 @@ def update_user(session: Session, user: User, data: UserData, actor: User,
     """
     if expected_version is not None and expected_version != user.version:
         raise Conflict(USER_CONFLICT)
-    data.email = check_email(data.email)
-    _check_binding(data)
-    other = session.scalar(select(User.id).where(User.email == data.email, User.id != user.id))
-    if other:
-        raise ValidationError(_l("There is already an account with this e-mail address."), field="email")
-    if user.id == actor.id and (not data.active or data.role != user.role):
-        raise ValidationError(_l("You cannot disable your own account or change your own role."), field="role")
+    check_user_change(session, user, data, actor)
     _claim_version(session, user, USER_CONFLICT)
     was_active = user.active
     user.email, user.name, user.role = data.email, data.name.strip(), data.role
@@ -231,7 +244,7 @@ def set_password(session: Session, user: User, new: str, actor=None) -> None:
     """Give an account a new password (an administrator, or a reset link); every session of it ends."""
     problems = password_problems(new, user.email)
     if problems:
-        raise ValidationError(problems[0], field="password")
+        raise ValidationError(" ".join(str(p) for p in problems), problems=[("password", p) for p in problems])
     user.set_password(new)
     sessions.end_all_sessions(session, user.id)
     session.flush()
@@ -244,7 +257,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise ValidationError(_l("Your current password is not correct."), field="current_password")
     problems = password_problems(new, user.email)
     if problems:
-        raise ValidationError(problems[0], field="new_password")
+        raise ValidationError(" ".join(str(p) for p in problems), problems=[("new_password", p) for p in problems])
     user.set_password(new)
     sessions.end_all_sessions(session, user.id, keep_key=user.session_key)
     session.flush()

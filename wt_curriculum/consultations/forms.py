@@ -1,26 +1,16 @@
 """Forms of consultation rounds. Every message is our own, so that it is translated."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import SubmissionForm
+from ..forms import DutchDateField, SubmissionForm
 from . import services
 
 
 def _length(limit: int) -> Length:
     return Length(max=limit, message=_l("Use at most %(max)d characters."))
-
-
-class _Dates(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-        if self.process_errors:
-            self.process_errors = [_l("Enter a date like 2026-12-31.")]
 
 
 class _Checkboxes(SelectMultipleField):
@@ -46,8 +36,8 @@ class _Radio(RadioField):
 class RoundForm(SubmissionForm):
     title = StringField(_l("Title"), validators=[_length(services.MAX_TITLE)])
     explanation = TextAreaField(_l("Explanation"), validators=[_length(services.MAX_TEXT)])
-    starts_on = _Dates(_l("Start date"), validators=[Optional()])
-    ends_on = _Dates(_l("End date"), validators=[Optional()])
+    starts_on = DutchDateField(_l("Start date"), validators=[Optional()])
+    ends_on = DutchDateField(_l("End date"), validators=[Optional()])
     audiences = _Checkboxes(_l("Who is asked to respond"), choices=[])
     scope = _Radio(_l("The round is on"), choices=[], default="goals", validate_choice=False)
     goal_codes = TextAreaField(_l("Goal codes"), validators=[_length(5000)])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import Role, User
 from ..auth.permissions import is_editor
-from ..core.hooks import Section, home_page_sections
+from ..core.hooks import Section, home_page_sections, start_page_sections
 from ..core.models import Revision
 from ..core.services import record_audit
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
@@ -280,8 +280,8 @@ def list_rounds(session: Session, viewer, only_open: bool = False) -> list[Round
 
 def home_section(session: Session, viewer) -> Section | None:
     """The open rounds for the viewer's audience, for the home page (nothing when there are none)."""
-    if viewer is None or not viewer.is_authenticated:
-        return None
+    if viewer is None or not viewer.is_authenticated or viewer.role == Role.EDITOR:
+        return None  # editors run the rounds: their start page lists them (editor_start_section)
     rows = [row for row in list_rounds(session, viewer, only_open=True) if in_audience(row.round, viewer)]
     if not rows:
         return None
@@ -289,6 +289,15 @@ def home_section(session: Session, viewer) -> Section | None:
 
 
 home_page_sections.register(home_section)
+
+
+@start_page_sections.register(order=22)
+def editor_start_section(session: Session, user) -> Section | None:
+    """Editors' start page: the rounds running now and the closed ones whose responses still need an answer."""
+    if user.role != Role.EDITOR:
+        return None
+    rows = [row for row in list_rounds(session, user) if row.state in ("open", "closed")]
+    return Section("consultations/_start_editor.html", {"rounds": rows[:6], "total": len(rows)}, order=22)
 
 
 # --- One round: its goals and responses ------------------------------------------------------------------------

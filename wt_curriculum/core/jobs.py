@@ -415,3 +415,26 @@ def result_file(job: Job) -> bytes | None:
     if job.state != DONE or not job.result_key:
         return None
     return file_store.get(job.result_key)
+
+
+@dataclass(frozen=True)
+class JobOverview:
+    """For the administrator's start page: jobs waiting or running now, and those that failed lately."""
+
+    queued: int
+    running: int
+    failed: int  # finished as failed in the last `days` days
+    days: int
+    recent_failures: list[Job]
+
+
+def job_overview(session: Session, days: int = 7, limit: int = 5) -> JobOverview:
+    """Counts per state (one grouped query) and the latest failures (one query)."""
+    since = utcnow() - timedelta(days=days)
+    counts = dict(session.execute(
+        select(Job.state, func.count()).where(
+            (Job.state.in_(ACTIVE)) | ((Job.state == FAILED) & (Job.finished_at >= since)))
+        .group_by(Job.state)).all())
+    failures = list(session.scalars(select(Job).where(Job.state == FAILED, Job.finished_at >= since)
+                                    .order_by(Job.finished_at.desc(), Job.id.desc()).limit(limit)))
+    return JobOverview(counts.get(QUEUED, 0), counts.get(RUNNING, 0), counts.get(FAILED, 0), days, failures)

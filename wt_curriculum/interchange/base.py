@@ -9,9 +9,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
 
+from ..dates import parse_date as parse_day
 from ..errors import DomainError
 from ..groepen import ALL_GROEPEN
-from .readers import LineError, ReadError, Table
+from ..tables import LineError, ReadError, Table
 
 ADD, CHANGE, SAME = "add", "change", "same"
 
@@ -216,16 +217,15 @@ def parse_int(value: str, name: str, low: int, high: int, default: int) -> int:
 
 
 def parse_date(value: str, name: str) -> date | None:
+    """A date cell: 2026-10-05 (also with a time after it, as a spreadsheet may write) or 5-10-2026."""
     if not value:
         return None
     text = value[:10] if re.match(r"^\d{4}-\d{2}-\d{2}T", value) else value
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
-        raise RowError(_l("%(column)s must be a date written as YYYY-MM-DD (e.g. 2026-10-05), not “%(value)s”.",
-                          column=name, value=value[:20])) from None
+        raise RowError(_l("%(column)s must be a date written as DD-MM-YYYY or YYYY-MM-DD (e.g. 05-10-2026), not "
+                          "“%(value)s”.", column=name, value=value[:20])) from None
 
 
 def split_items(text: str, separators: str) -> list[str]:

@@ -10,6 +10,7 @@ from ..auth.permissions import is_editor
 from ..groepen import label
 from ..objectives import services as objectives
 from ..objectives.models import Domain, Goal, GoalStatus, Strand
+from ..tables import Table
 from .base import (
     ADD,
     CHANGE,
@@ -26,7 +27,6 @@ from .base import (
     norm_text,
     parse_groepen,
 )
-from .readers import Table
 
 NAME = "goals"
 COLUMNS = Columns([

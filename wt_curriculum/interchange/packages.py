@@ -18,6 +18,7 @@ from ..lessons import services as lessons
 from ..lessons.models import LessonPackage, Licence, PackageStatus, Relation
 from ..objectives.models import Goal, GoalStatus
 from ..organisations.models import Network
+from ..tables import Table
 from .base import (
     ADD,
     CHANGE,
@@ -36,7 +37,6 @@ from .base import (
     parse_int,
     split_items,
 )
-from .readers import Table
 
 NAME = "packages"
 COLUMNS = Columns([

@@ -19,6 +19,7 @@ from ..organisations.models import School
 from ..planning import services as planning
 from ..planning.models import PlanEntry
 from ..schoolyears import check_in_school_year, format_school_year, parse_school_year
+from ..tables import Table
 from .base import (
     ADD,
     CHANGE,
@@ -34,7 +35,6 @@ from .base import (
     limited,
     parse_date,
 )
-from .readers import Table
 
 NAME = "plans"
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -47,7 +47,7 @@ COLUMNS = Columns([
            _l("The lesson package: its uuid, or its exact title."), required=True),
     Column("period", ("periode", "week"), _l("The period or week, at most 20 characters, e.g. periode 2.")),
     Column("taught_on", ("gegeven_op", "gegeven", "datum_gegeven", "taught"),
-           _l("The date it was taught, as YYYY-MM-DD; empty when not yet taught.")),
+           _l("The date it was taught, as DD-MM-YYYY or YYYY-MM-DD; empty when not yet taught.")),
     Column("package_title", ("titel_lespakket", "lespakket_titel"),
            _l("The package's title, written by exports for reading; ignored by imports."), ignored=True),
 ])

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from ..core.services import record_audit
 from ..errors import Conflict, ValidationError
 from ..objectives import services as objectives
+from ..tables import LineError, ReadError, read_table, write_csv, write_xlsx
 from . import goals, packages, plans
 from .base import SAME, ApplyError, Preview
-from .readers import LineError, ReadError, read_table, write_csv, write_xlsx
 
-# The registry of import kinds. Each kind module knows only .base and .readers, never this module.
+# The registry of import kinds. Each kind module knows only .base and ..tables, never this module.
 KINDS = {"goals": goals, "packages": packages, "plans": plans}
 # The kinds as they appear in addresses, and back.
 SLUGS = {"goals": "leerdoelen", "packages": "lespakketten", "plans": "jaarplanningen"}

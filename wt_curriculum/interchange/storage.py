@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..errors import NotFound
-from .readers import MAX_BYTES, copy_limited
+from ..tables import MAX_BYTES, copy_limited
 
 MAX_AGE = 3600  # seconds
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")

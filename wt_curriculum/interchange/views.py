@@ -10,10 +10,10 @@ from ..extensions import db
 from ..numbers import parse_whole
 from ..organisations import services as organisations
 from ..schoolyears import parse_school_year
+from ..tables import MAX_BYTES, LineError, ReadError
 from . import services, storage, tasks
 from .base import Preview
 from .forms import ConfirmForm, UploadForm
-from .readers import MAX_BYTES, LineError, ReadError
 
 bp = Blueprint("interchange", __name__)
 

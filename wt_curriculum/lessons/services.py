@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..auth.models import Role
 from ..core.hooks import Hook, Section
 from ..core.services import FieldDiff, diff_snapshots, record_audit, record_revision, revisions_for
-from ..errors import Conflict, Forbidden, NotFound, ValidationError
+from ..errors import Conflict, Forbidden, NotFound, Problems, ValidationError
 from ..groepen import ALL_GROEPEN, from_mask, label, to_mask
 from ..objectives import services as objectives
 from ..objectives.models import Domain, Goal, GoalStatus, Strand
@@ -369,44 +369,48 @@ def _clean_list(text: str, separator: str) -> str:
     return (", " if separator == "," else "\n").join(split_list(text, separator))
 
 
-def _validate(session: Session, data: PackageData, user, existing_goal_ids=frozenset(),
-              require_reason: bool = False) -> None:
+def validate_package(session: Session, data: PackageData, user, existing_goal_ids=frozenset(),
+                     require_reason: bool = False) -> None:
+    """Check a package's data; one ValidationError listing every problem found (errors.Problems), so that the
+    form shows them all at once. Forbidden when the user may not share packages for the chosen network."""
+    problems = Problems()
     if not (data.title or "").strip():
-        raise ValidationError(_l("Give the package a title."), field="title")
+        problems.add(_l("Give the package a title."), "title")
     if not data.groepen or any(g not in ALL_GROEPEN for g in data.groepen):
-        raise ValidationError(_l("Choose at least one groep (1 to 8)."), field="groepen")
+        problems.add(_l("Choose at least one groep (1 to 8)."), "groepen")
     if not 1 <= (data.lesson_count or 0) <= MAX_LESSONS:
-        raise ValidationError(_l("The number of lessons is between 1 and %(n)s.", n=MAX_LESSONS),
-                              field="lesson_count")
+        problems.add(_l("The number of lessons is between 1 and %(n)s.", n=MAX_LESSONS), "lesson_count")
     if not MIN_MINUTES <= (data.minutes_per_lesson or 0) <= MAX_MINUTES:
-        raise ValidationError(_l("Minutes per lesson are between %(min)s and %(max)s.",
-                                 min=MIN_MINUTES, max=MAX_MINUTES), field="minutes_per_lesson")
+        problems.add(_l("Minutes per lesson are between %(min)s and %(max)s.", min=MIN_MINUTES, max=MAX_MINUTES),
+                     "minutes_per_lesson")
     if data.licence not in set(Licence):
-        raise ValidationError(_l("Choose a licence from the list."), field="licence")
-    parse_links(data.links)
+        problems.add(_l("Choose a licence from the list."), "licence")
+    problems.check(parse_links, data.links)
     if data.network_id is None or session.get(Network, data.network_id) is None:
-        raise ValidationError(_l("Choose the network that shares this package."), field="network_id")
-    if not can_edit_network_packages(user, data.network_id):
+        problems.add(_l("Choose the network that shares this package."), "network_id")
+    elif not can_edit_network_packages(user, data.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
-    if not data.alignments:
-        raise ValidationError(_l("Choose at least one learning goal this package serves."), field="goals")
-    if any(relation not in set(Relation) for _, relation in data.alignments):
-        raise ValidationError(_l("Each goal is either the main aim (kern) or touched on (raakt)."), field="goals")
-    if not any(relation == Relation.CORE for _, relation in data.alignments):
-        raise ValidationError(_l("At least one goal must be the main aim (kern) of the package."), field="goals")
     goals = goals_by_id(session, [goal_id for goal_id, _ in data.alignments])
-    for goal_id, _ in data.alignments:
-        goal = goals.get(goal_id)
-        # A goal retired after it was chosen stays (flagged); new choices must be published goals.
-        if goal is None or (goal.status != GoalStatus.PUBLISHED and goal_id not in existing_goal_ids):
-            raise ValidationError(_l("Only published learning goals can be chosen."), field="goals")
+    if not data.alignments:
+        problems.add(_l("Choose at least one learning goal this package serves."), "goals")
+    elif any(relation not in set(Relation) for _, relation in data.alignments):
+        problems.add(_l("Each goal is either the main aim (kern) or touched on (raakt)."), "goals")
+    elif not any(relation == Relation.CORE for _, relation in data.alignments):
+        problems.add(_l("At least one goal must be the main aim (kern) of the package."), "goals")
+    # A goal retired after it was chosen stays (flagged); new choices must be published goals.
+    if any((goals.get(goal_id) is None
+            or (goals[goal_id].status != GoalStatus.PUBLISHED and goal_id not in existing_goal_ids))
+           for goal_id, _ in data.alignments):
+        problems.add(_l("Only published learning goals can be chosen."), "goals")
     if len(data.groepen_reason or "") > 500:
-        raise ValidationError(_l("At most %(max)d characters.", max=500), field="groepen_reason")
-    mismatches = main_aim_mismatches(session, data.groepen, data.alignments)
-    if require_reason and mismatches and not (data.groepen_reason or "").strip():
-        raise ValidationError(
-            _l("%(problem)s Give a reason to save it anyway, or change the groepen or the main aim.",
-               problem=mismatch_message(data.groepen, mismatches)), field="groepen_reason")
+        problems.add(_l("At most %(max)d characters.", max=500), "groepen_reason")
+    mismatches = []
+    if not problems.has("groepen") and not problems.has("goals"):
+        mismatches = main_aim_mismatches(session, data.groepen, data.alignments)
+        if require_reason and mismatches and not (data.groepen_reason or "").strip():
+            problems.add(_l("%(problem)s Give a reason to save it anyway, or change the groepen or the main aim.",
+                            problem=mismatch_message(data.groepen, mismatches)), "groepen_reason")
+    problems.raise_any()
     if not mismatches:
         data.groepen_reason = ""  # a reason only where there is something to explain
 
@@ -454,7 +458,7 @@ def create_package(session: Session, data: PackageData, user, note: str = "",
                    require_reason: bool = False) -> LessonPackage:
     """A new draft package of data.network_id, with its alignments and a first revision. With
     `require_reason` (the package form), groepen that miss a main aim's groepen need data.groepen_reason."""
-    _validate(session, data, user, require_reason=require_reason)
+    validate_package(session, data, user, require_reason=require_reason)
     package = LessonPackage(uuid=str(uuid_module.uuid4()), status=PackageStatus.DRAFT, alignments=[])
     _apply(package, data)
     session.add(package)
@@ -480,7 +484,7 @@ def update_package(session: Session, package: LessonPackage, data: PackageData, 
     if not can_edit_network_packages(user, package.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
     _check_version(package, expected_version)
-    _validate(session, data, user, existing_goal_ids={a.goal_id for a in package.alignments},
+    validate_package(session, data, user, existing_goal_ids={a.goal_id for a in package.alignments},
               require_reason=require_reason)
     _apply(package, data)
     package.updated_at = datetime.now(UTC)  # always UPDATE the row, so that the version moves on

@@ -215,6 +215,16 @@ def _save(form, chosen, package=None):
     if request.form.get("action", "save") != "save":
         return None
     if not form.validate():
+        # Also the service's own checks (the goals, the groepen's reason), so that every problem shows at once.
+        data = _package_data(form, chosen, package)
+        existing = {a.goal_id for a in package.alignments} if package is not None else frozenset()
+        try:
+            services.validate_package(db.session, data, current_user, existing, require_reason=True)
+        except ValidationError as error:
+            unmarked = [(name, message) for name, message in error.problems
+                        if not (name and name in form and form[name].errors)]
+            if unmarked:
+                raise ValidationError(unmarked[0][1], problems=unmarked) from None
         return None
     data = _package_data(form, chosen, package)
     try:
@@ -247,7 +257,7 @@ def _form_page(package=None):
     except ValidationError as error:
         db.session.rollback()
         apply_domain_error(form, error)
-        goal_errors = [error.message] if error.details.get("field") == "goals" else []
+        goal_errors = [message for name, message in error.problems if name == "goals"]
         return _render_form(form, chosen, package, goal_errors)
     except Conflict as error:
         db.session.rollback()

@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import SubmissionForm, VersionedForm
+from ..forms import DutchDateField, SubmissionForm, VersionedForm
 from ..groepen import ALL_GROEPEN
 from . import services
 from .models import GoalStatus
@@ -139,14 +139,9 @@ class ReleaseForm(SubmissionForm):
     version_label = StringField(_l("Version"), validators=[
         DataRequired(_l("Enter a version, e.g. 2026.2.")),
         Regexp(r"^[0-9]{4}\.[0-9]{1,3}$", message=_l("A version is a year, a dot and a number, e.g. 2026.2."))])
-    published_on = DateField(_l("Date of publication"), validators=[DataRequired(_l("Enter the date of publication."))])
+    published_on = DutchDateField(_l("Date of publication"),
+                                  validators=[DataRequired(_l("Enter the date of publication."))])
     note = StringField(_l("Note"), validators=[_length(services.MAX_NOTE)])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # DateField's own parse error is untranslated; say it in the user's language.
-        self.published_on.process_errors = [
-            _l("Enter a date like 2026-09-01.") for _e in self.published_on.process_errors]
 
 class FilterForm(FlaskForm):
     """The framework page's filters: read from the query string, never trusted."""

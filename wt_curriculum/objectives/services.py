@@ -23,7 +23,7 @@ from ..auth.permissions import is_editor
 from ..core.hooks import Hook
 from ..core.models import Revision
 from ..core.services import FieldDiff, RevisionView, diff_snapshots, record_audit, record_revision, revisions_for
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, NotFound, Problems, ValidationError
 from ..groepen import ALL_GROEPEN, bit, from_mask, to_mask
 from .models import Domain, FrameworkRelease, Goal, GoalStatus, PendingChange, Strand
 
@@ -173,18 +173,22 @@ def strand_by_code(session: Session, code: str) -> Strand:
 
 
 def _validate_domain(session: Session, data: DomainData, domain: Domain | None) -> DomainData:
+    """The cleaned data, or one ValidationError listing every problem (errors.Problems)."""
+    problems = Problems()
     code = _clean(data.code)
     if not DOMAIN_CODE.fullmatch(code):
-        raise ValidationError(_("A domain code is 2 to 4 capital letters, e.g. MN."), field="code")
-    taken = session.scalar(select(Domain.id).where(Domain.code == code))
-    if taken is not None and (domain is None or taken != domain.id):
-        raise ValidationError(_("Code %(code)s is already in use.", code=code), field="code")
-    if domain is not None and code != domain.code:
-        has_strands = session.scalar(select(Strand.id).where(Strand.domain_id == domain.id).limit(1))
-        if has_strands is not None:
-            raise ValidationError(_("The code of a domain that has strands cannot change."), field="code")
-    title = _require_text(data.title, "title", MAX_TITLE, _("Enter a title."))
-    description = _require_text(data.description, "description", MAX_DESCRIPTION)
+        problems.add(_("A domain code is 2 to 4 capital letters, e.g. MN."), "code")
+    else:
+        taken = session.scalar(select(Domain.id).where(Domain.code == code))
+        if taken is not None and (domain is None or taken != domain.id):
+            problems.add(_("Code %(code)s is already in use.", code=code), "code")
+        elif domain is not None and code != domain.code:
+            has_strands = session.scalar(select(Strand.id).where(Strand.domain_id == domain.id).limit(1))
+            if has_strands is not None:
+                problems.add(_("The code of a domain that has strands cannot change."), "code")
+    title = problems.check(_require_text, data.title, "title", MAX_TITLE, _("Enter a title."))
+    description = problems.check(_require_text, data.description, "description", MAX_DESCRIPTION)
+    problems.raise_any()
     return DomainData(code, title, description)
 
 
@@ -209,25 +213,28 @@ def update_domain(session: Session, domain: Domain, data: DomainData, editor) ->
 
 
 def _validate_strand(session: Session, data: StrandData, strand: Strand | None) -> StrandData:
+    """The cleaned data, or one ValidationError listing every problem (errors.Problems)."""
+    problems = Problems()
     domain = session.get(Domain, data.domain_id) if data.domain_id else None
-    if domain is None:
-        raise ValidationError(_("Choose a domain."), field="domain_id")
     code = _clean(data.code)
-    if not re.fullmatch(re.escape(domain.code) + r"\.[1-9]\d{0,2}", code):
-        raise ValidationError(
-            _("A strand code is the domain code, a dot and a number, e.g. %(example)s.", example=f"{domain.code}.1"),
-            field="code")
-    taken = session.scalar(select(Strand.id).where(Strand.code == code))
-    if taken is not None and (strand is None or taken != strand.id):
-        raise ValidationError(_("Code %(code)s is already in use.", code=code), field="code")
-    if strand is not None and (code != strand.code or domain.id != strand.domain_id):
-        has_goals = session.scalar(select(Goal.id).where(Goal.strand_id == strand.id).limit(1))
-        if has_goals is not None:
-            raise ValidationError(
-                _("The code and domain of a strand that has goals cannot change."), field="code")
-    title = _require_text(data.title, "title", MAX_TITLE, _("Enter a title."))
-    description = _require_text(data.description, "description", MAX_DESCRIPTION)
-    return StrandData(code, domain.id, title, description, _check_source(data.source_code))
+    if domain is None:
+        problems.add(_("Choose a domain."), "domain_id")
+    elif not re.fullmatch(re.escape(domain.code) + r"\.[1-9]\d{0,2}", code):
+        problems.add(_("A strand code is the domain code, a dot and a number, e.g. %(example)s.",
+                       example=f"{domain.code}.1"), "code")
+    else:
+        taken = session.scalar(select(Strand.id).where(Strand.code == code))
+        if taken is not None and (strand is None or taken != strand.id):
+            problems.add(_("Code %(code)s is already in use.", code=code), "code")
+        elif strand is not None and (code != strand.code or domain.id != strand.domain_id):
+            has_goals = session.scalar(select(Goal.id).where(Goal.strand_id == strand.id).limit(1))
+            if has_goals is not None:
+                problems.add(_("The code and domain of a strand that has goals cannot change."), "code")
+    title = problems.check(_require_text, data.title, "title", MAX_TITLE, _("Enter a title."))
+    description = problems.check(_require_text, data.description, "description", MAX_DESCRIPTION)
+    source = problems.check(_check_source, data.source_code)
+    problems.raise_any()
+    return StrandData(code, domain.id, title, description, source)
 
 
 def create_strand(session: Session, data: StrandData, editor) -> Strand:
@@ -265,43 +272,52 @@ def goal_by_code(session: Session, code: str) -> Goal:
     return goal
 
 
+def check_goal(session: Session, data: GoalData, goal: Goal | None) -> None:
+    """Every problem of a new goal (`goal` None) or a change to one, at once: one ValidationError."""
+    _validate_goal(session, data, goal)
+
+
 def _validate_goal(session: Session, data: GoalData, goal: Goal | None) -> tuple[GoalData, Strand]:
+    """The cleaned data and the goal's strand, or one ValidationError listing every problem (errors.Problems)."""
+    problems = Problems()
     domain = session.get(Domain, data.domain_id) if data.domain_id else None
     if domain is None:
-        raise ValidationError(_("Choose a domain."), field="domain_id")
+        problems.add(_("Choose a domain."), "domain_id")
     strand = session.get(Strand, data.strand_id) if data.strand_id else None
     if strand is None:
-        raise ValidationError(_("Choose a strand."), field="strand_id")
-    if strand.domain_id != domain.id:
-        raise ValidationError(
-            _("Strand %(strand)s does not belong to domain %(domain)s.", strand=strand.code, domain=domain.code),
-            field="strand_id")
+        problems.add(_("Choose a strand."), "strand_id")
+    elif domain is not None and strand.domain_id != domain.id:
+        problems.add(_("Strand %(strand)s does not belong to domain %(domain)s.", strand=strand.code,
+                       domain=domain.code), "strand_id")
     code = _clean(data.code)
     published = goal is not None and goal.status != GoalStatus.DRAFT
-    if published and (code != goal.code or strand.id != goal.strand_id):
-        raise ValidationError(
-            _("The code and strand of a published or retired goal never change; make a new goal instead."),
-            field="code")
-    if not re.fullmatch(re.escape(strand.code) + r"\.[1-9]\d{0,2}", code):
-        raise ValidationError(
-            _("A goal code is the strand code, a dot and a number, e.g. %(example)s.", example=f"{strand.code}.1"),
-            field="code")
-    # Codes are unique for ever: a retired goal keeps its code, so it is never free again.
-    taken = session.scalar(select(Goal.id).where(Goal.code == code))
-    if taken is not None and (goal is None or taken != goal.id):
-        raise ValidationError(_("Code %(code)s is already in use.", code=code), field="code")
-    title = _require_text(data.title, "title", MAX_TITLE, _("Enter a title."))
-    description = _require_text(data.description, "description", MAX_DESCRIPTION)
+    if strand is None or problems.has("strand_id"):
+        pass  # the code is checked against its strand
+    elif published and (code != goal.code or strand.id != goal.strand_id):
+        problems.add(_("The code and strand of a published or retired goal never change; make a new goal instead."),
+                     "code")
+    elif not re.fullmatch(re.escape(strand.code) + r"\.[1-9]\d{0,2}", code):
+        problems.add(_("A goal code is the strand code, a dot and a number, e.g. %(example)s.",
+                       example=f"{strand.code}.1"), "code")
+    else:
+        # Codes are unique for ever: a retired goal keeps its code, so it is never free again.
+        taken = session.scalar(select(Goal.id).where(Goal.code == code))
+        if taken is not None and (goal is None or taken != goal.id):
+            problems.add(_("Code %(code)s is already in use.", code=code), "code")
+    title = problems.check(_require_text, data.title, "title", MAX_TITLE, _("Enter a title."))
+    description = problems.check(_require_text, data.description, "description", MAX_DESCRIPTION)
     groepen = sorted(set(data.groepen or []))
     if not groepen:
-        raise ValidationError(_("Choose at least one groep."), field="groepen")
-    if any(g not in ALL_GROEPEN for g in groepen):
-        raise ValidationError(_("Groepen are 1 to 8."), field="groepen")
+        problems.add(_("Choose at least one groep."), "groepen")
+    elif any(g not in ALL_GROEPEN for g in groepen):
+        problems.add(_("Groepen are 1 to 8."), "groepen")
     keywords = _normalise_keywords(data.keywords)
     if len(keywords) > MAX_KEYWORDS:
-        raise ValidationError(_nl("Use at most %(n)s character.", "Use at most %(n)s characters.", MAX_KEYWORDS,
-                                  n=MAX_KEYWORDS), field="keywords")
-    clean = GoalData(code, domain.id, strand.id, title, description, groepen, keywords, _check_source(data.source_code))
+        problems.add(_nl("Use at most %(n)s character.", "Use at most %(n)s characters.", MAX_KEYWORDS,
+                         n=MAX_KEYWORDS), "keywords")
+    source = problems.check(_check_source, data.source_code)
+    problems.raise_any()
+    clean = GoalData(code, domain.id, strand.id, title, description, groepen, keywords, source)
     return clean, strand
 
 

@@ -13,7 +13,7 @@ from ..core.page_cache import cached_for_anonymous
 from ..core.services import use_submission
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
-from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors
+from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors, validate_all
 from ..groepen import label as groepen_label
 from ..numbers import whole_or_none
 from ..redirects import safe_next
@@ -129,7 +129,7 @@ def new_goal():
         except NotFound:
             strand = None
     form = _goal_form(domain_id=strand.domain_id if strand else None, strand_id=strand.id if strand else None)
-    if form.validate_on_submit():
+    if validate_all(form, lambda: services.check_goal(db.session, form.data_for_service(), None)):
         def create():
             use_submission(db.session, form.submission.data)  # a double submit makes one goal (409)
             return services.create_goal(db.session, form.data_for_service(), _editor(), form.note.data)
@@ -148,7 +148,7 @@ def edit_goal(code: str):
     goal_id = goal.id
     strand = db.session.get(Strand, goal.strand_id)
     form = _goal_form(obj=goal, domain_id=strand.domain_id)
-    if form.validate_on_submit():
+    if validate_all(form, lambda: services.check_goal(db.session, form.data_for_service(), goal)):
         opened = _int(form.version.data)
         try:
             if services.four_eyes(goal):
@@ -329,11 +329,13 @@ def restore(code: str, number: int):
 
 @start_page_sections.register(order=20)
 def _editor_start(session, user):
-    """Editors: the goals still in draft."""
+    """Editors: the goals still in draft and the changes waiting for a second editor's approval."""
     if user.role != Role.EDITOR:
         return None
     drafts, total = services.draft_goals(session)
-    return Section("objectives/_start_editor.html", {"drafts": drafts, "total": total})
+    pending = services.pending_changes(session)
+    return Section("objectives/_start_editor.html", {"drafts": drafts, "total": total, "pending": pending[:5],
+                                                     "pending_total": len(pending), "user_id": user.id}, order=20)
 
 
 @bp.route("/doelen/redactie")

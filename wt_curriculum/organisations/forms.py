@@ -32,5 +32,5 @@ class SchoolForm(ConflictForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file"))
+    file = FileField(_l("File (CSV or Excel .xlsx)"))
     content = HiddenField()  # the previewed file, carried to the confirmation step

@@ -1,11 +1,10 @@
-"""CSV import of networks and schools: preview first, then all-or-nothing, with line-numbered errors.
+"""CSV and Excel import of networks and schools: preview first, then all-or-nothing, with line-numbered errors.
 
-Files may be UTF-8 (with or without BOM) or Windows-1252 (what Excel writes on Dutch Windows), with `;`
-or `,` as delimiter (sniffed). The first line is the header. Rows are matched by their key (network
-code; school BRIN + vestiging), so importing the same file twice changes nothing.
+Files are Excel (.xlsx, the first sheet) or CSV: UTF-8 (with or without BOM) or Windows-1252 (what Excel
+writes on Dutch Windows), with `;`, `,` or tab as delimiter (sniffed); `wt_curriculum.tables` reads both, as
+for the other imports. The first line is the header. Rows are matched by their key (network code; school BRIN
++ vestiging), so importing the same file twice changes nothing.
 """
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..core.services import record_audit
 from ..errors import ValidationError
-from ..textfiles import decode_text
+from ..tables import ReadError, read_table
 from .models import Network, School
 from .services import NetworkData, SchoolData, clean_network_data, clean_school_data
 
@@ -64,65 +63,33 @@ class ImportPreview:
         return not self.errors and bool(self.rows)
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (a BOM is dropped) or else Windows-1252."""
-    try:
-        return decode_text(raw)[0]
-    except UnicodeDecodeError:
-        raise ValidationError(_l("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV and try "
-                                 "again.")) from None
+def _known(name: str) -> bool:
+    return name.strip().lower() in ALIASES
 
 
-def _dialect(text: str):
-    sample = "\n".join(text.splitlines()[:20])
+def read_rows(raw: bytes, kind: str, filename: str = "") -> tuple[list[tuple[int, dict]], list[LineError]]:
+    """Read a CSV or Excel (.xlsx) file into (line number, {column: value}) rows, and the errors found."""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=";,")
-    except csv.Error:
-        first = text.splitlines()[0] if text else ""
-        dialect = csv.excel()
-        dialect.delimiter = ";" if first.count(";") >= first.count(",") else ","
-        return dialect
-
-
-def read_rows(raw: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[LineError]]:
-    """Decode and split a CSV file into (line number, {column: value}) rows, and the errors found."""
-    if not raw or not raw.strip():
-        return [], [LineError(1, str(_l("The file is empty.")))]
-    try:
-        text = decode(raw)
-    except ValidationError as error:
-        return [], [LineError(1, str(error.message))]
-    if "\x00" in text:
-        return [], [LineError(1, str(_l("The file contains binary data; upload a CSV text file.")))]
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
-    errors: list[LineError] = []
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return [], [LineError(1, str(_l("The first line must be a header with the column names.")))]
-    columns = [ALIASES.get(h.strip().lower()) for h in header]
+        table = read_table(raw, filename, known=_known)
+    except ReadError as error:
+        return [], [LineError(e.line, e.message) for e in error.errors]
+    columns = [ALIASES.get(h.strip().lower()) for h in table.header]
     spec = COLUMNS[kind]
     missing = [c for c in spec["required"] if c not in columns]
     if missing:
         return [], [LineError(1, str(_l("The header must name the columns %(columns)s; missing: %(missing)s.",
                                         columns=", ".join(spec["required"] + spec["optional"]),
                                         missing=", ".join(missing))))]
-    rows = []
-    try:
-        for values in reader:
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(header):
-                errors.append(LineError(line, str(_nl("This line has %(n)s field, the header %(m)s.",
-                                                      "This line has %(n)s fields, the header %(m)s.", len(values),
-                                                      n=len(values), m=len(header)))))
-                continue
-            values = values + [""] * (len(header) - len(values))
-            rows.append((line, {c: v.strip() for c, v in zip(columns, values, strict=True) if c}))
-    except csv.Error as error:
-        errors.append(LineError(reader.line_num + 1, str(_l("This line cannot be read: %(error)s",
-                                                            error=str(error)))))
+    rows, errors = [], []
+    width = len(table.header)
+    for line, values in table.rows:
+        if len(values) > width and any(v.strip() for v in values[width:]):
+            errors.append(LineError(line, str(_nl("This line has %(n)s field, the header %(m)s.",
+                                                  "This line has %(n)s fields, the header %(m)s.", len(values),
+                                                  n=len(values), m=width))))
+            continue
+        values = (values + [""] * width)[:width]
+        rows.append((line, {c: v.strip() for c, v in zip(columns, values, strict=True) if c}))
     if not rows and not errors:
         errors.append(LineError(2, str(_l("The file has a header but no rows."))))
     return rows, errors

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.models import User
 from ..core.hooks import Hook
 from ..core.services import record_audit
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, NotFound, Problems, ValidationError
 from .models import Network, School
 from .provinces import BY_CODE as PROVINCES_BY_CODE
 
@@ -75,12 +75,14 @@ def clean_network_data(data: NetworkData) -> NetworkData:
     code = (data.code or "").strip().upper()
     name = (data.name or "").strip()
     region = (data.region or "").strip()
+    problems = Problems()  # every problem at once
     if not NETWORK_CODE_PATTERN.match(code):
-        raise ValidationError(_l("A network code has 1 to 20 letters, digits or hyphens, e.g. WT-UTR."), field="code")
+        problems.add(_l("A network code has 1 to 20 letters, digits or hyphens, e.g. WT-UTR."), "code")
     if not name or len(name) > 200:
-        raise ValidationError(_l("Give the network a name (at most 200 characters)."), field="name")
+        problems.add(_l("Give the network a name (at most 200 characters)."), "name")
     if len(region) > 100:
-        raise ValidationError(_l("The region has at most 100 characters."), field="region")
+        problems.add(_l("The region has at most 100 characters."), "region")
+    problems.raise_any()
     return NetworkData(code=code, name=name, region=region)
 
 
@@ -92,16 +94,18 @@ def clean_school_data(data: SchoolData) -> SchoolData:
         vestiging = vestiging.zfill(2)
     name = (data.name or "").strip()
     place = (data.place or "").strip()
+    problems = Problems()  # every problem at once
     if not BRIN_PATTERN.match(brin):
-        raise ValidationError(_l("A BRIN code is two digits and two letters, e.g. 12AB."), field="brin")
+        problems.add(_l("A BRIN code is two digits and two letters, e.g. 12AB."), "brin")
     if not VESTIGING_PATTERN.match(vestiging):
-        raise ValidationError(_l("A vestiging number is two digits, e.g. 00."), field="vestiging")
+        problems.add(_l("A vestiging number is two digits, e.g. 00."), "vestiging")
     if not name or len(name) > 200:
-        raise ValidationError(_l("Give the school a name (at most 200 characters)."), field="name")
+        problems.add(_l("Give the school a name (at most 200 characters)."), "name")
     if len(place) > 100:
-        raise ValidationError(_l("The place has at most 100 characters."), field="place")
+        problems.add(_l("The place has at most 100 characters."), "place")
     if data.province not in (None, "") and data.province not in PROVINCES_BY_CODE:
-        raise ValidationError(_l("Choose one of the twelve provinces."), field="province")
+        problems.add(_l("Choose one of the twelve provinces."), "province")
+    problems.raise_any()
     return SchoolData(name=name, brin=brin, vestiging=vestiging, place=place, network_id=data.network_id,
                       province=data.province)
 

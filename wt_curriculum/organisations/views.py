@@ -11,7 +11,7 @@ from ..auth.permissions import roles_required
 from ..core.services import use_submission
 from ..errors import Conflict, ValidationError
 from ..extensions import db
-from ..forms import NOT_SAVED, save_or_show_errors
+from ..forms import NOT_SAVED, save_or_show_errors, validate_all
 from ..numbers import whole_or_none
 from ..schoolyears import current_school_year, format_school_year
 from . import imports, services, tasks
@@ -53,7 +53,7 @@ def _school_data(form) -> services.SchoolData:
 @roles_required(Role.ADMIN)
 def new_network():
     form = NetworkForm()
-    if form.validate_on_submit():
+    if validate_all(form, lambda: services.clean_network_data(_network_data(form))):
         network = save_or_show_errors(form, lambda: (
             use_submission(db.session, form.submission.data),  # a double submit makes one network (409)
             services.create_network(db.session, _network_data(form), current_user))[1])
@@ -128,7 +128,7 @@ def delete_network(network_id: int):
 @roles_required(Role.ADMIN)
 def new_school():
     form = _school_form()
-    if form.validate_on_submit():
+    if validate_all(form, lambda: services.clean_school_data(_school_data(form))):
         school = save_or_show_errors(form, lambda: (
             use_submission(db.session, form.submission.data),  # a double submit makes one school (409)
             services.create_school(db.session, _school_data(form), current_user))[1])
@@ -146,7 +146,7 @@ def edit_school(school_id: int):
     if request.method == "GET":
         form.remember_opened()
     try:
-        if form.validate_on_submit() and save_or_show_errors(
+        if validate_all(form, lambda: services.clean_school_data(_school_data(form))) and save_or_show_errors(
                 form, lambda: services.update_school(db.session, school, _school_data(form), current_user,
                                                      whole_or_none(form.version.data))
         ) is not NOT_SAVED:
@@ -220,6 +220,6 @@ def import_csv(kind: str):
             preview = imports.preview_import(db.session, kind, raw)
             form.content.data = base64.b64encode(raw).decode("ascii")
         else:
-            form.file.errors = [_l("Choose a CSV file.")]
+            form.file.errors = [_l("Choose a CSV or Excel (.xlsx) file.")]
     return render_template("organisations/import.html", form=form, kind=kind, preview=preview,
                            columns=imports.COLUMNS[kind])

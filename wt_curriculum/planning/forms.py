@@ -1,10 +1,10 @@
 """Forms of the year plans."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import SubmissionForm, VersionedForm
+from ..forms import DutchDateField, SubmissionForm, VersionedForm
 from ..groepen import ALL_GROEPEN
 from ..organisations.forms import optional_int
 
@@ -17,7 +17,7 @@ class AddPlanForm(SubmissionForm):
 
 class PlanEntryForm(VersionedForm):
     period = StringField(_l("Period or week (optional)"), validators=[Optional(), Length(max=20)])
-    taught_on = DateField(_l("Taught on (leave empty when not yet taught)"), validators=[Optional()])
+    taught_on = DutchDateField(_l("Taught on (leave empty when not yet taught)"), validators=[Optional()])
 
 
 class CopyPlanForm(FlaskForm):

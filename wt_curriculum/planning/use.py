@@ -10,6 +10,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ..core.hooks import Section
+from ..lessons.models import LessonPackage, PackageStatus
 from ..lessons.search import package_use_source
 from ..lessons.services import package_page_sections
 from ..organisations.models import School
@@ -89,3 +90,26 @@ def _use_section(session: Session, package, viewer):
     return Section("planning/_package_use.html", {
         "use_years": years, "use_now": this_year, "format_number": format_decimal,
         "use_year_label": format_school_year(current)}, order=50)
+
+
+@dataclass(frozen=True)
+class NetworkPackageUse:
+    """A network's lesson package and how its schools (of any network) use it in one school year."""
+
+    id: int
+    title: str
+    status: str
+    use: Use
+
+
+def network_package_use(session: Session, network_id: int, year: int) -> list[NetworkPackageUse]:
+    """Every package of a network that is not withdrawn, with its use in `year`, most used first: one query."""
+    use = use_subquery(year)
+    rows = session.execute(
+        select(LessonPackage.id, LessonPackage.title, LessonPackage.status,
+               func.coalesce(use.c.schools, 0), func.coalesce(use.c.networks, 0), func.coalesce(use.c.taught, 0))
+        .outerjoin(use, use.c.package_id == LessonPackage.id)
+        .where(LessonPackage.network_id == network_id, LessonPackage.status != PackageStatus.WITHDRAWN)
+        .order_by(func.coalesce(use.c.schools, 0).desc(), LessonPackage.title, LessonPackage.id))
+    return [NetworkPackageUse(pid, title, status, Use(schools, networks, taught))
+            for pid, title, status, schools, networks, taught in rows]

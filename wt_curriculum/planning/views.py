@@ -22,6 +22,7 @@ from ..auth.permissions import (
 from ..core import fragments
 from ..core.hooks import Section, start_page_sections
 from ..core.services import use_submission
+from ..dates import parse_date
 from ..errors import Conflict, DomainError, Forbidden, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
@@ -80,11 +81,33 @@ def _school_start(session, user):
 
 @start_page_sections.register(order=10)
 def _network_start(session, user):
-    """Network coordinators: the network at a glance."""
+    """Network coordinators: the network at a glance, how its packages are used this year and the packages
+    that need attention (a retired main aim, still a draft, planned by no school)."""
     if user.role != Role.NETWORK or user.network_id is None:
         return None
-    data = coverage.network_coverage(session, user.network_id, current_school_year(), most_missed=5)
-    return Section("planning/_start_network.html", {"data": data})
+    year = current_school_year()
+    data = coverage.network_coverage(session, user.network_id, year, most_missed=5)
+    packages = use.network_package_use(session, user.network_id, year)
+    published = [p for p in packages if p.status == lessons.PackageStatus.PUBLISHED]
+    retired_aims = lessons.packages_with_retired_main_aims(session, user.network_id)
+    flagged = {p.id for p in retired_aims}
+    unused = [p for p in published if not p.use.schools]
+    return Section("planning/_start_network.html", {
+        "data": data, "used": [p for p in published if p.use.schools][:5], "published": len(published),
+        "unused": unused, "unused_unflagged": [p for p in unused if p.id not in flagged],
+        "drafts": [p for p in packages if p.status == lessons.PackageStatus.DRAFT and p.id not in flagged],
+        "retired_aims": retired_aims})
+
+
+@start_page_sections.register(order=25)
+def _impact_start(session, user):
+    """Editors: the impact queue, packages whose main aim was retired, with the schools that still plan them."""
+    if user.role != Role.EDITOR:
+        return None
+    affected = lessons.packages_with_retired_main_aims(session)
+    counts = use.package_use(session, [p.id for p in affected], current_school_year())
+    return Section("planning/_start_impact.html", {"affected": [(p, counts[p.id]) for p in affected[:8]],
+                                                   "total": len(affected)}, order=25)
 
 
 @goal_retire_sections.register
@@ -250,9 +273,9 @@ def _quick_change(entry_id: int, change, check=can_change_plan_entry):
 def mark_taught(entry_id: int):
     def change(entry, version):
         try:
-            taught_on = date.fromisoformat(request.form["taught_on"]) if request.form.get("taught_on") else None
+            taught_on = parse_date(request.form["taught_on"]) if request.form.get("taught_on", "").strip() else None
         except ValueError:
-            raise ValidationError(_l("Give the date as yyyy-mm-dd.")) from None
+            raise ValidationError(_l("Give the date as dd-mm-yyyy or yyyy-mm-dd.")) from None
         services.set_taught(db.session, entry, version, taught_on or date.today(), current_user)
         return _l("Marked as taught.")
 

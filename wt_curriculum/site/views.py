@@ -1,31 +1,42 @@
 """The site's own pages: the home page, the language switch, the accessibility statement, the health check."""
 from datetime import date
 
-from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import text
 
 from ..auth import services as users
 from ..auth.permissions import public
+from ..core import health
 from ..core.hooks import home_page_sections, sections, start_page_sections
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE
 from ..redirects import safe_next
 
 bp = Blueprint("site", __name__)
-ACCESSIBILITY_REVIEWED_ON = date(2026, 11, 25)
+ACCESSIBILITY_REVIEWED_ON = date(2026, 12, 2)
 # What each role comes here to do, in a sentence at the top of its start page.
 ROLE_HELP = {
     "leraar": _l("Here is your school's year plan: what is planned for this year and what comes next. Search for a "
                  "package to add it to a groep."),
     "coordinator": _l("Here is your school's year plan and how well it covers the goals: what is missing and what "
                       "needs attention."),
-    "netwerkcoordinator": _l("Here is your network at a glance: how its schools cover the goals, and your network's "
-                             "lesson packages."),
-    "redacteur": _l("Here are the drafts waiting for you: goals and lesson packages that are not yet published."),
-    "beheerder": _l("Here is what needs looking after: accounts, imports, jobs and backups."),
+    "netwerkcoordinator": _l("Here is your network at a glance: how its schools cover the goals, how your "
+                             "lesson packages are used and which need attention."),
+    "redacteur": _l("Here is what waits for you: changes to approve, goals still in draft, consultation rounds "
+                    "and the packages a retired goal affects."),
+    "beheerder": _l("Here is how the installation is doing: its health, the task queue, the latest imports and "
+                    "changes."),
 }
 
 
@@ -39,6 +50,14 @@ def home():
                                sections=sections(start_page_sections, db.session, current_user),
                                home_sections=sections(home_page_sections, db.session, current_user))
     return render_template("site/home.html", home_sections=sections(home_page_sections, db.session, current_user))
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; the pages also name it (and the SVG one)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @bp.route("/toegankelijkheid")
@@ -65,30 +84,16 @@ def set_language():
     return response
 
 
-def _migration_heads() -> list[str]:
-    """The newest migration revision(s); read from the migration files once per process (they don't change)."""
-    heads = current_app.extensions.get("wt_migration_heads")
-    if heads is None:
-        from alembic.script import ScriptDirectory
-
-        migrate_ext = current_app.extensions["migrate"]
-        config = migrate_ext.migrate.get_config(migrate_ext.directory)
-        heads = current_app.extensions["wt_migration_heads"] = ScriptDirectory.from_config(config).get_heads()
-    return heads
-
-
 @bp.route("/healthz")
 @public
 def healthz():
     """Database reachable and schema at the newest migration: 200, else 503."""
-    try:
-        current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    except Exception:
-        db.session.rollback()
+    state = health.check(db.session, queue=False)
+    if not state.database:
         return jsonify(status="error", database="unreachable or not migrated"), 503
-    heads = _migration_heads()
-    if sorted(current) != sorted(heads):
-        return jsonify(status="error", database="ok", migrations="behind", current=current, heads=heads), 503
+    if not state.migrations_current:
+        return jsonify(status="error", database="ok", migrations="behind", current=state.current,
+                       heads=state.heads), 503
     return jsonify(status="ok", database="ok", migrations="current")
 
 

@@ -1,4 +1,5 @@
-"""Reading an uploaded table (CSV or XLSX) into numbered rows, and writing one.
+"""Reading an uploaded table (CSV or XLSX) into numbered rows, and writing one (below every area: the imports
+of interchange and of organisations use it).
 
 Line numbers are what a spreadsheet shows: the header is line 1, and a CSV record
 whose quoted field holds a line break is still one line. Every refusal is a
@@ -13,7 +14,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
 
-from ..textfiles import decode_text
+from .textfiles import decode_text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
