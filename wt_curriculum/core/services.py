@@ -201,8 +201,10 @@ def use_submission(session: Session, token: str | None) -> None:
         return
     if len(token) > 64 or session.get(UsedSubmission, token) is not None:
         raise Conflict(SUBMITTED_TWICE)
-    session.add(UsedSubmission(token=token))
     try:
-        session.flush()
+        # In a savepoint: when the other submit won, only this insert is undone and the session stays usable
+        # for the 409 page (the user and their language are read after this).
+        with session.begin_nested():
+            session.add(UsedSubmission(token=token))
     except IntegrityError:
         raise Conflict(SUBMITTED_TWICE) from None
