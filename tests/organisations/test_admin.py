@@ -342,3 +342,16 @@ def test_schools_import_from_an_excel_file(app, client, login, factory):
     broken = client.post("/beheer/import/scholen", data={"file": (io.BytesIO(b"PK\x03\x04kapot"), "s.xlsx")},
                          content_type="multipart/form-data").get_data(as_text=True)
     assert "Regel 1:" in broken and "Excel" in broken and "er wordt niets geïmporteerd" in broken
+
+
+def test_the_import_help_names_the_columns_in_the_users_language(client, login):
+    """The file may use English or Dutch column names; the help names them in the page's language."""
+    login("beheerder")
+    dutch = client.get("/beheer/import/scholen").get_data(as_text=True)
+    assert "Verplichte kolommen: naam, brin; optioneel: vestiging, plaats, netwerk." in dutch
+    assert "name, brin" not in dutch
+    client.set_cookie("lang", "en")
+    english = client.get("/beheer/import/scholen").get_data(as_text=True)
+    assert "Required columns: name, brin; optional: vestiging, place, network." in english
+    networks = client.get("/beheer/import/netwerken").get_data(as_text=True)
+    assert "Required columns: code, name; optional: region." in networks

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,18 @@ COLUMNS = {
     "scholen": {"required": ("name", "brin"), "optional": ("vestiging", "place", "network")},
 }
 MAX_ERRORS = 100
+
+
+def column_names(kind: str) -> dict[str, list[str]]:
+    """The required and optional columns of an import as the help text names them: in the user's language
+    (the file may use the English or the Dutch names, see ALIASES)."""
+    names = {
+        "code": pgettext("import column", "code"), "name": pgettext("import column", "name"),
+        "region": pgettext("import column", "region"), "brin": pgettext("import column", "brin"),
+        "vestiging": pgettext("import column", "vestiging"), "place": pgettext("import column", "place"),
+        "network": pgettext("import column", "network"),
+    }
+    return {part: [names[column] for column in columns] for part, columns in COLUMNS[kind].items()}
 
 
 @dataclass

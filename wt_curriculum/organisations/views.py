@@ -222,4 +222,4 @@ def import_csv(kind: str):
         else:
             form.file.errors = [_l("Choose a CSV or Excel (.xlsx) file.")]
     return render_template("organisations/import.html", form=form, kind=kind, preview=preview,
-                           columns=imports.COLUMNS[kind])
+                           columns=imports.column_names(kind))
