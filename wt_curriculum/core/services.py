@@ -201,10 +201,12 @@ def use_submission(session: Session, token: str | None) -> None:
         return
     if len(token) > 64 or session.get(UsedSubmission, token) is not None:
         raise Conflict(SUBMITTED_TWICE)
+    session.add(UsedSubmission(token=token))
     try:
-        # In a savepoint: when the other submit won, only this insert is undone and the session stays usable
-        # for the 409 page (the user and their language are read after this).
-        with session.begin_nested():
-            session.add(UsedSubmission(token=token))
+        session.flush()
     except IntegrityError:
+        # The other submit won at the same moment. Rolled back here (nothing was made yet) so that the session
+        # stays usable for the 409 page: the user and their language are read after this. Not a savepoint:
+        # on SQLite (pysqlite) releasing one outside a begun transaction commits it, token and all.
+        session.rollback()
         raise Conflict(SUBMITTED_TWICE) from None
