@@ -184,6 +184,13 @@ def _status_change(code: str, form_class, template: str, change, success, allowe
     goal = services.goal_by_code(db.session, code)
     goal_id = goal.id
     if goal.status != allowed:
+        seen = request.form.get("version") if request.method == "POST" else None
+        if seen and seen != str(goal.version):
+            # The goal changed after this page was opened, mostly the same change by someone else a moment
+            # earlier: a 409 that says so, not the quiet "cannot be done now" of a stale link.
+            raise Conflict(_l("Someone else changed goal %(code)s after you opened this page: it is now "
+                              "%(status)s. Nothing was changed.", code=goal.code,
+                              status=status_labels()[goal.status]))
         flash(_l("Goal %(code)s is %(status)s; that cannot be done now.", code=goal.code,
                  status=status_labels()[goal.status]), "warning")
         return redirect(url_for("objectives.goal", code=goal.code))
