@@ -25,6 +25,7 @@ from ..core.models import Revision
 from ..core.services import FieldDiff, RevisionView, diff_snapshots, record_audit, record_revision, revisions_for
 from ..errors import Conflict, NotFound, Problems, ValidationError
 from ..groepen import ALL_GROEPEN, bit, from_mask, to_mask
+from ..numbers import MAX_ID
 from .models import Domain, FrameworkRelease, Goal, GoalStatus, PendingChange, Strand
 
 DOMAIN_CODE = re.compile(r"[A-Z]{2,4}")
@@ -277,13 +278,18 @@ def check_goal(session: Session, data: GoalData, goal: Goal | None) -> None:
     _validate_goal(session, data, goal)
 
 
+def _an_id(value) -> bool:
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
+
 def _validate_goal(session: Session, data: GoalData, goal: Goal | None) -> tuple[GoalData, Strand]:
     """The cleaned data and the goal's strand, or one ValidationError listing every problem (errors.Problems)."""
     problems = Problems()
-    domain = session.get(Domain, data.domain_id) if data.domain_id else None
+    # Ids from a form may be anything a choice field coerced: only ones inside the column's range are looked up.
+    domain = session.get(Domain, data.domain_id) if _an_id(data.domain_id) else None
     if domain is None:
         problems.add(_("Choose a domain."), "domain_id")
-    strand = session.get(Strand, data.strand_id) if data.strand_id else None
+    strand = session.get(Strand, data.strand_id) if _an_id(data.strand_id) else None
     if strand is None:
         problems.add(_("Choose a strand."), "strand_id")
     elif domain is not None and strand.domain_id != domain.id:
