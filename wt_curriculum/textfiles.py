@@ -12,3 +12,8 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         return raw.decode("cp1252"), "cp1252"
     return text, "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+
+
+def upload_name(filename: str | None, default: str) -> str:
+    """The last part of an uploaded file's name (browsers may send a whole Windows path), at most 100 characters."""
+    return (filename or default).replace("\\", "/").rsplit("/", 1)[-1][:100]

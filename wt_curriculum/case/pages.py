@@ -11,6 +11,7 @@ from ..auth.models import Role
 from ..auth.permissions import roles_required
 from ..errors import DomainError
 from ..extensions import db
+from ..textfiles import upload_name
 from . import web_tasks
 from .addresses import check_address
 from .forms import MirrorActionForm, MirrorForm, PackageUploadForm
@@ -32,7 +33,7 @@ def case_import():
         if len(raw) > MAX_UPLOAD:
             form.file.errors = [_("The file is larger than %(n)s MB.", n=MAX_UPLOAD // (1024 * 1024))]
         else:
-            name = (upload.filename or "package.json").replace("\\", "/").rsplit("/", 1)[-1][:100]
+            name = upload_name(upload.filename, "package.json")
             job = web_tasks.submit_package_import(db.session, raw, name, current_user.id)
             db.session.commit()
             return redirect(url_for("jobs.job", job_id=job.id), 303)

@@ -12,6 +12,7 @@ from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forms import apply_domain_error
 from ..objectives.services import goal_page_sections, list_domains
+from ..textfiles import upload_name
 from . import (
     models,  # noqa: F401  (registers the tables with the app's metadata)
     services,
@@ -68,7 +69,7 @@ def slo_import():
         if len(raw) > MAX_BYTES:
             form.file.errors = [_("The file is larger than %(n)s MB.", n=MAX_BYTES // (1024 * 1024))]
         else:
-            name = (upload.filename or "upload.json").replace("\\", "/").rsplit("/", 1)[-1][:100]
+            name = upload_name(upload.filename, "upload.json")
             job = tasks.submit_upload(db.session, raw, name, current_user.id)
             db.session.commit()
             return redirect(url_for("jobs.job", job_id=job.id), 303)
