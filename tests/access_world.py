@@ -1,8 +1,8 @@
 """The world the access table is checked in: one network with one school, a user for every role bound
 to them, an extra account, and whatever each area's `prepare(factory, values)` adds.
 
-Building it loads frameworks and packages, so on SQLite it is built once per test process and copied
-for every test (a file copy); on PostgreSQL it is built afresh for each test that needs it.
+Building it loads frameworks and packages, so it is built once per test process and copied for every test (a
+file copy on SQLite, a copy of its rows from a schema of their own on PostgreSQL).
 """
 import importlib
 import pkgutil
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.access import ANONYMOUS, EVERYONE
-from tests.conftest import BASE_CONFIG, Factory, _fresh_database_url
+from tests.conftest import BASE_CONFIG, Factory, _fresh_database_url, drop_snapshot, snapshot_postgresql
 
 TESTS = Path(__file__).resolve().parent
 AREA_MODULES = {
@@ -31,7 +31,8 @@ def build_world(factory: Factory):
                            network_id=network_id if role == "netwerkcoordinator" else None)
         for role in EVERYONE if role != ANONYMOUS
     }
-    values = {"network_id": network_id, "school_id": school_id, "other_user_id": factory.user("leraar").id}
+    values = {"network_id": network_id, "school_id": school_id, "teacher_id": users["leraar"].id,
+              "other_user_id": factory.user("leraar").id}
     for module in AREA_MODULES.values():
         prepare = getattr(module, "prepare", None)
         if prepare:
@@ -52,23 +53,29 @@ def _world_app(url: str, folder: Path):
 
 @pytest.fixture(scope="session")
 def world_template(database_template, tmp_path_factory):
-    """SQLite: the world built once, to be copied for each test. PostgreSQL: how to build it afresh."""
+    """The world built once, to be copied for each test."""
     from sqlalchemy import text
 
     from wt_curriculum.extensions import db
 
-    if database_template["kind"] != "sqlite":
-        return {"database": database_template, "path": None}
     folder = tmp_path_factory.mktemp("world")
-    path = folder / "world.sqlite"
-    shutil.copyfile(database_template["path"], path)
-    app = _world_app(f"sqlite:///{path}", folder)
+    if database_template["kind"] == "sqlite":
+        path = folder / "world.sqlite"
+        shutil.copyfile(database_template["path"], path)
+        url = f"sqlite:///{path}"
+    else:
+        path, url = None, _fresh_database_url(database_template, folder)
+    app = _world_app(url, folder)
     users, values = build_world(Factory(app))
     with app.app_context():
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        if path is not None:
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
         db.engine.dispose()
-    return {"folder": folder, "path": path, "users": users, "values": values}
+    snapshot = snapshot_postgresql(database_template, "world") if path is None else None
+    yield {"folder": folder, "path": path, "snapshot": snapshot, "users": users, "values": values}
+    if snapshot is not None:
+        drop_snapshot(snapshot)
 
 
 @pytest.fixture
@@ -79,16 +86,7 @@ def access_world(world_template, tmp_path):
         shutil.copyfile(world_template["path"], path)
         url = f"sqlite:///{path}"
     else:
-        # PostgreSQL: built afresh. A copy of its rows made the teacher's plan actions answer 403 after other
-        # tests in the same process (not understood yet; the framework copy is not affected).
-        app = _world_app(_fresh_database_url(world_template["database"], tmp_path), tmp_path)
-        users, values = build_world(Factory(app))
-        yield app, users, values
-        from wt_curriculum.extensions import db
-
-        with app.app_context():
-            db.engine.dispose()
-        return
+        url = _fresh_database_url(world_template["snapshot"], tmp_path)
     for sub in ("uploads", "imports", "files"):
         if (world_template["folder"] / sub).exists():
             shutil.copytree(world_template["folder"] / sub, tmp_path / sub)

@@ -14,8 +14,6 @@ OTHER_SCHOOL = {ANONYMOUS: 302, ADMIN: 200, EDITOR: 200, NETWORK: 200, COORD: 40
 def prepare(factory, values):
     """A published package and goal, plan entries of the world school; a goal served by tiny kd2006-po and
     kd2025-po sets, planned; another school in the world network and another network."""
-    from sqlalchemy import select
-
     from tests.planning.builders import Builder
     from tests.references.helpers import make_goal, make_package, make_reference, plan
     from wt_curriculum.auth.models import User
@@ -32,7 +30,8 @@ def prepare(factory, values):
         entry = b.plan(values["school_id"], 2026, 3, "Toegangspakket")
         removable = b.plan(values["school_id"], 2026, 4, "Toegangspakket")
         # The world's teacher has groep 7 as their own, and added an entry in groep 6 themselves.
-        teacher = db.session.scalar(select(User).where(User.role == "leraar", User.school_id == values["school_id"]))
+        # By id: other areas add teachers to the world school too, and PostgreSQL returns rows in no set order.
+        teacher = db.session.get(User, values["teacher_id"])
         teacher.groepen_mask = bit(7)
         in_teachers_groep = b.plan(values["school_id"], 2026, 7, "Toegangspakket")
         teachers_own = b.plan(values["school_id"], 2026, 6, "Toegangspakket")
