@@ -227,6 +227,34 @@ def test_a_consultation_response_and_a_reply_sent_twice_are_saved_once(app, clie
 # --- Outside materials: an OAI-PMH source (the crosswalk link: tests/references/test_link_submission.py)
 
 
+def test_planning_an_outside_material_sent_twice_plans_it_once(app, client, login):
+    from wt_curriculum.lessons.models import LessonPackage
+    from wt_curriculum.oai.models import ExternalMaterial, HarvestSource, MaterialGoal
+    from wt_curriculum.planning.models import PlanEntry
+
+    with app.app_context():
+        b = Builder(db.session)
+        network_id = b.network("DUBOAI")
+        b.domain("DO")
+        b.strand("DO.1", "DO")
+        goal_id = b.goal("DO.1.1", "DO.1", [5, 6]).id
+        source = HarvestSource(name="Bron", url="https://bron.example/oai", network_id=network_id)
+        db.session.add(source)
+        db.session.flush()
+        material = ExternalMaterial(source_id=source.id, identifier="oai:bron:1", title="Dubbel materiaal",
+                                    url="https://bron.example/m/1")
+        db.session.add(material)
+        db.session.flush()
+        db.session.add(MaterialGoal(material_id=material.id, goal_id=goal_id, status="bevestigd"))
+        db.session.commit()
+        material_id = material.id
+    login("leraar", network_id=network_id)
+    path = f"/materialen/{material_id}"
+    twice(client, path, f"{path}/plannen", {"school_year": format_school_year(current_school_year()), "groep": "5"},
+          action=f"{path}/plannen")
+    assert count(app, PlanEntry) == 1 and count(app, LessonPackage) == 1
+
+
 def test_a_new_oai_source_sent_twice_is_added_once(app, client, login, fake_dns):
     from wt_curriculum.oai.models import HarvestSource
 

@@ -1,10 +1,12 @@
 """Who may use the OAI-PMH endpoint (everyone: harvesters are machines without an account), manage sources of
 outside materials (administrators; network coordinators their own network's), read a material (everyone) and
-confirm its goals (administrators, editors; network coordinators for their own network's sources)."""
+confirm its goals (administrators, editors; network coordinators for their own network's sources), and plan it in
+their own school's year plan (teachers and coordinators)."""
 from tests.access import ANONYMOUS, Rule, only, public
 
 MANAGERS = ("beheerder", "netwerkcoordinator")
 DECIDERS = ("beheerder", "redacteur", "netwerkcoordinator")
+PLANNERS = ("coordinator", "leraar")
 
 
 def prepare(factory, values):
@@ -64,6 +66,11 @@ RULES = [
     only("oai.adopt", "/materialen/{oai_own_material_id}/opnemen", DECIDERS, ok=303, method="POST"),
     Rule("oai.adopt", "POST", "/materialen/{oai_other_material_id}/opnemen",
          _expect({"beheerder": 303, "redacteur": 303}), login_redirect=True),
+    # back to the material's page: planned, or told why not (its goal may still be only suggested)
+    only("oai.plan", "/materialen/{oai_own_material_id}/plannen", PLANNERS, ok=303, method="POST",
+         data={"school_year": "2026-2027", "groep": "5"}),
+    only("oai.plan", "/materialen/999999/plannen", PLANNERS, ok=404, method="POST",
+         data={"school_year": "2026-2027", "groep": "5"}),
     Rule("oai.decide", "POST", "/materialen/{oai_other_material_id}/leerdoelen/{oai_goal_id}",
          _expect({"beheerder": 303, "redacteur": 303}), {"besluit": "afwijzen"}, login_redirect=True),
 ]

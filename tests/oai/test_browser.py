@@ -102,3 +102,55 @@ def test_a_source_on_a_private_address_is_refused_at_its_field(app, live_server,
     shoot(page, "oai-source-refused")
     with app.app_context():
         assert db.session.scalars(select(HarvestSource)).all() == []
+
+
+def test_a_teacher_plans_an_outside_material_from_its_page(app, live_server, page, factory, references):
+    """The material's page offers the plan form (school year, groep); the entry appears in the year plan with the
+    material's title, marked as an outside material with its link, and the confirmed goal counts as planned."""
+    from wt_curriculum.objectives.models import Goal
+    from wt_curriculum.planning.models import PlanEntry
+
+    (confirmed, _, _), (suggested, _, _) = kerndoel_goals(app, 2)
+    network = factory.network(code="NET-OAI", name="Netwerk Oogst")
+    with app.app_context():
+        goal = db.session.get(Goal, confirmed)
+        code, groep = goal.code, goal.groepen[0]
+        source = HarvestSource(name="Techniek Lab", url="https://bron.example/oai", network_id=network)
+        db.session.add(source)
+        db.session.flush()
+        from wt_curriculum.oai.models import ExternalMaterial
+
+        material = ExternalMaterial(source_id=source.id, identifier="oai:bron:1", title="Brug van spaghetti",
+                                    description="Bouw een brug van spaghetti en test hoeveel hij draagt.",
+                                    url="https://bron.example/materiaal/1", licence="cc-by-sa-40",
+                                    groepen_mask=0b11000000, publisher="Techniek Lab")
+        db.session.add(material)
+        db.session.flush()
+        db.session.add(MaterialGoal(material_id=material.id, goal_id=confirmed, status="bevestigd"))
+        db.session.add(MaterialGoal(material_id=material.id, goal_id=suggested))
+        db.session.commit()
+        material_id = material.id
+    teacher = factory.user("leraar", network_id=network)
+    browser_login(page, live_server, teacher)
+
+    page.goto(f"{live_server}/materialen/{material_id}")
+    form = page.get_by_role("region", name="Toevoegen aan de jaarplanning van mijn school")
+    assert "alleen mee voor de dekking van de hierboven bevestigde leerdoelen" in form.inner_text()
+    assert axe_violations(page) == []
+    shoot(page, "oai-material-plan")
+    form.get_by_label("Groep").select_option(str(groep))
+    form.get_by_label("Periode (niet verplicht)").fill("week 12")
+    form.get_by_role("button", name="Toevoegen aan jaarplanning").click()
+    page.wait_for_url(re.compile(rf"/scholen/{teacher.school_id}/plan\?jaar="))
+    assert "Brug van spaghetti is toegevoegd aan de planning" in page.content()
+    table = page.get_by_role("table", name=f"Groep {groep}: geplande lespakketten")
+    row = table.get_by_role("row").filter(has_text="Brug van spaghetti")
+    assert row.get_by_text("Materiaal van elders").is_visible()
+    assert row.get_by_role("link", name=re.compile("Naar het materiaal")).get_attribute("href") == \
+        "https://bron.example/materiaal/1"
+    assert row.get_by_role("link", name=code).is_visible()
+    assert axe_violations(page) == []
+    shoot(page, "oai-planned-in-year-plan")
+    with app.app_context():
+        entry = db.session.scalars(select(PlanEntry)).one()
+        assert (entry.school_id, entry.groep, entry.period) == (teacher.school_id, groep, "week 12")

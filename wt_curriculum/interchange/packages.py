@@ -15,7 +15,7 @@ from ..errors import ValidationError
 from ..groepen import label
 from ..lessons import adoption
 from ..lessons import services as lessons
-from ..lessons.models import LessonPackage, Licence, PackageStatus, Relation
+from ..lessons.models import LessonPackage, Licence, PackageKind, PackageStatus, Relation
 from ..objectives.models import Goal, GoalStatus
 from ..organisations.models import Network
 from ..tables import Table
@@ -397,7 +397,8 @@ def apply(session: Session, result: Preview, user, progress=None) -> None:
 
 def export(session: Session, user, network_code: str = "") -> tuple[list[str], list[list[str]]]:
     """Published packages for everyone, plus the drafts and withdrawn ones the user may edit."""
-    query = select(LessonPackage, Network.code).join(Network, Network.id == LessonPackage.network_id)
+    query = (select(LessonPackage, Network.code).join(Network, Network.id == LessonPackage.network_id)
+             .where(LessonPackage.kind == PackageKind.OWN))  # outside materials are not ours to hand on
     role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
     if role == Role.NETWORK:
         query = query.where(or_(LessonPackage.status == PackageStatus.PUBLISHED,

@@ -22,7 +22,7 @@ from ..core.services import FieldDiff, diff_snapshots, record_audit, record_revi
 from ..errors import Forbidden, NotFound, ValidationError
 from ..numbers import whole_or_none
 from ..organisations.models import Network
-from .models import Alignment, LessonPackage, Licence, PackageAdoption, PackageStatus
+from .models import Alignment, LessonPackage, Licence, PackageAdoption, PackageKind, PackageStatus
 from .services import LICENCE_LABELS, can_edit_network_packages, package_snapshot
 
 SHARE_ALIKE = {Licence.CC_BY_SA, Licence.CC_BY_NC_SA}
@@ -69,7 +69,7 @@ def adoption_network(user, network_id) -> int:
 def adopt_package(session: Session, source_id: int, user, network_id: int) -> LessonPackage:
     """A draft copy of a published package of another network, attributed to it."""
     source = _load(session, source_id)
-    if source is None or source.status != PackageStatus.PUBLISHED:
+    if source is None or source.status != PackageStatus.PUBLISHED or source.kind != PackageKind.OWN:
         raise NotFound(_l("This lesson package does not exist."))
     if session.get(Network, network_id) is None:
         raise ValidationError(_l("Choose the network that adopts the package."), field="network_id")

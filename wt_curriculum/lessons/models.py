@@ -17,6 +17,13 @@ class PackageStatus(StrEnum):
     WITHDRAWN = "ingetrokken"
 
 
+class PackageKind(StrEnum):
+    OWN = "eigen"  # written by a network
+    # An outside material (oai) that a school planned: made from the material and its confirmed goals, kept in
+    # step with them, never edited, offered over OAI-PMH or found in the package search itself.
+    EXTERNAL = "extern"
+
+
 class Relation(StrEnum):
     CORE = "kern"  # the package's main aim
     TOUCHES = "raakt"  # touches on the goal
@@ -48,6 +55,7 @@ class LessonPackage(db.Model):
     licence: Mapped[str] = mapped_column(String(20), default=Licence.CC_BY_SA)
     links: Mapped[str] = mapped_column(Text, default="")  # one URL per line
     status: Mapped[str] = mapped_column(String(14), default=PackageStatus.DRAFT, index=True)
+    kind: Mapped[str] = mapped_column(String(10), default=PackageKind.OWN, server_default=PackageKind.OWN.value)
     # Why the package's groepen differ from those of its main-aim goals (asked when they do).
     groepen_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     published_at: Mapped[Optional[datetime]]

@@ -20,7 +20,7 @@ from ..objectives.models import Domain, Goal, Strand
 from ..organisations.models import Network
 from ..references.models import CrosswalkLink, ReferenceNode
 from ..schoolyears import current_school_year
-from .models import Alignment, LessonPackage, Licence, PackageStatus
+from .models import Alignment, LessonPackage, Licence, PackageKind, PackageStatus
 from .search_index import FTS_TABLE, STOP_WORDS, is_stop_word, stem, words
 from .services import LICENCE_LABELS, AlignedGoal, aligned_goals
 
@@ -311,7 +311,7 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
         select(LessonPackage, Network.name, schools.label("schools"),
                (rating.c.rating if rating is not None else literal_column("NULL")).label("rating"))
         .join(Network, Network.id == LessonPackage.network_id)
-        .where(LessonPackage.status == PackageStatus.PUBLISHED)
+        .where(LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.kind == PackageKind.OWN)
     )
     if use is not None:
         statement = statement.outerjoin(use, use.c.package_id == LessonPackage.id)
@@ -400,7 +400,7 @@ def _suggestion(session: Session, parsed: ParsedQuery, vocabulary: _Vocabulary) 
     known: set[str] = set()
     for title, summary, keywords in session.execute(
             select(LessonPackage.title, LessonPackage.summary, LessonPackage.keywords)
-            .where(LessonPackage.status == PackageStatus.PUBLISHED)):
+            .where(LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.kind == PackageKind.OWN)):
         known.update(w for w in words(f"{title} {summary} {keywords}") if len(w) > 2 and not w.isdigit())
     known.update(w for w in vocabulary.strand_titles if len(w) > 2)
     known -= STOP_WORDS

@@ -21,7 +21,7 @@ from ..organisations.models import Network
 from . import attachments as files
 from . import search_index  # noqa: F401  (keeps the SQLite search index current)
 from .markdown import render_markdown
-from .models import Alignment, Attachment, LessonPackage, Licence, PackageStatus, Relation
+from .models import Alignment, Attachment, LessonPackage, Licence, PackageKind, PackageStatus, Relation
 
 # The package page shows sections of higher areas (planning: how many schools plan the package).
 package_page_sections = Hook("lessons.package_page_sections")
@@ -62,6 +62,16 @@ def can_see_package(user, package: LessonPackage) -> bool:
     return package.status == PackageStatus.PUBLISHED or can_edit_network_packages(user, package.network_id)
 
 
+OWN_PACKAGES = LessonPackage.kind == PackageKind.OWN  # networks' own packages: not outside materials
+
+
+def refuse_external(package: LessonPackage) -> None:
+    """An outside material's package follows the material and its confirmed goals: nobody edits it here."""
+    if package.kind == PackageKind.EXTERNAL:
+        raise Forbidden(_l("This is an outside material planned by schools. It follows the material and the goals "
+                           "confirmed for it; change those on the material's page."))
+
+
 def package_for_edit(session: Session, package_id: int, user) -> LessonPackage:
     """The package with its alignments and attachments, if the user may edit it (else NotFound/Forbidden)."""
     package = session.scalar(
@@ -72,6 +82,7 @@ def package_for_edit(session: Session, package_id: int, user) -> LessonPackage:
         raise NotFound(_l("This lesson package does not exist."))
     if not can_edit_network_packages(user, package.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    refuse_external(package)
     return package
 
 
@@ -125,6 +136,7 @@ class PackageDetail:
     attachments: list[AttachmentInfo] = field(default_factory=list)
     can_edit: bool = False
     groepen_reason: str = ""  # why the groepen differ from the main aim's (given when saving)
+    external: bool = False  # an outside material planned by schools (PackageKind.EXTERNAL)
 
 
 def split_list(text: str, separator: str) -> list[str]:
@@ -173,8 +185,8 @@ def package_detail(session: Session, package_id: int, user) -> PackageDetail:
         published_at=package.published_at, updated_at=package.updated_at, version=package.version,
         goals=aligned_goals(session, [package.id])[package.id],
         attachments=[AttachmentInfo(*a) for a in attachments],
-        can_edit=can_edit_network_packages(user, package.network_id),
-        groepen_reason=package.groepen_reason,
+        can_edit=can_edit_network_packages(user, package.network_id) and package.kind == PackageKind.OWN,
+        groepen_reason=package.groepen_reason, external=package.kind == PackageKind.EXTERNAL,
     )
 
 
@@ -239,7 +251,8 @@ class PackageList:
 
 def packages_for_author(session: Session, user, page: int = 1, per_page: int = 25) -> PackageList:
     """The packages the user may edit, all statuses, newest change first (for the authoring list)."""
-    query = select(LessonPackage, Network.name).join(Network, Network.id == LessonPackage.network_id)
+    query = (select(LessonPackage, Network.name).join(Network, Network.id == LessonPackage.network_id)
+             .where(OWN_PACKAGES))
     if user.role == Role.NETWORK:
         query = query.where(LessonPackage.network_id == user.network_id)
     elif user.role not in (Role.ADMIN, Role.EDITOR):
@@ -370,7 +383,7 @@ def _clean_list(text: str, separator: str) -> str:
 
 
 def validate_package(session: Session, data: PackageData, user, existing_goal_ids=frozenset(),
-                     require_reason: bool = False) -> None:
+                     require_reason: bool = False, check_rights: bool = True) -> None:
     """Check a package's data; one ValidationError listing every problem found (errors.Problems), so that the
     form shows them all at once. Forbidden when the user may not share packages for the chosen network."""
     problems = Problems()
@@ -388,7 +401,7 @@ def validate_package(session: Session, data: PackageData, user, existing_goal_id
     problems.check(parse_links, data.links)
     if data.network_id is None or session.get(Network, data.network_id) is None:
         problems.add(_l("Choose the network that shares this package."), "network_id")
-    elif not can_edit_network_packages(user, data.network_id):
+    elif check_rights and not can_edit_network_packages(user, data.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
     goals = goals_by_id(session, [goal_id for goal_id, _ in data.alignments])
     if not data.alignments:
@@ -468,6 +481,56 @@ def create_package(session: Session, data: PackageData, user, note: str = "",
     return package
 
 
+def external_links(url: str) -> str:
+    """An outside material's address as a package's links: kept when it is a web address we link to, else none."""
+    try:
+        return "\n".join(parse_links(url or ""))
+    except ValidationError:
+        return ""
+
+
+def create_external_package(session: Session, data: PackageData, actor, note: str = "") -> LessonPackage:
+    """A published package of kind 'extern' standing for an outside material a school plans (oai.services).
+
+    Made from the material and the goals an editor or its network confirmed, on behalf of the planner, who
+    needs no right to share packages: nobody publishes anything of their own here. Such a package is never
+    edited (refuse_external), offered over OAI-PMH, found in the package search or listed for planning; it
+    only carries the material into year plans and coverage."""
+    validate_package(session, data, actor, check_rights=False)
+    package = LessonPackage(uuid=str(uuid_module.uuid4()), status=PackageStatus.PUBLISHED,
+                            kind=PackageKind.EXTERNAL, published_at=datetime.now(UTC), alignments=[])
+    _apply(package, data)
+    session.add(package)
+    session.flush()
+    record_revision(session, "package", package.id, package_snapshot(session, package), "create", actor, note)
+    record_audit(session, actor, "package.create_external", "package", package.id, package.title)
+    return package
+
+
+def sync_external_package(session: Session, package: LessonPackage, title: str, links: str,
+                          goal_ids: list[int]) -> bool:
+    """Keep an outside material's package in step with it: its title, its link and exactly the goals confirmed
+    for it (the first as main aim). `package.alignments` must be loaded. True when something changed."""
+    if package.kind != PackageKind.EXTERNAL:
+        raise Forbidden(_l("Only an outside material's package follows the material."))
+    wanted = {goal_id: Relation.CORE if i == 0 else Relation.TOUCHES for i, goal_id in enumerate(goal_ids)}
+    before = ({(a.goal_id, a.relation) for a in package.alignments}, package.title, package.links)
+    package.title = title.strip()[:200]
+    package.links = links
+    for alignment in list(package.alignments):
+        if alignment.goal_id in wanted:
+            alignment.relation = wanted.pop(alignment.goal_id)
+        else:
+            package.alignments.remove(alignment)
+    for goal_id, relation in wanted.items():
+        package.alignments.append(Alignment(goal_id=goal_id, relation=relation))
+    changed = before != ({(a.goal_id, a.relation) for a in package.alignments}, package.title, package.links)
+    if changed:
+        package.updated_at = datetime.now(UTC)
+        session.flush()
+    return changed
+
+
 def _check_version(package: LessonPackage, expected_version) -> None:
     try:
         expected = int(expected_version)
@@ -483,6 +546,7 @@ def update_package(session: Session, package: LessonPackage, data: PackageData, 
     """Save an author's changes, refusing them (Conflict) when the package changed since the form was opened."""
     if not can_edit_network_packages(user, package.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    refuse_external(package)
     _check_version(package, expected_version)
     validate_package(session, data, user, existing_goal_ids={a.goal_id for a in package.alignments},
               require_reason=require_reason)
@@ -498,6 +562,7 @@ def publish_package(session: Session, package: LessonPackage, user, note: str = 
     """Make the package visible to everyone; False when it already was."""
     if not can_edit_network_packages(user, package.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    refuse_external(package)
     if package.status == PackageStatus.PUBLISHED:
         return False
     goals = goals_by_id(session, [a.goal_id for a in package.alignments])
@@ -516,6 +581,7 @@ def withdraw_package(session: Session, package: LessonPackage, user, note: str =
     """Take a published package back (it stays in year plans); False when it was not published."""
     if not can_edit_network_packages(user, package.network_id):
         raise Forbidden(_l("You can only change the lesson packages of your own network."))
+    refuse_external(package)
     if package.status != PackageStatus.PUBLISHED:
         return False
     package.status = PackageStatus.WITHDRAWN
@@ -613,7 +679,7 @@ def packages_for_goal(session: Session, goal_id: int, include_unpublished: bool 
         .order_by(case((Alignment.relation == "kern", 0), else_=1), LessonPackage.title)
     )
     if not include_unpublished:
-        query = query.where(LessonPackage.status == PackageStatus.PUBLISHED)
+        query = query.where(LessonPackage.status == PackageStatus.PUBLISHED, OWN_PACKAGES)
     return [
         PackageForGoal(p.id, p.title, p.summary, p.groepen, relation, p.status)
         for p, relation in session.execute(query)

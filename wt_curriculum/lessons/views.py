@@ -65,13 +65,14 @@ def package(package_id: int):
                                relation_labels=services.RELATION_LABELS)
         return fragments.Fragment(html, {"id": detail.id, "title": detail.title, "status": detail.status,
                                          "network_id": detail.network_id, "groepen": detail.groepen,
-                                         "licence": detail.licence})
+                                         "licence": detail.licence, "external": detail.external})
 
     # The body is the same for everyone who may see the package: cached and shared by anonymous and
     # logged-in visitors; the edit buttons and the plan form are put in per request.
     fragment = fragments.cached("package", (package_id,), render)
     package = {**fragment.data, "can_edit": services.can_edit_network_packages(current_user,
-                                                                               fragment.data["network_id"])}
+                                                                               fragment.data["network_id"])
+               and not fragment.data.get("external")}
     if package["status"] != PackageStatus.PUBLISHED and not package["can_edit"]:
         raise NotFound(_l("This lesson package does not exist."))  # a draft cached for someone who may see it
     can_plan = (current_user.is_authenticated and current_user.role in PLANNERS
@@ -90,7 +91,8 @@ def package(package_id: int):
 
 def _adopt_networks(detail) -> list[tuple[int, str]] | None:
     """The networks the user may adopt a published package into (None: no adopting for this user)."""
-    if not current_user.is_authenticated or current_user.role not in AUTHORS or detail.status != "gepubliceerd":
+    if (not current_user.is_authenticated or current_user.role not in AUTHORS or detail.status != "gepubliceerd"
+            or getattr(detail, "external", False)):  # an outside material: adopt it from its own page
         return None
     if current_user.role == Role.NETWORK:
         return [] if current_user.network_id and current_user.network_id != detail.network_id else None

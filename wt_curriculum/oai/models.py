@@ -61,6 +61,10 @@ class ExternalMaterial(db.Model):
     harvested_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Taken up as a lesson package of a network (a draft to complete, then published and planned like any other).
     package_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lesson_package.id", ondelete="SET NULL"))
+    # Planned by a school: the package of kind "extern" made from the material on its first planning (its confirmed
+    # goals, the source's network), which every later planning reuses (oai.services.plan_material).
+    external_package_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("lesson_package.id", ondelete="SET NULL"), unique=True)
 
 
 class SuggestionStatus(StrEnum):

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..lessons.models import Alignment, LessonPackage, PackageStatus
+from ..lessons.services import OWN_PACKAGES
 from ..objectives.models import Domain, Goal, Strand
 from ..organisations.models import Network
 from ..references.models import CrosswalkLink, NodeKind, ReferenceFramework, ReferenceNode
@@ -139,7 +140,7 @@ class Query:
 
 
 def _conditions(query: Query) -> list:
-    conditions = [LessonPackage.status.in_(OFFERED)]
+    conditions = [LessonPackage.status.in_(OFFERED), OWN_PACKAGES]
     if query.start is not None:
         conditions.append(LessonPackage.updated_at >= query.start)
     if query.end is not None:
@@ -179,14 +180,15 @@ def list_records(session: Session, query: Query, limit: int, with_metadata: bool
 
 def record_by_uuid(session: Session, uuid: str, with_metadata: bool) -> Record | None:
     package = session.scalar(select(LessonPackage).where(LessonPackage.uuid == uuid,
-                                                         LessonPackage.status.in_(OFFERED)))
+                                                         LessonPackage.status.in_(OFFERED), OWN_PACKAGES))
     if package is None:
         return None
     return _records(session, [package], with_metadata)[0]
 
 
 def earliest_datestamp(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(LessonPackage.updated_at)).where(LessonPackage.status.in_(OFFERED)))
+    return session.scalar(select(func.min(LessonPackage.updated_at)).where(LessonPackage.status.in_(OFFERED),
+                                                                              OWN_PACKAGES))
 
 
 def _split(text: str, separator: str) -> list[str]:

@@ -8,18 +8,22 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..auth.models import Role
+from ..auth.permissions import can_edit_school_plan
 from ..core.addresses import check_address
 from ..core.hooks import Section
 from ..core.services import record_audit
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..groepen import bit, from_mask, label
+from ..lessons import services as lessons
 from ..lessons.models import LessonPackage, Licence, Relation
 from ..lessons.services import PackageData, create_package, search_sections
 from ..objectives.models import Goal
-from ..organisations.models import Network
+from ..organisations import services as organisations
+from ..organisations.models import Network, School
+from ..planning import services as planning
 from .models import ExternalMaterial, HarvestSource, HarvestStatus, MaterialGoal, SuggestionStatus
 from .records import SET_SPEC
 
@@ -162,6 +166,9 @@ class MaterialView:
     suggested: list[GoalLink] = field(default_factory=list)
     can_decide: bool = False
     package_id: int | None = None
+    external_package_id: int | None = None  # planned by a school: the package of kind 'extern' standing for it
+    can_plan: bool = False  # a teacher or coordinator of a school may plan it (it has a confirmed goal)
+    planner: bool = False  # the viewer plans for a school (can_plan once a goal is confirmed)
 
 
 def can_decide(user, source: HarvestSource) -> bool:
@@ -185,7 +192,8 @@ def material_view(session: Session, material_id: int, user) -> MaterialView:
                         licence_label(material.licence), material.publisher,
                         [k.strip() for k in material.keywords.split(",") if k.strip()], groepen,
                         label(groepen) if groepen else "", source.name, material.harvested_at,
-                        can_decide=can_decide(user, source), package_id=material.package_id)
+                        can_decide=can_decide(user, source), package_id=material.package_id,
+                        external_package_id=material.external_package_id)
     for link, code, title in session.execute(
         select(MaterialGoal, Goal.code, Goal.title).join(Goal, Goal.id == MaterialGoal.goal_id)
         .where(MaterialGoal.material_id == material.id).order_by(Goal.code)
@@ -195,7 +203,18 @@ def material_view(session: Session, material_id: int, user) -> MaterialView:
             view.confirmed.append(goal)
         elif link.status == SuggestionStatus.SUGGESTED:
             view.suggested.append(goal)
+    view.planner = may_plan(user)
+    view.can_plan = bool(view.confirmed) and view.planner
     return view
+
+
+def may_plan(user) -> bool:
+    """Teachers and coordinators plan for their own school (planning's own rule, can_edit_school_plan)."""
+    return (getattr(user, "is_authenticated", False) and user.role in PLANNERS
+            and getattr(user, "school_id", None) is not None)
+
+
+PLANNERS = (Role.COORDINATOR, Role.TEACHER)
 
 
 def decide(session: Session, material_id: int, goal_id: int, confirm: bool, user) -> str:
@@ -214,6 +233,12 @@ def decide(session: Session, material_id: int, goal_id: int, confirm: bool, user
     link.decided_by_id = user.id
     link.decided_at = datetime.now(UTC)
     session.flush()
+    material = session.get(ExternalMaterial, material_id)
+    if material.external_package_id is not None:  # planned already: its coverage follows the confirmed goals
+        package = _load_package(session, material.external_package_id)
+        if package is not None:
+            lessons.sync_external_package(session, package, material.title, lessons.external_links(material.url),
+                                          _confirmed_goal_ids(session, material.id))
     record_audit(session, user, "oai.goal.confirm" if confirm else "oai.goal.reject", "external_material",
                  material_id, code)
     return code
@@ -325,27 +350,96 @@ def adopt_material(session: Session, material_id: int, user) -> LessonPackage:
         raise Forbidden(_l("You can only confirm goals for your own network's sources."))
     if material.package_id is not None:
         raise Conflict(_l("This material has already been taken up as a lesson package."))
-    goals = session.execute(select(Goal.id, Goal.groepen_mask).join(MaterialGoal, MaterialGoal.goal_id == Goal.id)
-                            .where(MaterialGoal.material_id == material.id,
-                                   MaterialGoal.status == SuggestionStatus.CONFIRMED).order_by(Goal.code)).all()
+    goals = _confirmed_goals(session, material.id)
     if not goals:
         raise ValidationError(_l("Confirm at least one learning goal first: the package needs a main aim."))
     network_id = user.network_id if user.role == Role.NETWORK else source.network_id
     if network_id is None:
         raise ValidationError(_l("This source belongs to no network; a network coordinator can take it up."))
-    groepen = from_mask(material.groepen_mask) or from_mask(_union(mask for _, mask in goals)) or list(range(1, 9))
-    data = PackageData(
-        title=material.title[:200], summary=material.description[:500].split("\n")[0],
-        description=material.description[:20000], groepen=groepen, lesson_count=1, minutes_per_lesson=45,
-        materials="", keywords=material.keywords[:500], authors=material.publisher[:500],
-        licence=OUR_LICENCES.get((material.licence or "").lower(), Licence.ALL_RIGHTS_RESERVED),
-        links=material.url if material.url else "", network_id=network_id,
-        alignments=[(goal_id, Relation.CORE if i == 0 else Relation.TOUCHES) for i, (goal_id, _) in enumerate(goals)],
-    )
+    data = _package_data(material, goals, network_id, links=material.url if material.url else "")
     package = create_package(session, data, user, note=f"{source.name}: {material.identifier}"[:500])
     material.package_id = package.id
     session.flush()
     return package
+
+
+def _confirmed_goals(session: Session, material_id: int) -> list[tuple[int, int]]:
+    """(goal id, groepen mask) of the goals confirmed for a material, by code: only these count for anything."""
+    return session.execute(select(Goal.id, Goal.groepen_mask).join(MaterialGoal, MaterialGoal.goal_id == Goal.id)
+                           .where(MaterialGoal.material_id == material_id,
+                                  MaterialGoal.status == SuggestionStatus.CONFIRMED).order_by(Goal.code)).all()
+
+
+def _confirmed_goal_ids(session: Session, material_id: int) -> list[int]:
+    return [goal_id for goal_id, _ in _confirmed_goals(session, material_id)]
+
+
+def _package_data(material: ExternalMaterial, goals, network_id: int, links: str) -> PackageData:
+    """A package's data made from a material and its confirmed goals (the first the main aim)."""
+    groepen = from_mask(material.groepen_mask) or from_mask(_union(mask for _, mask in goals)) or list(range(1, 9))
+    return PackageData(
+        title=material.title[:200], summary=material.description[:500].split("\n")[0],
+        description=material.description[:20000], groepen=groepen, lesson_count=1, minutes_per_lesson=45,
+        materials="", keywords=material.keywords[:500], authors=material.publisher[:500],
+        licence=OUR_LICENCES.get((material.licence or "").lower(), Licence.ALL_RIGHTS_RESERVED),
+        links=links, network_id=network_id,
+        alignments=[(goal_id, Relation.CORE if i == 0 else Relation.TOUCHES) for i, (goal_id, _) in enumerate(goals)],
+    )
+
+
+def _load_package(session: Session, package_id: int) -> LessonPackage | None:
+    return session.scalar(select(LessonPackage).where(LessonPackage.id == package_id)
+                          .options(selectinload(LessonPackage.alignments)))
+
+
+# --- Planning a material like a package ------------------------------------------------------------------
+def school_to_plan(session: Session, user) -> School:
+    """The school whose year plan a teacher or coordinator plans a material in: their own."""
+    if not may_plan(user):
+        if getattr(user, "role", None) in PLANNERS:
+            raise ValidationError(_l("Your account is not linked to a school. Ask your administrator."))
+        raise Forbidden(_l("Teachers and coordinators plan materials for their own school."))
+    school = organisations.get_school(session, user.school_id)
+    if not can_edit_school_plan(user, school):
+        raise Forbidden(_l("You may not see or change the plans of this school."))
+    return school
+
+
+def plan_material(session: Session, material_id: int, school: School, year: int, groep: int, period: str,
+                  user) -> planning.PlanResult:
+    """Plan an outside material in a groep of a school, like a package.
+
+    The first planning takes the material up as a package of kind 'extern' (lessons.create_external_package):
+    owned by the source's network (else the school's), with only the goals confirmed for the material, so that
+    coverage counts those and nothing suggested. Every later planning, by any school, reuses that package and
+    brings it in step with the material first. The material's row is locked, so that two first plannings at the
+    same moment make one package."""
+    row = session.execute(select(ExternalMaterial, HarvestSource)
+                          .join(HarvestSource, HarvestSource.id == ExternalMaterial.source_id)
+                          .where(ExternalMaterial.id == material_id)
+                          .with_for_update(of=ExternalMaterial)).first()
+    if row is None:
+        raise NotFound(_l("This material does not exist (any more)."))
+    material, source = row
+    goals = _confirmed_goals(session, material.id)
+    if not goals:
+        raise ValidationError(_l("No learning goal has been confirmed for this material yet, so planning it would "
+                                 "count for nothing. Its network or an editor confirms the suggested goals first."))
+    links = lessons.external_links(material.url)
+    package = _load_package(session, material.external_package_id) if material.external_package_id else None
+    if package is None:
+        network_id = source.network_id or school.network_id
+        if network_id is None:
+            raise ValidationError(_l("This material's source belongs to no network and neither does your school, "
+                                     "so it cannot be planned. Ask your administrator."))
+        package = lessons.create_external_package(
+            session, _package_data(material, goals, network_id, links), user,
+            note=f"{source.name}: {material.identifier}"[:500])
+        material.external_package_id = package.id
+        session.flush()
+    else:
+        lessons.sync_external_package(session, package, material.title, links, [goal_id for goal_id, _ in goals])
+    return planning.add_plan_entry(session, school, package.id, year, groep, period, user)
 
 
 def _union(masks) -> int:

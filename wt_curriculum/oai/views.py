@@ -8,9 +8,12 @@ from ..auth.models import Role
 from ..auth.permissions import public, roles_required
 from ..core.services import use_submission
 from ..core.urls import public_url
-from ..errors import Conflict, ValidationError
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..extensions import csrf, db
 from ..forms import NOT_SAVED, save_or_show_errors
+from ..groepen import ALL_GROEPEN
+from ..planning.services import parse_groep
+from ..schoolyears import current_school_year, format_school_year, parse_school_year, school_year_choices
 from . import protocol, services
 from .forms import ButtonForm, SourceForm
 from .tasks import harvest_one
@@ -87,7 +90,35 @@ def delete_source(source_id: int):
 @public
 def material(material_id: int):
     view = services.material_view(db.session, material_id, current_user)
-    return render_template("oai/material.html", material=view, form=ButtonForm())
+    return render_template("oai/material.html", material=view, form=ButtonForm(), groepen=ALL_GROEPEN,
+                           school_years=school_year_choices(), current_year=format_school_year(current_school_year()))
+
+
+@bp.route("/materialen/<int:material_id>/plannen", methods=["POST"])
+@roles_required(*services.PLANNERS)
+def plan(material_id: int):
+    """Plan an outside material in a groep of the user's own school, like a package (services.plan_material)."""
+    back = url_for("oai.material", material_id=material_id)
+    try:
+        school = services.school_to_plan(db.session, current_user)
+        year = parse_school_year(request.form.get("school_year", ""))
+        groep = parse_groep(request.form.get("groep"))
+        use_submission(db.session, request.form.get("submission"))  # a double submit plans once (409)
+        result = services.plan_material(db.session, material_id, school, year, groep,
+                                        request.form.get("period", ""), current_user)
+    except (Forbidden, Conflict, NotFound):
+        db.session.rollback()
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back, 303)
+    db.session.commit()
+    flash(_l("%(title)s has been added to the plan of groep %(groep)s (%(year)s).", title=result.package_title,
+             groep=groep, year=format_school_year(year)), "success")
+    if result.warning:
+        flash(result.warning, "warning")
+    return redirect(url_for("planning.plan", school_id=school.id, jaar=format_school_year(year)), 303)
 
 
 @bp.route("/materialen/<int:material_id>/leerdoelen/<int:goal_id>", methods=["POST"])

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotFound
 from ..groepen import ALL_GROEPEN, bit, from_mask
-from ..lessons.models import Alignment, LessonPackage, PackageStatus, Relation
+from ..lessons.models import Alignment, LessonPackage, PackageKind, PackageStatus, Relation
 from ..lessons.services import STATUS_LABELS as PACKAGE_STATUS_LABELS
 from ..objectives.forms import status_labels as goal_status_labels
 from ..objectives.models import Domain, Goal, GoalStatus, Strand
@@ -601,7 +601,8 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
     use = (select(PlanEntry.package_id, func.count(distinct(PlanEntry.school_id)).label("schools"))
            .where(PlanEntry.school_year == year).group_by(PlanEntry.package_id).subquery())
     rating = rating_subquery()
-    package_filter = [LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.id.not_in(in_year_plan)]
+    package_filter = [LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.kind == PackageKind.OWN,
+                      LessonPackage.id.not_in(in_year_plan)]
     if groep is not None:
         package_filter.append(LessonPackage.groepen_mask.op("&")(bit(groep)) != 0)
     candidates: dict[int, dict] = {}

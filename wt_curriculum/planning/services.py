@@ -13,8 +13,9 @@ from ..core.services import record_audit, record_revision, revisions_for
 from ..errors import Conflict, NotFound, ValidationError
 from ..groepen import ALL_GROEPEN, bit, from_mask
 from ..groepen import label as groepen_label
-from ..lessons.models import LessonPackage, PackageStatus
+from ..lessons.models import LessonPackage, PackageKind, PackageStatus
 from ..lessons.services import AlignedGoal, aligned_goals
+from ..numbers import whole_or_none
 from ..organisations import services as organisations
 from ..organisations.models import Network, School
 from ..schoolyears import check_in_school_year, format_school_year
@@ -56,6 +57,17 @@ class PlanRow:
     school_id: int = 0
     created_by_id: int | None = None
     goals: list[AlignedGoal] = field(default_factory=list)  # the package's goals, main aims first
+    package_kind: str = PackageKind.OWN
+    package_links: str = ""  # one URL a line: an outside material's first one is where it is
+
+    @property
+    def external(self) -> bool:
+        """An outside material (oai): planned from its page, counting for the goals confirmed for it."""
+        return self.package_kind == PackageKind.EXTERNAL
+
+    @property
+    def external_url(self) -> str:
+        return self.package_links.split("\n", 1)[0].strip() if self.external else ""
 
     @property
     def outside_groepen(self) -> bool:
@@ -88,7 +100,7 @@ def year_plan(session: Session, school: School, year: int, groep: int | None = N
     query = (
         select(PlanEntry.id, PlanEntry.groep, PlanEntry.package_id, LessonPackage.title, LessonPackage.status,
                LessonPackage.groepen_mask, PlanEntry.period, PlanEntry.taught_on, PlanEntry.version,
-               PlanEntry.school_id, PlanEntry.created_by_id)
+               PlanEntry.school_id, PlanEntry.created_by_id, LessonPackage.kind, LessonPackage.links)
         .join(LessonPackage, LessonPackage.id == PlanEntry.package_id)
         .where(PlanEntry.school_id == school.id, PlanEntry.school_year == year)
         .order_by(PlanEntry.groep, PlanEntry.period, LessonPackage.title)
@@ -96,7 +108,8 @@ def year_plan(session: Session, school: School, year: int, groep: int | None = N
     if groep is not None:
         query = query.where(PlanEntry.groep == groep)
     rows = [PlanRow(r.id, r.groep, r.package_id, r.title, r.status, from_mask(r.groepen_mask), r.period or "",
-                    r.taught_on, r.version, r.school_id, r.created_by_id) for r in session.execute(query)]
+                    r.taught_on, r.version, r.school_id, r.created_by_id, package_kind=r.kind,
+                    package_links=r.links or "") for r in session.execute(query)]
     goals = aligned_goals(session, sorted({r.package_id for r in rows}))
     for row in rows:
         row.goals = goals[row.package_id]
@@ -107,10 +120,7 @@ def year_plan(session: Session, school: School, year: int, groep: int | None = N
 
 
 def parse_groep(value) -> int:
-    try:
-        groep = int(str(value).strip())
-    except (TypeError, ValueError):
-        groep = 0
+    groep = whole_or_none(value, 1, 8)  # ASCII digits only: int() would take '５' as 5
     if groep not in ALL_GROEPEN:
         raise ValidationError(_l("A groep is a number from 1 to 8."), field="groep")
     return groep
@@ -354,9 +364,11 @@ class PackageChoice:
 
 
 def plannable_packages(session: Session) -> list[PackageChoice]:
-    """Published packages, for the 'add to plan' select box (one query, only the needed columns)."""
+    """Published packages, for the 'add to plan' select box (one query, only the needed columns). Outside
+    materials are planned from their own page."""
     rows = session.execute(
         select(LessonPackage.id, LessonPackage.title, LessonPackage.groepen_mask)
-        .where(LessonPackage.status == PackageStatus.PUBLISHED).order_by(LessonPackage.title)
+        .where(LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.kind == PackageKind.OWN)
+        .order_by(LessonPackage.title)
     )
     return [PackageChoice(r.id, r.title, from_mask(r.groepen_mask)) for r in rows]
