@@ -209,3 +209,42 @@ def test_the_package_of_an_outside_material_is_no_package_of_the_network(app, cl
     assert f'href="/lespakketten/{package_id}"' not in client.get("/lespakketten/beheer").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(LessonPackage, package_id).status == "gepubliceerd"
+
+
+def _planned_package(app, client, login, factory, title):
+    (goal_id, _, groep), = _goals(app, 1)
+    network_id = factory.network()
+    material_id = _material(app, network_id, confirmed=(goal_id,), title=title)
+    login("leraar")
+    assert _plan(client, material_id, groep).status_code == 303
+    with app.app_context():
+        material = db.session.get(ExternalMaterial, material_id)
+        return material.source_id, material.identifier, material.external_package_id
+
+
+def test_a_material_deleted_at_its_source_withdraws_its_package_but_the_plan_keeps_it(app, client, login, factory,
+                                                                                     references):
+    from types import SimpleNamespace
+
+    from wt_curriculum.oai.harvest import HarvestReport, _apply
+
+    source_id, identifier, package_id = _planned_package(app, client, login, factory, "Weg bij de bron")
+    deleted = SimpleNamespace(header=SimpleNamespace(identifier=identifier, datestamp="2026-12-01T00:00:00Z"),
+                              deleted=True)
+    with app.app_context():
+        report = HarvestReport(ok=True)
+        _apply(db.session, db.session.get(HarvestSource, source_id), [deleted], report)
+        db.session.commit()
+        assert report.deleted == 1 and db.session.scalar(select(func.count()).select_from(ExternalMaterial)) == 0
+        assert db.session.get(LessonPackage, package_id).status == "ingetrokken"
+        assert db.session.scalar(select(func.count()).select_from(PlanEntry)) == 1
+
+
+def test_removing_the_source_withdraws_the_packages_of_its_planned_materials(app, client, login, factory,
+                                                                             references):
+    source_id, _, package_id = _planned_package(app, client, login, factory, "Bron verwijderd")
+    login("beheerder")
+    assert client.post(f"/beheer/oai-bronnen/{source_id}/verwijderen").status_code == 303
+    with app.app_context():
+        assert db.session.get(LessonPackage, package_id).status == "ingetrokken"
+        assert db.session.scalar(select(func.count()).select_from(PlanEntry)) == 1

@@ -531,6 +531,19 @@ def sync_external_package(session: Session, package: LessonPackage, title: str, 
     return changed
 
 
+def withdraw_external_packages(session: Session, package_ids: list[int]) -> None:
+    """The outside materials of these packages are gone (deleted at the source, or the source removed): their
+    packages are withdrawn, so they stay in the plans that have them (flagged) but are copied into no new year."""
+    if not package_ids:
+        return
+    for package in session.scalars(select(LessonPackage).where(LessonPackage.id.in_(sorted(set(package_ids))),
+                                                               LessonPackage.kind == PackageKind.EXTERNAL,
+                                                               LessonPackage.status == PackageStatus.PUBLISHED)):
+        package.status = PackageStatus.WITHDRAWN
+        package.updated_at = datetime.now(UTC)
+    session.flush()
+
+
 def _check_version(package: LessonPackage, expected_version) -> None:
     try:
         expected = int(expected_version)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..core.addresses import AddressRefused, check_request
 from ..groepen import to_mask
+from ..lessons.services import withdraw_external_packages
 from ..objectives.models import Goal, GoalStatus
 from ..references.models import CrosswalkLink, ReferenceNode
 from ..references.services import resolve_uuids
@@ -210,6 +211,7 @@ def _apply(session: Session, source: HarvestSource, items, report: HarvestReport
     existing = {m.identifier: m for m in session.scalars(
         select(ExternalMaterial).where(ExternalMaterial.source_id == source.id))}
     newest = source.harvested_from
+    gone_packages = []  # packages of materials planned by schools and now deleted at the source
     for item in items:
         identifier = (item.header.identifier or "").strip()[:500]
         datestamp = (item.header.datestamp or "").strip()[:30]
@@ -219,6 +221,8 @@ def _apply(session: Session, source: HarvestSource, items, report: HarvestReport
         material = existing.get(identifier)
         if item.deleted:
             if material is not None:
+                if material.external_package_id is not None:
+                    gone_packages.append(material.external_package_id)
                 session.delete(material)
                 del existing[identifier]
                 report.deleted += 1
@@ -243,6 +247,7 @@ def _apply(session: Session, source: HarvestSource, items, report: HarvestReport
         material.kerndoel_uuids = "\n".join(lom.kerndoelen)
         material.harvested_at = datetime.now(UTC)
     session.flush()
+    withdraw_external_packages(session, gone_packages)
     _suggest(session, [m for m in existing.values()])
     return newest
 

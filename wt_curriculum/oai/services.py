@@ -131,9 +131,13 @@ def add_source(session: Session, data: SourceData, user) -> HarvestSource:
 
 def delete_source(session: Session, source: HarvestSource, user) -> str:
     name = source.name
+    gone_packages = []
     for material in session.scalars(select(ExternalMaterial).where(ExternalMaterial.source_id == source.id)):
+        if material.external_package_id is not None:
+            gone_packages.append(material.external_package_id)
         session.delete(material)
     session.flush()
+    lessons.withdraw_external_packages(session, gone_packages)
     session.delete(source)
     session.flush()
     record_audit(session, user, "oai.source.delete", "harvest_source", None, name)
