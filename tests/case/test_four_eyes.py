@@ -115,6 +115,8 @@ def test_the_approving_editor_reads_the_report_in_their_language(app, client, ru
                                                                  four_eyes):
     change_id, second = _proposed(app, runner, factory, tmp_path)
     login_as(client, app, second)
+    start = client.get("/").get_data(as_text=True)  # the start page names it as the editor's page does
+    assert f'#change-{change_id}">CASE-import van het kader: kader.json</a>' in start
     dutch = _queue(client)
     assert "CASE-import van het kader: kader.json" in dutch
     assert "CASE 1.1-pakket: 0 aangemaakt, 1 bijgewerkt," in dutch and "<li>leerdoel DG.1.1 bijgewerkt</li>" in dutch
