@@ -10,6 +10,7 @@ from .interchange import tasks as interchange_tasks  # noqa: F401
 from .lessons import tasks as lessons_tasks  # noqa: F401
 from .notifications import tasks as notifications_tasks  # noqa: F401
 from .oai import tasks as oai_tasks  # noqa: F401
+from .objectives import tasks as objectives_tasks  # noqa: F401
 from .organisations import tasks as organisations_tasks  # noqa: F401
 from .references import tasks as references_tasks  # noqa: F401
 from .reports import tasks as reports_tasks  # noqa: F401

@@ -174,3 +174,40 @@ def test_a_change_stored_before_the_neutral_entries_still_sees_that_the_framewor
     assert answer.status_code == 409
     assert "Het kader is veranderd nadat deze import werd voorgesteld" in answer.get_data(as_text=True)
     assert _pending(app) == [(change_id, "import.case", "")]
+
+
+def test_approving_a_large_case_restore_is_done_by_a_job(app, client, runner, factory, framework, tmp_path,
+                                                          four_eyes, queue):
+    """More goals than IMPORTS_BACKGROUND_ROWS: the approval is a job; nothing changes until it runs."""
+    from tests.queue_fixtures import job_row
+    from wt_curriculum.core import jobs
+
+    app.config["IMPORTS_BACKGROUND_ROWS"] = 1
+    first, second = factory.user("redacteur"), factory.user("redacteur")
+    old = goal_state(app, "DG.1.1")
+    path = _package_with(app, tmp_path, "DG.1.1", "Een nieuwe titel uit CASE")
+    assert runner.invoke(args=["case", "import", str(path), "--editor", first.email]).exit_code == 0
+    [(change_id, _kind, _decision)] = _pending(app)
+    login_as(client, app, second)
+    answer = client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"})
+    assert answer.status_code == 303
+    job_id = int(re.fullmatch(r"/taken/(\d+)", answer.headers["Location"]).group(1))
+    assert goal_state(app, "DG.1.1") == old and _pending(app) == [(change_id, "import.case", "")]
+    assert job_row(app, job_id).title == "Goedkeuren van de CASE-import van het kader: kader.json"
+    assert client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"}).headers["Location"] == \
+        f"/taken/{job_id}"
+    with app.app_context():
+        jobs.run_job(job_id)
+        db.session.remove()
+    row = job_row(app, job_id)
+    assert row.state == "done", row.message
+    assert row.message.startswith("De import is goedgekeurd en doorgevoerd: 0 toegevoegd, 1 gewijzigd, ")
+    assert row.result_url == "/doelen/redactie"
+    assert goal_state(app, "DG.1.1")["title"] == "Een nieuwe titel uit CASE"
+    assert _pending(app) == [(change_id, "import.case", "approved")]
+
+
+@pytest.fixture
+def queue_storage() -> str:
+    """The queue's storage does not matter here (tests/core covers Redis): the SQLite file only."""
+    return "sqlite"

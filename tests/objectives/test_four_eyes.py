@@ -198,3 +198,30 @@ def test_moving_drafts_among_drafts_needs_no_approval(app, client, factory, four
     client.post("/doelen/VD.1.2/verplaatsen", data={"direction": "up"})
     assert _order(app, strand_id) == ["VD.1.2", "VD.1.1"]
     assert _pending(app) == []
+
+
+def test_two_editors_deciding_at_the_same_moment_one_gets_a_conflict(app, client, factory, four_eyes):
+    """Deciding is one conditional UPDATE: an approval that read the change before another editor's decision was
+    committed does not overwrite that decision (here a reject lands between the check and the update)."""
+    from wt_curriculum.auth.models import User
+    from wt_curriculum.errors import Conflict
+
+    domain_id, strand_id, version, _draft = _goals(app)
+    first, second, third = factory.user("redacteur"), factory.user("redacteur"), factory.user("redacteur")
+    login_as(client, app, first)
+    _edit(client, domain_id, strand_id, "VE.1.1", "Nieuwe titel", version)
+    [change_id] = _pending(app)
+    with app.app_context():
+        approver = db.session.get(User, second.id)
+        seen = services.undecided_change(db.session, change_id, approver)  # read (and kept): undecided
+        assert seen.decided_at is None
+        with db.engine.begin() as other:  # meanwhile, on another connection, a third editor rejects it
+            other.execute(PendingChange.__table__.update().where(PendingChange.id == change_id)
+                          .values(decided_at=func.now(), decided_by_id=third.id, decision="rejected"))
+        with pytest.raises(Conflict):
+            services.decide_change(db.session, change_id, approver, True)
+        db.session.rollback()
+    assert goal_state(app, "VE.1.1")["title"] == "Oude titel"
+    with app.app_context():
+        assert db.session.execute(select(PendingChange.decision, PendingChange.decided_by_id)
+                                  .where(PendingChange.id == change_id)).one() == ("rejected", third.id)

@@ -83,3 +83,49 @@ def test_an_english_preferring_teacher_reads_the_inbox_in_english(live_server, p
     assert page.get_by_role("heading", name="Notifications").is_visible()
     assert "Consultation round opened: Bridges round" in page.content()
     _look(page, "inbox-english")
+
+
+@pytest.fixture
+def queue_storage() -> str:
+    return "sqlite"  # a real queue, so that the approval job waits; the storage is tests/core's business
+
+
+def test_a_large_import_approved_in_the_browser_waits_as_a_job_shown_on_the_editors_page(
+        live_server, page, app, factory, framework, tmp_path, queue):
+    from tests.conftest import login_as
+    from tests.interchange.helpers import confirm, token_of, upload
+    from wt_curriculum.core import jobs
+
+    app.config.update(FOUR_EYES=True, IMPORT_FOLDER=str(tmp_path / "imports"), IMPORTS_BACKGROUND_ROWS=1)
+    first, second = factory.user("redacteur"), factory.user("redacteur")
+    old = goal_state(app, "MN.3.2")
+    proposer = app.test_client()
+    login_as(proposer, app, first)
+    content = ("code;leerlijn;titel;omschrijving;groepen;trefwoorden;status;bron\n"
+               "MN.3.11;MN.3;Een nieuw concept;;5-8;;;\n"
+               f"MN.3.2;MN.3;Drijven en zinken onderzoeken;{old['description']};"
+               f"{','.join(map(str, old['groepen']))};;;\n").encode()
+    assert confirm(proposer, "goals", token_of(upload(proposer, "goals", content, "groot.csv"))).status_code == 303
+
+    browser_login(page, live_server, second)
+    page.goto(f"{live_server}/doelen/redactie")
+    page.locator(".approval-queue").get_by_role("button", name="Goedkeuren").click()
+    page.wait_for_load_state()
+    assert "/taken/" in page.url and "Goedkeuren van de import van leerdoelen: groot.csv" in page.content()
+    job_url = page.url
+    assert goal_state(app, "MN.3.2")["title"] == old["title"]
+    page.goto(f"{live_server}/doelen/redactie")
+    queue_section = page.locator(".approval-queue")
+    assert "Wacht op doorvoeren" in queue_section.inner_text()
+    assert queue_section.get_by_role("button", name="Goedkeuren").count() == 0
+    _look(page, "approval-being-applied")
+    with app.app_context():
+        jobs.run_job(int(job_url.rsplit("/", 1)[1]))
+        db.session.remove()
+    queue_section.get_by_role("link", name="Volg de voortgang").click()
+    page.wait_for_load_state()
+    assert page.url == job_url and "De import is goedgekeurd en doorgevoerd" in page.content()
+    page.locator('a.button[href="/doelen/redactie"]').click()  # the job's result: back to the editor's page
+    page.wait_for_load_state()
+    assert page.url.endswith("/doelen/redactie") and "Wacht op goedkeuring" not in page.content()
+    assert goal_state(app, "MN.3.2")["title"] == "Drijven en zinken onderzoeken"

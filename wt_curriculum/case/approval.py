@@ -77,7 +77,9 @@ def _same_report(report: services.ImportReport, summary: dict) -> bool:
 
 
 @objectives.apply_pending_import.register
-def _apply_approved(session: Session, change, approver):
+def _apply_approved(session: Session, change, approver, progress=None):
+    """A second editor approved a restore of our framework: imported again, whole, if it still gives the same
+    report (the import tells no progress: the job shows its rows only when done)."""
     if change.kind != KIND:
         return None
     summary = json.loads(change.payload)

@@ -88,13 +88,15 @@ def propose_import(session: Session, kind: str, raw: bytes, filename: str, user,
 
 
 @objectives.apply_pending_import.register
-def _apply_approved_import(session: Session, change, approver):
-    """A second editor approved an import of goals: it is applied whole, if it still does what its report said."""
+def _apply_approved_import(session: Session, change, approver, progress=None):
+    """A second editor approved an import of goals: it is applied whole, if it still does what its report said
+    (`progress(rows_done, rows)` is told as the rows are written)."""
     if change.kind != "import.goals":
         return None
     summary = json.loads(change.payload)
     try:
-        outcome = apply_import(session, "goals", change.data or b"", summary["filename"], approver, summary["digest"])
+        outcome = apply_import(session, "goals", change.data or b"", summary["filename"], approver, summary["digest"],
+                               progress=progress)
     except ApplyError as error:
         raise ValidationError(_l("Line %(line)s: %(message)s", line=error.line, message=error.message)) from None
     if outcome.changed_since_preview:

@@ -21,7 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.models import User
 from ..auth.permissions import is_editor
 from ..core.hooks import Hook
-from ..core.models import Revision
+from ..core.jobs import ACTIVE
+from ..core.models import Job, Revision
 from ..core.services import FieldDiff, RevisionView, diff_snapshots, record_audit, record_revision, revisions_for
 from ..errors import Conflict, NotFound, Problems, ValidationError
 from ..groepen import ALL_GROEPEN, bit, from_mask, to_mask
@@ -48,7 +49,8 @@ goal_changed = Hook("objectives.goal_changed")
 # Four-eyes publishing of imports: the area that proposed an import ("import.goals": interchange, "import.case":
 # case) applies it when a second editor approves. Functions (session, change, approver) answer for their own
 # kind (anything but None) and leave the others (None); they raise ValidationError or Conflict when the import
-# can no longer be applied as its report says.
+# can no longer be applied as its report says. The keyword `progress` is None or a function (rows_done, rows)
+# to tell as the rows are written (the approval runs as a job then).
 apply_pending_import = Hook("objectives.apply_pending_import")
 # What the approval queue shows of a pending import: functions (kind, summary) answer, for their own kind, the
 # summary with its report said in the reader's language (a dict for objectives/_import_report.html), None for the
@@ -876,15 +878,74 @@ def pending_changes(session: Session) -> list[PendingRow]:
     return out
 
 
-def decide_change(session: Session, change_id: int, approver, approve: bool):
-    """A second editor approves (the change is applied now) or rejects a pending change."""
+def undecided_change(session: Session, change_id: int, approver) -> PendingChange:
+    """The change `approver` may decide on now: NotFound when there is none waiting, ValidationError when the
+    approver proposed it."""
     change = session.get(PendingChange, change_id)
     if change is None or change.decided_at is not None:
         raise NotFound(_("There is no such change waiting for approval."))
     if change.author_id is not None and change.author_id == getattr(approver, "id", None):
         raise ValidationError(_("A second editor approves a change: not the one who proposed it."))
-    change.decided_at, change.decided_by_id = datetime.now(UTC), approver.id
-    change.decision = "approved" if approve else "rejected"
+    return change
+
+
+def import_rows(change: PendingChange) -> int:
+    """How many rows a pending import holds (added, changed and unchanged, as its report counts them; a CASE
+    report from before the counts: its lines); 0 for a change that is not an import."""
+    if not change.kind.startswith("import."):
+        return 0
+    report = json.loads(change.payload or "{}")
+    counts = report.get("counts")
+    if isinstance(counts, dict):
+        return sum(int(counts.get(name) or 0) for name in ("added", "changed", "unchanged"))
+    return len(report.get("report") or report.get("rows") or [])
+
+
+def approval_in_background(change: PendingChange) -> bool:
+    """Whether approving this change is work for the task queue: an import with more rows than
+    IMPORTS_BACKGROUND_ROWS (it would hold the database's write lock for long inside a web request)."""
+    return import_rows(change) > int(current_app.config["IMPORTS_BACKGROUND_ROWS"])
+
+
+def approval_job_key(change_id: int) -> str:
+    """The key of the job that applies an approved change: one job per change while it is queued or running."""
+    return f"objectives.approve:{change_id}"
+
+
+@dataclass(frozen=True)
+class ApplyingJob:
+    """A queued or running job applying an approved change, as the editor's page shows it."""
+
+    id: int
+    state: str
+    user_id: int | None
+    user_name: str | None
+
+
+def applying_jobs(session: Session, change_ids) -> dict[int, ApplyingJob]:
+    """The queued or running job applying each of these changes, by change id (one query; none without ids)."""
+    keys = {approval_job_key(change_id): change_id for change_id in change_ids}
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(Job.id, Job.key, Job.state, Job.user_id, User.name).outerjoin(User, User.id == Job.user_id)
+        .where(Job.key.in_(keys), Job.state.in_(ACTIVE)).order_by(Job.id))
+    return {keys[row.key]: ApplyingJob(row.id, row.state, row.user_id, row.name) for row in rows}
+
+
+def decide_change(session: Session, change_id: int, approver, approve: bool, progress=None):
+    """A second editor approves (the change is applied now) or rejects a pending change. Deciding is one
+    conditional UPDATE, so of two editors deciding at the same moment one gets a Conflict. `progress(done,
+    total)` is told as an import's rows are written (a job's progress bar), where its area can say so."""
+    change = undecided_change(session, change_id, approver)
+    decision = "approved" if approve else "rejected"
+    claimed = session.execute(
+        update(PendingChange).where(PendingChange.id == change.id, PendingChange.decided_at.is_(None))
+        .values(decided_at=datetime.now(UTC), decided_by_id=approver.id, decision=decision),
+        execution_options={"synchronize_session": False}).rowcount
+    if claimed != 1:
+        raise Conflict(_("Another editor decided on this change at the same moment. Look at the list again."))
+    session.refresh(change, ["decided_at", "decided_by_id", "decision"])
     result = None
     if approve:
         data = json.loads(change.payload)
@@ -905,7 +966,7 @@ def decide_change(session: Session, change_id: int, approver, approve: bool):
         elif change.kind == "goal.move":
             result = _apply_move(session, goal, data, approver, note)
         elif change.kind.startswith("import."):
-            results = apply_pending_import(session, change, approver)
+            results = apply_pending_import(session, change, approver, progress=progress)
             if not results:
                 raise ValidationError(_("This import can no longer be applied here; reject it."))
             result = results[0]

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_login import current_user
 
-from ..auth.models import Role
+from ..auth.models import Role, User
 from ..auth.permissions import is_editor, public, roles_required
 from ..core import fragments
 from ..core.hooks import Section, sections, start_page_sections
@@ -17,7 +17,7 @@ from ..forms import NOT_SAVED, apply_domain_error, save_or_show_errors, validate
 from ..groepen import label as groepen_label
 from ..numbers import whole_or_none
 from ..redirects import safe_next
-from . import services
+from . import services, tasks
 from .forms import (
     DecideForm,
     DomainForm,
@@ -348,21 +348,28 @@ def _editor_start(session, user):
 @bp.route("/doelen/redactie")
 @roles_required(*EDITORS)
 def editor():
+    pending = services.pending_changes(db.session)
+    applying = services.applying_jobs(db.session, [row.change.id for row in pending
+                                                   if row.change.kind.startswith("import.")])
     return render_template(
         "objectives/editor.html", domains=services.list_domains(db.session),
         strands=services.list_strands(db.session), releases=services.list_releases(db.session),
-        counts=services.framework_counts(db.session), pending=services.pending_changes(db.session),
+        counts=services.framework_counts(db.session), pending=pending, applying=applying,
         decide_form=DecideForm())
 
 
 @bp.route("/doelen/wijzigingen/<int:change_id>", methods=["POST"])
 @roles_required(*EDITORS)
 def decide(change_id: int):
-    """Four-eyes publishing: a second editor approves or rejects a pending change."""
+    """Four-eyes publishing: a second editor approves or rejects a pending change. Approving a large import is
+    done by the task queue: the request checks, submits the job (one per change) and shows it."""
     form = DecideForm()
     if form.validate_on_submit():
         approve = form.decision.data == "approve"
         try:
+            change = services.undecided_change(db.session, change_id, _editor()) if approve else None
+            if change is not None and services.approval_in_background(change):
+                return _approve_in_background(change)
             services.decide_change(db.session, change_id, _editor(), approve)
         except ValidationError as error:
             db.session.rollback()
@@ -372,6 +379,17 @@ def decide(change_id: int):
             flash(_l("The change has been approved and applied.") if approve else _l("The change has been rejected."),
                   "success")
     return redirect(url_for("objectives.editor"), 303)
+
+
+def _approve_in_background(change):
+    job = tasks.submit_approval(db.session, change, _editor())
+    db.session.commit()
+    if job.user_id == current_user.id:
+        return redirect(url_for("jobs.job", job_id=job.id), 303)
+    # Another editor's approval of this change is already queued or running: that job applies it.
+    name = db.session.get(User, job.user_id).name if job.user_id is not None else "?"
+    flash(_l("%(name)s already approved this import; it is being applied.", name=name), "info")
+    return redirect(url_for("objectives.editor", _anchor=f"change-{change.id}"), 303)
 
 
 def _domain_page(domain: Domain | None):
