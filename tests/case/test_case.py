@@ -160,7 +160,7 @@ def test_round_trip_reproduces_the_framework(app, changed_framework):
     assert counts(app)["Goal"] == 0
     report = import_data(app, before)
     assert report.case_version == "1.1"
-    assert len([c for c in report.created if c.startswith("goal ")]) == 120
+    assert len([c for c in report.created if c[0] == "goal"]) == 120
     after = export(app)
     assert without_timestamps(after) == without_timestamps(before)
     assert schema_errors(after) == []
@@ -184,7 +184,7 @@ def test_import_updates_by_identifier_with_a_revision(app, framework):
     item["fullStatement"] = "Een nieuwe titel"
     item["educationLevel"] = ["groep-7", "groep-8"]
     report = import_data(app, package)
-    assert report.updated == ["goal DG.1.1"]
+    assert report.updated == [("goal", "DG.1.1")]
     with app.app_context():
         goal = db.session.scalar(select(Goal).where(Goal.uuid == item["identifier"]))
         assert (goal.title, goal.groepen) == ("Een nieuwe titel", [7, 8])
@@ -196,7 +196,7 @@ def test_import_of_a_wild_case_1p0_package(app):
 
     data = json.loads((DATA / "wild-case-1p0.json").read_text(encoding="utf-8"))
     report = import_data(app, data)
-    notes = "\n".join(report.notes)
+    notes = "\n".join(report.lines())
     assert report.case_version == "1.0"
     assert "ignored CFDocument field CFPackageURI" in notes
     assert "ignored item field CFDocumentURI" in notes

@@ -55,7 +55,7 @@ def test_a_case_restore_that_changes_published_goals_waits_for_a_second_editor(
     assert goal_state(app, "DG.1.1") == old  # nothing imported yet
     login_as(client, app, first)
     page = client.get("/doelen/redactie").get_data(as_text=True)
-    assert "CASE-import van het kader: kader.json" in page and "updated goal DG.1.1" in page
+    assert "CASE-import van het kader: kader.json" in page and "leerdoel DG.1.1 bijgewerkt" in page
     client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"})
     assert goal_state(app, "DG.1.1")["title"] == old["title"]  # not by the one who proposed it
     login_as(client, app, second)
@@ -84,6 +84,96 @@ def test_an_approval_after_the_framework_changed_is_a_conflict(app, client, runn
     assert "Het kader is veranderd nadat deze import werd voorgesteld" in answer.get_data(as_text=True)
     assert goal_state(app, "DG.1.1")["title"] != "Voorstel uit CASE"
     assert goal_state(app, "DG.1.2")["title"] == "Tussendoor"
+
+
+def _proposed(app, runner, factory, tmp_path, title="Voorstel uit CASE"):
+    """An editor proposes a CASE restore that changes DG.1.1; the second editor who will decide on it."""
+    first, second = factory.user("redacteur"), factory.user("redacteur")
+    path = _package_with(app, tmp_path, "DG.1.1", title)
+    assert runner.invoke(args=["case", "import", str(path), "--editor", first.email]).exit_code == 0
+    [(change_id, _kind, _decision)] = _pending(app)
+    return change_id, second
+
+
+def _queue(client) -> str:
+    page = client.get("/doelen/redactie").get_data(as_text=True)
+    start = page.index('class="approval-queue"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_the_pending_change_keeps_the_report_without_language(app, runner, factory, framework, tmp_path, four_eyes):
+    change_id, _second = _proposed(app, runner, factory, tmp_path)
+    with app.app_context():
+        summary = json.loads(db.session.get(PendingChange, change_id).payload)
+    assert "lines" not in summary and "report" not in summary
+    assert summary["entries"]["updated"] == [["goal", "DG.1.1"]]
+    assert summary["entries"]["created"] == [] and summary["entries"]["notes"] == []
+    assert summary["counts"] == {"added": 0, "changed": 1, "unchanged": summary["entries"]["unchanged"]}
+
+
+def test_the_approving_editor_reads_the_report_in_their_language(app, client, runner, factory, framework, tmp_path,
+                                                                 four_eyes):
+    change_id, second = _proposed(app, runner, factory, tmp_path)
+    login_as(client, app, second)
+    start = client.get("/").get_data(as_text=True)  # the start page names it as the editor's page does
+    assert f'#change-{change_id}">CASE-import van het kader: kader.json</a>' in start
+    dutch = _queue(client)
+    assert "CASE-import van het kader: kader.json" in dutch
+    assert "CASE 1.1-pakket: 0 aangemaakt, 1 bijgewerkt," in dutch and "<li>leerdoel DG.1.1 bijgewerkt</li>" in dutch
+    assert "updated goal" not in dutch and "package:" not in dutch
+    client.set_cookie("lang", "en")
+    english = _queue(client)
+    assert "CASE import of the framework: kader.json" in english
+    assert "CASE 1.1 package: 0 created, 1 updated," in english and "<li>updated goal DG.1.1</li>" in english
+    assert "bijgewerkt" not in english
+    # Read in English, approved all the same: the comparison does not depend on the reader's language.
+    assert client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"}).status_code == 303
+    assert goal_state(app, "DG.1.1")["title"] == "Voorstel uit CASE"
+    assert _pending(app) == [(change_id, "import.case", "approved")]
+
+
+def _as_stored_before_neutral_entries(app, change_id):
+    """Rewrite a pending change as the app stored it before its report kept entries without language: the
+    English lines of the command line (summary["lines"] shown, summary["report"] compared)."""
+    with app.app_context():
+        change = db.session.get(PendingChange, change_id)
+        summary = json.loads(change.payload)
+        assert summary["entries"]["notes"] == []  # so the old lines are the counts and the updated goal
+        counts = summary["counts"]
+        lines = [f"CASE 1.1 package: {counts['added']} created, {counts['changed']} updated, "
+                 f"{counts['unchanged']} unchanged.", "updated goal DG.1.1"]
+        change.payload = json.dumps({"filename": summary["filename"], "lines": lines, "more": 0, "report": lines,
+                                     "counts": counts})
+        db.session.commit()
+        return lines
+
+
+def test_a_change_stored_before_the_neutral_entries_is_shown_and_approved(app, client, runner, factory, framework,
+                                                                          tmp_path, four_eyes):
+    change_id, second = _proposed(app, runner, factory, tmp_path)
+    lines = _as_stored_before_neutral_entries(app, change_id)
+    login_as(client, app, second)
+    queue = _queue(client)
+    assert "CASE-import van het kader: kader.json" in queue
+    assert all(f"<li>{line}</li>" in queue for line in lines)  # as stored: there is nothing else to say it from
+    assert client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"}).status_code == 303
+    assert goal_state(app, "DG.1.1")["title"] == "Voorstel uit CASE"
+    assert _pending(app) == [(change_id, "import.case", "approved")]
+
+
+def test_a_change_stored_before_the_neutral_entries_still_sees_that_the_framework_changed(
+        app, client, runner, factory, framework, tmp_path, four_eyes):
+    change_id, second = _proposed(app, runner, factory, tmp_path)
+    _as_stored_before_neutral_entries(app, change_id)
+    with app.app_context():
+        db.session.execute(db.text("UPDATE goal SET title = 'Voorstel uit CASE', version = version + 1 "
+                                   "WHERE code = 'DG.1.1'"))  # already done: the import would change nothing
+        db.session.commit()
+    login_as(client, app, second)
+    answer = client.post(f"/doelen/wijzigingen/{change_id}", data={"decision": "approve"})
+    assert answer.status_code == 409
+    assert "Het kader is veranderd nadat deze import werd voorgesteld" in answer.get_data(as_text=True)
+    assert _pending(app) == [(change_id, "import.case", "")]
 
 
 def test_approving_a_large_case_restore_is_done_by_a_job(app, client, runner, factory, framework, tmp_path,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -27,6 +28,7 @@ from ..objectives import services as objectives
 from ..objectives.models import Domain, FrameworkRelease, Goal, GoalStatus, Strand
 from ..references import services as references
 from ..references.models import CrosswalkLink, ReferenceFramework, ReferenceNode
+from .report_text import import_report_lines
 
 # Fixed namespace of every identifier this app derives (document, associations). Never change it:
 # other systems keep these identifiers.
@@ -350,26 +352,35 @@ class CaseImportError(DomainError):
 
 @dataclass
 class ImportReport:
-    created: list[str] = field(default_factory=list)  # "goal MN.1.1"
-    updated: list[str] = field(default_factory=list)
+    """What an import did, in no language: items as (kind, *values), notes as (key, parameters). The pages say it
+    in the reader's language (case/report_text.py); lines() is the command line's English."""
+    # ("domain", "MN"), ("strand", "MN.1"), ("goal", "MN.1.1"), ("release", "2024.1");
+    # updated also ("crosswalk", goal code, relation, node uuid)
+    created: list[tuple[str, ...]] = field(default_factory=list)
+    updated: list[tuple[str, ...]] = field(default_factory=list)
     unchanged: int = 0
-    notes: list[str] = field(default_factory=list)  # what was ignored, flattened, renamed or could not be placed
+    # What was ignored, flattened, renamed or could not be placed: ("ignored_package_field", {"key": "x"}); the
+    # counted ones carry "num" (report_text.NOTES has every key).
+    notes: list[tuple[str, dict]] = field(default_factory=list)
     case_version: str = "1.0"
 
-    def note(self, line: str) -> None:
-        self.notes.append(line)
+    def note(self, key: str, /, **params) -> None:
+        self.notes.append((key, params))
 
     @property
     def changed_anything(self) -> bool:
         return bool(self.created or self.updated)
 
+    def entries(self) -> dict:
+        """The report as JSON values (what a pending change keeps, and compares when it is approved)."""
+        return {"case_version": self.case_version, "created": [list(item) for item in self.created],
+                "updated": [list(item) for item in self.updated], "unchanged": self.unchanged,
+                "notes": [[key, dict(params)] for key, params in self.notes]}
+
     def lines(self) -> list[str]:
-        out = [f"CASE {self.case_version} package: {len(self.created)} created, {len(self.updated)} updated, "
-               f"{self.unchanged} unchanged."]
-        out += [f"created {line}" for line in self.created]
-        out += [f"updated {line}" for line in self.updated]
-        out += [f"note: {line}" for line in self.notes]
-        return out
+        """In English, for the command line (and as pending changes stored before the neutral entries kept it)."""
+        with force_locale("en"):
+            return import_report_lines(self.entries())
 
 
 DOCUMENT_FIELDS = {"identifier", "uri", "frameworkType", "caseVersion", "creator", "title", "lastChangeDateTime",
@@ -413,7 +424,7 @@ def _identifier(value, report_counter: Counter) -> str | None:
     text = value.strip().lower()
     if UUID_TEXT.match(text):
         return text
-    report_counter["non-uuid identifiers"] += 1
+    report_counter[("non_uuid_identifiers", ())] += 1
     return str(uuid.uuid5(CASE_NAMESPACE, value.strip()))
 
 
@@ -485,7 +496,10 @@ class _Importer:
         self.session = session
         self.editor = editor
         self.report = ImportReport()
-        self.counts: Counter = Counter()  # aggregated notes: "ignored field X" -> n
+        self.counts: Counter = Counter()  # notes said once with a number: (key, sorted parameters) -> n
+
+    def _count(self, key: str, /, **params) -> None:
+        self.counts[(key, tuple(sorted(params.items())))] += 1
 
     # -- reading and checking the package --
 
@@ -502,11 +516,11 @@ class _Importer:
         self.report.case_version = "1.1" if document.get("caseVersion") == "1.1" else "1.0"
         for key in sorted(set(data) - {"CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "CFRubrics",
                                        "extensions"}):
-            self.report.note(f"ignored package field {key}")
+            self.report.note("ignored_package_field", key=key)
         if data.get("CFRubrics"):
-            self.report.note("ignored CFRubrics (not part of our model)")
+            self.report.note("ignored_rubrics")
         for key in sorted(set(document) - DOCUMENT_FIELDS):
-            self.report.note(f"ignored CFDocument field {key}")
+            self.report.note("ignored_document_field", key=key)
         self.document_ids = {DOCUMENT}
         doc_id = _identifier(document.get("identifier"), self.counts)
         if doc_id:
@@ -517,8 +531,8 @@ class _Importer:
         self._read_associations(associations, nodes)
         placed = self._place(nodes)
         self._write(placed, nodes, document)
-        for text, n in sorted(self.counts.items()):
-            self.report.note(f"{text}: {n}")
+        for (key, params), n in sorted(self.counts.items()):
+            self.report.note(key, **dict(params), num=n)
         return self.report
 
     def _read_items(self, items: list) -> dict[str, _Node]:
@@ -528,7 +542,7 @@ class _Importer:
                 raise CaseImportError(f"CFItems[{index}] is not an object.")
             identifier = _identifier(raw.get("identifier"), self.counts)
             if identifier is None:
-                self.report.note(f"ignored CFItems[{index}]: it has no identifier")
+                self.report.note("item_without_identifier", index=index)
                 continue
             if identifier in nodes:
                 raise CaseImportError(f"Item {raw.get('identifier')} occurs twice in CFItems.")
@@ -536,14 +550,14 @@ class _Importer:
                 raise CaseImportError(f"Item {raw.get('identifier')} has no fullStatement.")
             for key in raw:
                 if key == "educationalLevel":
-                    self.counts["read misspelt educationalLevel as educationLevel"] += 1
+                    self._count("misspelt_education_level")
                 elif key not in ITEM_FIELDS:
-                    self.counts[f"ignored item field {key}"] += 1
+                    self._count("unknown_item_field", key=key)
                 elif key not in ITEM_FIELDS_USED:
-                    self.counts[f"ignored item field {key} (no place in our model)"] += 1
+                    self._count("unused_item_field", key=key)
             kind = _text(raw.get("CFItemType"))
             if kind not in OUR_TYPES:
-                self.counts[f"unknown item type {kind or '(none)'!r}, placed by its depth in the tree"] += 1
+                self._count("unknown_item_type", type=kind)
             nodes[identifier] = _Node(identifier, raw, kind, sequence=(10**9, index))
         return nodes
 
@@ -556,40 +570,40 @@ class _Importer:
                 raise CaseImportError(f"CFAssociations[{index}] is not an object.")
             for key in raw:
                 if key not in ASSOCIATION_FIELDS:
-                    self.counts[f"ignored association field {key}"] += 1
+                    self._count("unknown_association_field", key=key)
             kind = _text(raw.get("associationType"))
             origin = _node_identifier(raw.get("originNodeURI"), self.counts)
             destination = _node_identifier(raw.get("destinationNodeURI"), self.counts)
             if origin is None or destination is None:
-                self.counts["ignored associations without origin or destination"] += 1
+                self._count("association_without_ends")
                 continue
             sequence = raw.get("sequenceNumber")
             sequence = (sequence if isinstance(sequence, int) else 10**9, index)
             if kind == "isChildOf":
                 if origin not in nodes:
-                    self.counts["ignored isChildOf associations of items not in the package"] += 1
+                    self._count("child_of_item_outside")
                 elif destination in self.document_ids:
                     parents[origin].append((sequence, DOCUMENT))
                 elif destination in nodes:
                     parents[origin].append((sequence, destination))
                 else:
-                    self.counts["ignored isChildOf associations to items not in the package"] += 1
+                    self._count("child_of_parent_outside")
             elif kind == "replacedBy":
                 if origin in nodes:
                     self.replacements.append((origin, destination))
                 else:
-                    self.counts["ignored replacedBy associations of items not in the package"] += 1
+                    self._count("replacement_of_item_outside")
             elif kind in CROSSWALK_TYPES and origin in nodes and destination not in nodes \
                     and destination not in self.document_ids:
                 self.crosswalk.append((origin, kind, destination))
             else:
-                self.counts[f"ignored {kind or '(untyped)'} associations (not used by our model)"] += 1
+                self._count("unused_association", kind=kind)
         for identifier, options in parents.items():
             options.sort()
             node = nodes[identifier]
             node.sequence, node.parent = options[0]
             if len({parent for _, parent in options}) > 1:
-                self.report.note(f"item {self._label(node)} has {len(options)} parents; kept the first")
+                self.report.note("several_parents", item=self._label(node), num=len(options))
         self._refuse_cycles(nodes)
 
     def _refuse_cycles(self, nodes: dict[str, _Node]) -> None:
@@ -619,7 +633,7 @@ class _Importer:
         if not roots:
             roots = [n for n in nodes.values() if n.parent is None]
             if roots:
-                self.report.note("no item is a child of the document: items without a parent are read as domains")
+                self.report.note("no_item_under_document")
             for node in roots:
                 node.parent = DOCUMENT
         for node in nodes.values():
@@ -634,11 +648,9 @@ class _Importer:
             placed.append(node)
             expected = {1: TYPE_DOMAIN, 2: TYPE_STRAND}.get(depth, TYPE_GOAL)
             if node.kind in OUR_TYPES and node.kind != expected:
-                self.report.note(f"item {self._label(node)} of type {node.kind} is at the place of a {expected}; "
-                                 f"imported as {expected}")
+                self.report.note("item_of_other_type", item=self._label(node), type=node.kind, expected=expected)
             if depth > 3:
-                self.report.note(f"item {self._label(node)} at depth {depth} flattened into strand "
-                                 f"{self._label(strand)}")
+                self.report.note("item_flattened", item=self._label(node), depth=depth, strand=self._label(strand))
             for child in node.children:
                 walk(nodes[child], depth + 1, node if depth == 2 else strand)
 
@@ -646,7 +658,7 @@ class _Importer:
             walk(root, 1, None)
         unplaced = [n for n in nodes.values() if n.depth == 0]
         for node in unplaced:
-            self.report.note(f"could not place item {self._label(node)}: it is not under the document")
+            self.report.note("item_not_placed", item=self._label(node))
         return placed
 
     # -- writing --
@@ -704,10 +716,10 @@ class _Importer:
         if len(title) > MAX_TITLE:
             title = short if short and len(short) <= MAX_TITLE else title[:MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
             description = "\n\n".join(p for p in (full, notes) if p)
-            self.counts["long fullStatements shortened to a title (the full text is kept in the description)"] += 1
+            self._count("long_statement_shortened")
         if len(description) > MAX_DESCRIPTION:
             description = description[:MAX_DESCRIPTION]
-            self.counts["descriptions cut to 5000 characters"] += 1
+            self._count("description_cut", max=MAX_DESCRIPTION)
         return title, description
 
     def _domain(self, node: _Node, objectives) -> Domain:
@@ -733,19 +745,19 @@ class _Importer:
 
             code = self._unique_code("domain", wanted, bool(DOMAIN_CODE.fullmatch(wanted)), fallback)
         if code != wanted:
-            self.report.note(f"domain {wanted or title!r} gets code {code} (codes of domains are 2-4 capitals)")
+            self.report.note("domain_code", name=wanted or title, code=code)
         data = objectives.DomainData(code, title, description)
         if existing is None:
             domain = objectives.create_domain(self.session, data, self.editor)
             domain.uuid = node.identifier
             self.session.flush()
-            self.report.created.append(f"domain {code}")
+            self.report.created.append(("domain", code))
             return domain
         if (existing.code, existing.title, existing.description) == (code, title, description):
             self.report.unchanged += 1
             return existing
         objectives.update_domain(self.session, existing, data, self.editor)
-        self.report.updated.append(f"domain {code}")
+        self.report.updated.append(("domain", code))
         return existing
 
     def _child_code(self, kind: str, parent_code: str, wanted: str, existing_code: str | None) -> str:
@@ -762,8 +774,7 @@ class _Importer:
 
         code = self._unique_code(kind, wanted, bool(pattern.fullmatch(wanted)), fallback)
         if code != wanted:
-            self.report.note(f"{kind} {wanted or '(no code)'} gets code {code} "
-                             f"(our codes are the parent's code, a dot and a number)")
+            self.report.note("strand_code" if kind == "strand" else "goal_code", wanted=wanted, code=code)
         return code
 
     def _source(self, node: _Node) -> str:
@@ -782,19 +793,19 @@ class _Importer:
             else existing.source_code
         data = objectives.StrandData(code, domain.id, title, description, source)
         if not node.children:
-            self.report.note(f"strand {code} has no goals")
+            self.report.note("strand_without_goals", code=code)
         if existing is None:
             strand = objectives.create_strand(self.session, data, self.editor)
             strand.uuid = node.identifier
             self.session.flush()
-            self.report.created.append(f"strand {code}")
+            self.report.created.append(("strand", code))
             return strand
         current = (existing.code, existing.domain_id, existing.title, existing.description, existing.source_code)
         if current == (code, domain.id, title, description, source):
             self.report.unchanged += 1
             return existing
         objectives.update_strand(self.session, existing, data, self.editor)
-        self.report.updated.append(f"strand {code}")
+        self.report.updated.append(("strand", code))
         return existing
 
     def _goal_status(self, node: _Node) -> str:
@@ -808,7 +819,7 @@ class _Importer:
                 if date.fromisoformat(end) <= date.today():
                     return GoalStatus.RETIRED
             except ValueError:
-                self.counts["ignored statusEndDate values that are not dates"] += 1
+                self._count("status_end_not_a_date")
         return GoalStatus.DRAFT if self.draft_document else GoalStatus.PUBLISHED
 
     def _goal(self, node: _Node, strand: Strand, objectives) -> tuple[Goal, str]:
@@ -821,13 +832,13 @@ class _Importer:
         levels = raw.get("educationLevel", raw.get("educationalLevel"))
         groepen, unknown = groepen_from_levels(levels)
         for value in unknown:
-            self.counts[f"ignored educationLevel {value!r} (no groep)"] += 1
+            self._count("education_level_ignored", value=value)
         if not groepen:
             if existing is not None:
                 groepen = from_mask(existing.groepen_mask)
             else:
                 groepen = list(ALL_GROEPEN)
-                self.counts["goals without groepen read as groep 1-8"] += 1
+                self._count("goal_without_groepen")
         keywords = raw.get("conceptKeywords") or []
         if isinstance(keywords, str):
             keywords = [keywords]
@@ -837,7 +848,7 @@ class _Importer:
                 words.append(word)
                 total += len(word) + 2
             elif word:
-                self.counts["keywords left out (at most 500 characters)"] += 1
+                self._count("keyword_left_out", max=MAX_KEYWORDS)
         source = self._source(node) if existing is None or EXT_SOURCE in (raw.get("extensions") or {}) \
             else existing.source_code
         data = objectives.GoalData(code, strand.domain_id, strand.id, title, description, groepen,
@@ -848,7 +859,7 @@ class _Importer:
             goal.uuid = node.identifier
             self.session.flush()
             self.goals[goal.uuid] = goal
-            self.report.created.append(f"goal {code}")
+            self.report.created.append(("goal", code))
             return goal, status
         if existing.status != GoalStatus.DRAFT and (code != existing.code or strand.id != existing.strand_id):
             raise CaseImportError(
@@ -857,7 +868,7 @@ class _Importer:
         version = existing.version
         objectives.update_goal(self.session, existing, data, self.editor, "CASE import", existing.version)
         if existing.version != version:
-            self.report.updated.append(f"goal {code}")
+            self.report.updated.append(("goal", code))
         else:
             self.report.unchanged += 1
         return existing, status
@@ -867,9 +878,9 @@ class _Importer:
         replaced_by: dict[str, str] = {}
         for origin, destination in self.replacements:
             if statuses.get(origin) != GoalStatus.RETIRED:
-                self.counts["ignored replacedBy associations of goals that are not retired"] += 1
+                self._count("replacement_of_goal_not_retired")
             elif destination not in self.goals:
-                self.counts["ignored replacedBy associations to unknown goals"] += 1
+                self._count("replacement_unknown")
             else:
                 replaced_by[origin] = destination
         for identifier, status in statuses.items():
@@ -879,9 +890,9 @@ class _Importer:
                 objectives.publish_goal(self.session, goal, self.editor, "CASE import")
                 self._mark_updated(goal)
             elif status == GoalStatus.DRAFT and goal.status != GoalStatus.DRAFT:
-                self.report.note(f"goal {goal.code} stays {goal.status}: a goal is never made a draft again")
+                self.report.note("goal_not_draft_again", code=goal.code, status=str(goal.status))
             elif status == GoalStatus.PUBLISHED and goal.status == GoalStatus.RETIRED:
-                self.report.note(f"goal {goal.code} stays vervallen: a retired goal is never published again")
+                self.report.note("goal_not_published_again", code=goal.code)
         to_retire = [i for i, s in statuses.items() if s == GoalStatus.RETIRED
                      and record[i].status == GoalStatus.PUBLISHED]
         for identifier in self._retire_order(to_retire, replaced_by):
@@ -892,20 +903,19 @@ class _Importer:
                 if replacement.status == GoalStatus.PUBLISHED:
                     code = replacement.code
                 else:
-                    self.report.note(f"goal {goal.code} is retired without its replacement {replacement.code}, "
-                                     f"which is not published")
+                    self.report.note("retired_without_replacement", code=goal.code, replacement=replacement.code)
             self.current = goal.code
             objectives.retire_goal(self.session, goal, self.editor, "CASE import", code)
             self._mark_updated(goal)
         for identifier, destination in replaced_by.items():
             goal, replacement = record[identifier], self.goals[destination]
             if identifier not in to_retire and goal.replaced_by_id != replacement.id:
-                self.report.note(f"goal {goal.code} was already retired; its replacement is left as it was")
+                self.report.note("already_retired", code=goal.code)
 
     def _mark_updated(self, goal: Goal) -> None:
-        line = f"goal {goal.code}"
-        if line not in self.report.created and line not in self.report.updated:
-            self.report.updated.append(line)
+        item = ("goal", goal.code)
+        if item not in self.report.created and item not in self.report.updated:
+            self.report.updated.append(item)
             self.report.unchanged -= 1
 
     def _retire_order(self, to_retire: list[str], replaced_by: dict[str, str]) -> list[str]:
@@ -943,29 +953,29 @@ class _Importer:
         for origin, kind, destination in self.crosswalk:
             goal = record.get(origin)
             if not isinstance(goal, Goal):
-                self.counts[f"ignored {kind} associations of domains and strands"] += 1
+                self._count("crosswalk_of_domain_or_strand", relation=kind)
                 continue
             found = nodes.get(destination)
             if found is None:
-                self.counts[f"ignored {kind} associations to nodes not in our reference frameworks"] += 1
+                self._count("crosswalk_to_unknown_node", relation=kind)
                 continue
             node_id, key, retired = found
             if (goal.id, node_id) in existing:
                 continue
             if retired:
-                self.counts[f"ignored {kind} associations to retired reference frameworks"] += 1
+                self._count("crosswalk_to_retired_framework", relation=kind)
                 continue
             self.current = goal.code
             references.add_link(self.session, goal, key, destination, kind, self.editor)
             existing.add((goal.id, node_id))
-            self.report.updated.append(f"crosswalk {goal.code} {kind} {destination}")
+            self.report.updated.append(("crosswalk", goal.code, kind, destination))
 
     def _release(self, document: dict, objectives) -> None:
         version = _text(document.get("version"))
         if not version:
             return
         if not re.fullmatch(r"\d{4}\.\d{1,3}", version) or self.draft_document:
-            self.report.note(f"document version {version!r} is not recorded as a framework release")
+            self.report.note("version_not_recorded", version=version)
             return
         if self.session.scalar(select(FrameworkRelease.id).where(FrameworkRelease.version == version)) is not None:
             return
@@ -975,4 +985,4 @@ class _Importer:
             published_on = date.today()
         self.current = f"version {version}"
         objectives.publish_release(self.session, version, published_on, "CASE import", self.editor)
-        self.report.created.append(f"framework release {version}")
+        self.report.created.append(("release", version))

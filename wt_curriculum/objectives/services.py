@@ -52,6 +52,10 @@ goal_changed = Hook("objectives.goal_changed")
 # can no longer be applied as its report says. The keyword `progress` is None or a function (rows_done, rows)
 # to tell as the rows are written (the approval runs as a job then).
 apply_pending_import = Hook("objectives.apply_pending_import")
+# What the approval queue shows of a pending import: functions (kind, summary) answer, for their own kind, the
+# summary with its report said in the reader's language (a dict for objectives/_import_report.html), None for the
+# others; without an answer the stored summary is shown as it is.
+pending_import_report = Hook("objectives.pending_import_report")
 # Snapshot keys that are bookkeeping, not content: never shown in a diff, never restored.
 BOOKKEEPING = ("version",)
 # The snapshot fields a restore brings back; code, strand and status keep their current values.
@@ -846,6 +850,11 @@ class PendingRow:
     report: dict = field(default_factory=dict)  # of an import: what it adds and changes (see its area)
 
 
+def _import_report(kind: str, summary: dict) -> dict:
+    shown = pending_import_report(kind, summary)
+    return shown[0] if shown else summary
+
+
 def pending_changes(session: Session) -> list[PendingRow]:
     """The approval queue, oldest first (two queries), with what each goal change would change."""
     rows = list(session.execute(
@@ -865,7 +874,7 @@ def pending_changes(session: Session) -> list[PendingRow]:
                               data.get("version") if change.kind == "release" else None,
                               data.get("number") if change.kind == "goal.restore" else None,
                               data.get("direction") if change.kind == "goal.move" else None,
-                              data if change.kind.startswith("import.") else {}))
+                              _import_report(change.kind, data) if change.kind.startswith("import.") else {}))
     return out
 
 
