@@ -46,6 +46,7 @@ _memoise_url_builders()
 
 pytest_plugins = ["tests.browser_fixtures", "tests.access_world", "tests.queue_fixtures", "tests.mail_fixtures"]
 
+ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ROLES = ("beheerder", "redacteur", "netwerkcoordinator", "coordinator", "leraar")
 PASSWORD = "een-goed-testwachtwoord"
@@ -165,30 +166,73 @@ def _test_config(url: str, tmp_path: Path) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def framework_template(database_template, tmp_path_factory):
-    """A clean database holding the real seed framework, built once per test process: loading it takes most of a
-    second, and a few hundred tests need it. Tests that ask for `framework` start from a copy of it."""
+def _load_framework(session) -> None:
     from wt_curriculum.objectives.seed import load_framework
     from wt_curriculum.seed import read_yaml
 
-    folder = tmp_path_factory.mktemp("framework")
-    url = _fresh_database_url(database_template, folder)
-    app = create_app(_test_config(url, folder))
-    with app.app_context():
-        load_framework(db.session, read_yaml(Path(__file__).parent.parent / "seeds" / "framework.yaml"))
-        db.session.commit()
-        if database_template["kind"] == "sqlite":
-            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-            db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    if database_template["kind"] == "sqlite":
-        yield {"kind": "sqlite", "path": folder / "test.sqlite"}
-        return
-    template = snapshot_postgresql(database_template, "framework")
-    yield template
-    drop_snapshot(template)
+    load_framework(session, read_yaml(ROOT / "seeds" / "framework.yaml"))
+
+
+def _load_search_demo(session) -> None:
+    """The demo's networks and packages with the framework, references and crosswalk they use (no schools)."""
+    from wt_curriculum.lessons.seed import load_demo_packages
+    from wt_curriculum.organisations.models import Network
+    from wt_curriculum.references.seed import load_references, load_seed_crosswalk
+    from wt_curriculum.seed import read_yaml
+
+    data = read_yaml(ROOT / "seeds" / "demo.yaml")
+    for network in data["networks"]:
+        session.add(Network(code=network["code"], name=network["name"], region="Utrecht"))
+    session.flush()
+    framework = read_yaml(ROOT / "seeds" / "framework.yaml")
+    from wt_curriculum.objectives.seed import load_framework
+
+    load_framework(session, framework)
+    load_references(session, read_yaml(ROOT / "seeds" / "references.yaml"))
+    load_seed_crosswalk(session, framework)
+    load_demo_packages(session, data)
+
+
+def _load_demo(session) -> None:
+    """What `flask seed --demo` loads: the framework, references, demo networks, schools, packages and plans."""
+    from wt_curriculum.seed import seed_all
+
+    seed_all(session, ROOT / "seeds", demo=True)
+
+
+# Data many tests start from, by the name of the fixture that asks for it: each is loaded once per test process
+# (it takes from half a second to a few seconds) and every such test starts from a copy (`app`).
+STARTING_DATA = {"framework": _load_framework, "search_demo": _load_search_demo, "demo_data": _load_demo}
+
+
+@pytest.fixture(scope="session")
+def starting_data_templates(database_template, tmp_path_factory):
+    """name -> a template holding that starting data, built when a test first asks for it."""
+    built: dict[str, dict] = {}
+
+    def get(name: str) -> dict:
+        if name not in built:
+            folder = tmp_path_factory.mktemp(name)
+            url = _fresh_database_url(database_template, folder)
+            app = create_app(_test_config(url, folder))
+            with app.app_context():
+                STARTING_DATA[name](db.session)
+                db.session.commit()
+                if database_template["kind"] == "sqlite":
+                    db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+                    db.session.commit()
+                db.session.remove()
+                db.engine.dispose()
+            if database_template["kind"] == "sqlite":
+                built[name] = {"kind": "sqlite", "path": folder / "test.sqlite"}
+            else:
+                built[name] = snapshot_postgresql(database_template, name)
+        return built[name]
+
+    yield get
+    for template in built.values():
+        if template.get("snapshot"):
+            drop_snapshot(template)
 
 
 def snapshot_postgresql(database_template: dict, name: str) -> dict:
@@ -224,8 +268,11 @@ def drop_snapshot(template: dict) -> None:
 @pytest.fixture
 def app(request, database_template, tmp_path):
     template = database_template
-    if "framework" in request.fixturenames:
-        template = request.getfixturevalue("framework_template")
+    wanted = [name for name in STARTING_DATA if name in request.fixturenames]
+    if len(wanted) > 1:
+        raise pytest.UsageError(f"{request.node.nodeid} asks for more than one starting data set: {wanted}")
+    if wanted:
+        template = request.getfixturevalue("starting_data_templates")(wanted[0])
     app = create_app(_test_config(_fresh_database_url(template, tmp_path), tmp_path))
     yield app
     with app.app_context():
@@ -332,7 +379,19 @@ def login(client, app, factory):
 @pytest.fixture
 def framework(app):
     """The real seed framework (seeds/framework.yaml), committed: the `app` fixture of a test that asks for this
-    starts from a copy of a database holding it (`framework_template`)."""
+    starts from a copy of a database holding it (`STARTING_DATA`)."""
+    return app
+
+
+@pytest.fixture
+def search_demo(app):
+    """The demo's packages with the framework, references and crosswalk, committed (`STARTING_DATA`)."""
+    return app
+
+
+@pytest.fixture
+def demo_data(app):
+    """Everything `flask seed --demo` loads, committed (`STARTING_DATA`)."""
     return app
 
 

@@ -11,18 +11,14 @@ WIDTHS = (375, 768, 1280)
 
 
 @pytest.fixture
-def demo(app, factory):
+def demo(demo_data, factory):
     """The demo installation (framework, networks, schools, packages, plans) and a user per role."""
-    from pathlib import Path
 
     from wt_curriculum.lessons.models import LessonPackage, PackageStatus
     from wt_curriculum.objectives.models import Goal
     from wt_curriculum.organisations.models import School
-    from wt_curriculum.seed import seed_all
-
+    app = demo_data
     with app.app_context():
-        seed_all(db.session, Path(__file__).resolve().parents[2] / "seeds", demo=True)
-        db.session.commit()
         school = db.session.scalar(select(School).order_by(School.id))
         package_id = db.session.scalar(select(LessonPackage.id).where(
             LessonPackage.status == PackageStatus.PUBLISHED).order_by(LessonPackage.id))

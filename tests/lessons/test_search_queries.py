@@ -18,23 +18,9 @@ ROOT = Path(__file__).parent.parent.parent
 
 
 @pytest.fixture
-def demo(app, factory):
-    from wt_curriculum.lessons.seed import load_demo_packages
-    from wt_curriculum.objectives.seed import load_framework
-    from wt_curriculum.references.seed import load_references, load_seed_crosswalk
-    from wt_curriculum.seed import read_yaml
-
-    data = read_yaml(ROOT / "seeds" / "demo.yaml")
-    for network in data["networks"]:
-        factory.network(code=network["code"], name=network["name"])
-    framework = read_yaml(ROOT / "seeds" / "framework.yaml")
-    with app.app_context():
-        load_framework(db.session, framework)
-        load_references(db.session, read_yaml(ROOT / "seeds" / "references.yaml"))
-        load_seed_crosswalk(db.session, framework)
-        load_demo_packages(db.session, data)
-        db.session.commit()
-    return app
+def demo(search_demo):
+    """The demo's packages, framework, references and crosswalk (loaded once per test process, see conftest)."""
+    return search_demo
 
 
 def run(app, query, **filters):

@@ -2,7 +2,6 @@
 runs off the side, the school page fits two screens with its strands folded, a strand opens without JavaScript,
 and a phone gets the stacked layout at full size instead of a shrunken one."""
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,14 +15,12 @@ SCHOOL_WIDE_FROM, NETWORK_WIDE_FROM = 58 * 16, 66 * 16
 
 
 @pytest.fixture
-def demo(app):
+def demo(demo_data):
     from wt_curriculum.organisations.models import School
     from wt_curriculum.planning.models import PlanEntry
-    from wt_curriculum.seed import seed_all
 
+    app = demo_data
     with app.app_context():
-        seed_all(db.session, Path(app.root_path).parent / "seeds", demo=True)
-        db.session.commit()
         school_id, network_id = db.session.execute(
             select(PlanEntry.school_id, School.network_id).join(School, School.id == PlanEntry.school_id)
             .where(PlanEntry.school_year == 2026).group_by(PlanEntry.school_id, School.network_id)

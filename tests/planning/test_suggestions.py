@@ -1,7 +1,6 @@
 """Gap suggestions that are right (issue 21): covered for the school year as in school coverage, never a
 package already in the year's plan, packages of every network (own first on a tie, then use), titles and
 what each adds, all groepen on one page; the demo case from the issue as a regression test."""
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,12 +11,8 @@ from wt_curriculum.planning import coverage as cov
 
 
 @pytest.fixture
-def demo(app):
-    from wt_curriculum.seed import seed_all
-
-    with app.app_context():
-        seed_all(db.session, Path(__file__).resolve().parents[2] / "seeds", demo=True)
-        db.session.commit()
+def demo(demo_data):
+    """`flask seed --demo`'s data (loaded once per test process, see conftest)."""
 
 
 def test_demo_case_mn_5_2_planned_in_groep_4_is_no_gap_in_groep_3(app, client, login, demo):
