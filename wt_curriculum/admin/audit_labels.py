@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 ACTIONS = {
     "package.create": _l("Lesson package created"),
+    "package.create_external": _l("Outside material taken up as a lesson package"),
     "package.edit": _l("Lesson package changed"),
     "package.publish": _l("Lesson package published"),
     "package.withdraw": _l("Lesson package withdrawn"),
