@@ -69,8 +69,8 @@ def browser_login(page, base_url: str, user) -> None:
     page.goto(f"{base_url}/inloggen")
     page.get_by_label("E-mailadres").fill(user.email)
     page.get_by_label("Wachtwoord").fill(user.password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
 
 
 # WCAG 2.2 AA, the level the Dutch public sector is moving to, and axe's best practices. `target-size`

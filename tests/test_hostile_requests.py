@@ -4,7 +4,7 @@ Walks `app.url_map`: for every rule, every method and every path argument it sen
 negative, zero, non-ASCII digits, NUL, CR/LF, invalid UTF-8 percent escapes, 5,000 characters, path
 traversal) as a visitor and as each role, the other arguments filled with values that exist in the access
 world; then hostile values for every query parameter the pages use (read from the views' code and from the
-GET forms on the pages). One world, one app: the whole walk takes well under a minute.
+GET forms on the pages). One world, copied for each part of the walk, so parallel test processes share it.
 """
 import ast
 import re
@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from werkzeug.exceptions import HTTPException
 
 from tests.access import ANONYMOUS, EVERYONE
@@ -27,6 +28,9 @@ HOSTILE = [
 ]
 ARGUMENT = re.compile(r"<(?:[^<>:]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# The walks over the path arguments and the query values are split in parts, so that parallel test processes share it.
+PATH_SHARDS = 3
+QUERY_SHARDS = 3
 
 
 def _valid_arguments(app, values) -> dict[str, dict]:
@@ -71,14 +75,14 @@ def _server_errors(client, method: str, url: str) -> str | None:
     return None
 
 
-def _hostile_path_arguments(app, users, values, clients) -> list[str]:
-    """Every rule, method and path argument of the url_map, with each hostile value."""
+def _hostile_path_arguments(app, users, values, clients, shard: int) -> list[str]:
+    """Every rule, method and path argument of the url_map, with each hostile value: the rules of one shard."""
     valid = _valid_arguments(app, values)
     problems, sent, rules = [], 0, 0
-    for rule in app.url_map.iter_rules():
+    with_arguments = [rule for rule in app.url_map.iter_rules()
+                      if rule.endpoint != "static" and ARGUMENT.search(rule.rule)]
+    for rule in with_arguments[shard::PATH_SHARDS]:
         names = ARGUMENT.findall(rule.rule)
-        if rule.endpoint == "static" or not names:
-            continue
         rules += 1
         base = {name: _fallback(rule, name) for name in names} | valid.get(rule.endpoint, {})
         methods = [m for m in METHODS if m in rule.methods]
@@ -92,7 +96,7 @@ def _hostile_path_arguments(app, users, values, clients) -> list[str]:
                         sent += 1
                         if problem := _server_errors(clients[role], method, url):
                             problems.append(f"{role} {problem}")
-    assert rules >= 75 and sent > 2500
+    assert rules >= 75 // PATH_SHARDS and sent > 2500 // PATH_SHARDS
     return problems
 
 
@@ -138,15 +142,13 @@ QUERY_HOSTILE = ["-1", "9999999999999999999999999", quote("²⁰²⁶-²⁰²⁷
                  "2026-2028"]
 
 
-def _hostile_query_values(app, users, values, clients) -> list[str]:
+def _hostile_query_values(app, users, values, clients, shard: int) -> list[str]:
     """Every GET page of the access table, with hostile values for each query parameter its view's module
-    reads and each field of the GET forms on it (plus `page`, `jaar` and `next` everywhere)."""
+    reads and each field of the GET forms on it (plus `page`, `jaar` and `next` everywhere): one shard."""
     by_module = _query_parameters_by_module()
-    problems, sent, seen = [], 0, set()
-    for rule in RULES:
-        if rule.method != "GET" or rule.endpoint in seen:
-            continue
-        seen.add(rule.endpoint)
+    problems, sent = [], 0
+    pages = list({rule.endpoint: rule for rule in reversed(RULES) if rule.method == "GET"}.values())[::-1]
+    for rule in pages[shard::QUERY_SHARDS]:
         path = rule.path.format(**values)
         roles = [r for r in EVERYONE if rule.expect[r] == 200] or [ANONYMOUS]
         page = clients[roles[0]].get(path)
@@ -167,7 +169,7 @@ def _hostile_query_values(app, users, values, clients) -> list[str]:
                 sent += 1
                 if problem := _server_errors(clients[role], "GET", f"{path}{separator}{name}={value}"):
                     problems.append(f"{role} {problem}")
-    assert sent > 600
+    assert sent > 600 // QUERY_SHARDS
     return problems
 
 
@@ -192,14 +194,26 @@ def _hostile_next_on_actions(app, users, values) -> list[str]:
     return problems
 
 
-def test_no_hostile_request_to_any_route_gives_a_server_error(access_world):
-    """One world, one app (building the world is the slow part, on PostgreSQL above all)."""
-    app, users, values = access_world
-    clients = _clients(app, users)
-    problems = (_hostile_path_arguments(app, users, values, clients)
-                + _hostile_query_values(app, users, values, clients)
-                + _hostile_next_on_actions(app, users, values))
+def _assert_none(problems: list[str]) -> None:
     assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:80])
+
+
+@pytest.mark.parametrize("shard", range(PATH_SHARDS))
+def test_no_hostile_path_argument_gives_a_server_error(access_world, shard):
+    """Each a fresh copy of the access world (building it is the slow part, and done once)."""
+    app, users, values = access_world
+    _assert_none(_hostile_path_arguments(app, users, values, _clients(app, users), shard))
+
+
+@pytest.mark.parametrize("shard", range(QUERY_SHARDS))
+def test_no_hostile_query_value_gives_a_server_error(access_world, shard):
+    app, users, values = access_world
+    _assert_none(_hostile_query_values(app, users, values, _clients(app, users), shard))
+
+
+def test_no_hostile_next_on_an_action_gives_a_server_error(access_world):
+    app, users, values = access_world
+    _assert_none(_hostile_next_on_actions(app, users, values))
 
 
 # --- The examples of issue 15, each on its own ---------------------------------------------------------------

@@ -44,7 +44,7 @@ def test_the_second_editor_reads_a_case_restore_in_dutch_and_approves_it(live_se
         assert axe_violations(page) == [], width
         page.screenshot(path=str(Path(SHOTS or tmp_path) / f"approval-case-import-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    queue.get_by_role("button", name="Goedkeuren").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        queue.get_by_role("button", name="Goedkeuren").click()
     assert "De wijziging is goedgekeurd en doorgevoerd." in page.content()
     assert goal_state(app, "DG.1.1")["title"] == "Een nieuwe titel uit CASE"

@@ -55,34 +55,34 @@ def test_imports_search_and_mirrors_in_the_browser(live_server, page, factory, r
     page.goto(f"{live_server}/referentiekaders")
     _look(page, tmp_path, "frameworks")
     page.get_by_label("Zoeken in de referentiekaders").fill("kd2006-po-42")
-    page.get_by_role("button", name="Zoeken").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken").click()
     assert page.get_by_role("heading", name="1 knoop gevonden").count() == 1
     _look(page, tmp_path, "search")
-    page.get_by_role("link", name="KD2006-PO-42", exact=False).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="KD2006-PO-42", exact=False).first.click()
     assert page.url.endswith("/referentiekaders/kd2006-po#node-KD2006-PO-42")
     # The framework page searches within itself.
     page.goto(f"{live_server}/referentiekaders/{key}")
     _look(page, tmp_path, "framework")
     page.get_by_label("Zoeken in dit kader").fill("ESS.L1.1")
-    page.get_by_role("button", name="Zoeken").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken").click()
     assert "Zoeken in Voorbeeldkader ESS" in page.get_by_role("heading", level=1).inner_text()
 
     # Part of the framework becomes draft goals of ours: a preview first, then confirmed.
     page.goto(f"{live_server}/referentiekaders/{key}")
-    page.get_by_role("link", name="Overnemen als onze leerdoelen (ESS.L1.1)", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Overnemen als onze leerdoelen (ESS.L1.1)", exact=True).click()
     assert page.get_by_label("Code van de knoop").input_value() == "ESS.L1.1"
     page.get_by_label("In domein").select_option(label="MN · Mens & Natuur")
     page.get_by_label("groep 7").check()
-    page.get_by_role("button", name="Tonen wat er gemaakt zou worden").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tonen wat er gemaakt zou worden").click()
     assert "4 conceptleerdoelen zouden gemaakt worden" in page.get_by_role("status").first.inner_text()
     _look(page, tmp_path, "adopt-preview")
-    page.get_by_role("button", name="Deze conceptleerdoelen maken").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Deze conceptleerdoelen maken").click()
     assert "4 conceptleerdoelen zijn gemaakt uit ESS.L1.1." in page.locator(".flash").first.inner_text()
 
     # SLO's open data: the upload becomes a job whose page shows the report.
@@ -91,8 +91,8 @@ def test_imports_search_and_mirrors_in_the_browser(live_server, page, factory, r
     # The browser asks for a file itself (the server says so too: tests/references/test_search_and_upload.py).
     assert page.get_by_label("JSON-bestand met open data van SLO").get_attribute("required") is not None
     page.get_by_label("JSON-bestand met open data van SLO").set_input_files(str(SLO))
-    page.get_by_role("button", name="Het bestand importeren").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Het bestand importeren").click()
     assert "/taken/" in page.url
     page.wait_for_selector(".job-message")
     assert "Gewijzigd: KD2006-PO-42 (officiële tekst toegevoegd)" in page.locator(".job-message").inner_text()
@@ -113,7 +113,7 @@ def test_imports_search_and_mirrors_in_the_browser(live_server, page, factory, r
     page.locator(f"#mirror-{framework_id} summary").click()
     _look(page, tmp_path, "mirrors")
     page.get_by_label("Adres van het pakket").fill("http://127.0.0.1:1/ims/case/v1p1/CFPackages/abc")
-    page.get_by_role("button", name="Dit kader spiegelen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Dit kader spiegelen").click()
     assert "lokaal of privéadres" in page.locator(".field .error").inner_text()
     _look(page, tmp_path, "mirrors-refused")

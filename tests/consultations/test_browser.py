@@ -28,8 +28,8 @@ def _look(page, name: str) -> None:
 
 
 def _log_out(page) -> None:
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
 
 
 def test_a_consultation_round_from_opening_to_release_notes(live_server, page, app, factory, smtp_inbox):
@@ -57,8 +57,8 @@ def test_a_consultation_round_from_opening_to_release_notes(live_server, page, a
     page.get_by_label("de leerdoelen die ik hieronder noem").check()
     page.get_by_label("Codes van leerdoelen").fill("CO.1.1, CO.1.2")
     _look(page, "round-form")
-    page.get_by_role("button", name="De ronde openen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="De ronde openen").click()
     assert "De consultatieronde is geopend." in page.locator(".flashes").inner_text()
     round_url = page.url
     _log_out(page)
@@ -73,8 +73,8 @@ def test_a_consultation_round_from_opening_to_release_notes(live_server, page, a
     page.get_by_label("Toelichting", exact=True).fill("Torens horen erbij.")
     page.get_by_label("Voorgestelde titel (niet verplicht)").fill("Doel 1 over bruggen en torens bouwen")
     _look(page, "respond")
-    page.get_by_role("button", name="Je reactie versturen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Je reactie versturen").click()
     assert "Dank je" in page.locator(".flashes").inner_text()
     assert "De Klimop" in page.locator("article.response").first.inner_text()
     _log_out(page)
@@ -85,8 +85,8 @@ def test_a_consultation_round_from_opening_to_release_notes(live_server, page, a
     page.get_by_role("link", name="Reageren op CO.1.2").click()
     page.get_by_label("oneens").check()
     page.get_by_label("Toelichting", exact=True).fill("Te moeilijk voor groep 5.")
-    page.get_by_role("button", name="Je reactie versturen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Je reactie versturen").click()
     _log_out(page)
 
     # The editor closes the round, sees the proposal as a diff, adopts one and declines the other.
@@ -94,20 +94,20 @@ def test_a_consultation_round_from_opening_to_release_notes(live_server, page, a
     page.goto(round_url)
     assert page.locator(".diff ins").first.inner_text() == "en torens"
     _look(page, "round-editor")
-    page.get_by_role("button", name="De ronde nu sluiten").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="De ronde nu sluiten").click()
     page.locator("section.round-goal").nth(0).get_by_role("link", name="Antwoord", exact=True).click()
     page.get_by_label("overgenomen", exact=True).check()
     page.get_by_label("Reden").fill("Goed punt: torens staan nu in de titel.")
     page.get_by_label("Deze formulering toepassen op het leerdoel").check()
     _look(page, "answer")
-    page.get_by_role("button", name="Antwoord opslaan").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Antwoord opslaan").click()
     page.locator("section.round-goal").nth(1).get_by_role("link", name="Antwoord", exact=True).click()
     page.get_by_label("niet overgenomen").check()
     page.get_by_label("Reden").fill("Past bij groep 6; we houden het zo.")
-    page.get_by_role("button", name="Antwoord opslaan").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Antwoord opslaan").click()
     assert "Elke reactie is beantwoord: de ronde is klaar." in page.content()
 
     # The report PDF lists both responses with their answers.
@@ -129,13 +129,13 @@ def test_a_consultation_round_from_opening_to_release_notes(live_server, page, a
     page.goto(f"{live_server}/doelen/versies/nieuw")
     page.get_by_label("Versie", exact=True).fill("2030.2")
     page.get_by_label("Datum van vaststelling").fill(date.today().isoformat())
-    page.get_by_role("button", name="Vaststellen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vaststellen").click()
     page.goto(f"{live_server}/versies")
     page.get_by_label("Van versie").select_option("2030.1")
     page.get_by_label("Naar versie").select_option("2030.2")
-    page.get_by_role("button", name="Vergelijken").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vergelijken").click()
     changed = page.locator("#changed").locator("xpath=..").inner_text()
     assert "CO.1.1" in changed and "en torens" in changed
     _look(page, "release-notes")

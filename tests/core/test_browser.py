@@ -12,12 +12,12 @@ def test_log_in_switch_language_and_back(live_server, page, factory):
     assert axe_violations(page) == []
     browser_login(page, live_server, user)
     assert page.get_by_role("button", name="Uitloggen").is_visible()
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("button", name="Log out").is_visible()
-    page.get_by_role("button", name="Nederlands").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nederlands").click()
     assert page.get_by_role("button", name="Uitloggen").is_visible()
 
 

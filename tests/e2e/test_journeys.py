@@ -68,17 +68,17 @@ def test_a_teacher_finds_a_package_by_goal_and_groep_and_plans_it(live_server, p
     page.get_by_role("link", name="Lespakketten").first.click()
     page.get_by_label("Leerdoelcode").fill(demo["goal"])
     page.get_by_label("Groep", exact=True).select_option("6")
-    page.get_by_role("button", name="Zoeken").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken").click()
     results = page.locator("ol.results li")
     assert results.count() >= 1
-    results.first.get_by_role("link").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        results.first.get_by_role("link").first.click()
     title = page.locator("h1").inner_text()
     page.get_by_label("Schooljaar").select_option("2026-2027")
     page.locator("#plan-groep").select_option("6")
-    page.get_by_role("button", name="Toevoegen aan jaarplanning").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Toevoegen aan jaarplanning").click()
     assert page.get_by_role("status").count() >= 1
     page.goto(f"{live_server}/scholen/{demo['school_id']}/plan?jaar=2026-2027")
     assert title in page.locator("main").inner_text()

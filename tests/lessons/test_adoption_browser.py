@@ -26,8 +26,8 @@ def test_adopt_and_see_a_newer_version(app, live_server, page, factory):
 
     page.goto(f"{live_server}/lespakketten/{source}")
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Overnemen voor mijn netwerk").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Overnemen voor mijn netwerk").click()
     assert "Het lespakket is overgenomen als concept van je netwerk." in page.content()
     assert "Overgenomen van" in page.content()
     copy_url = page.url
@@ -40,11 +40,11 @@ def test_adopt_and_see_a_newer_version(app, live_server, page, factory):
     assert "Er is een nieuwere versie van de bron beschikbaar." in page.content()
     assert axe_violations(page) == []
     shoot(page, "adopted")
-    page.get_by_role("link", name="Bekijk wat er veranderd is en neem het over").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bekijk wat er veranderd is en neem het over").click()
     assert "Zonneboten 2.0" in page.content()
     assert axe_violations(page) == []
     shoot(page, "newer-version")
-    page.get_by_role("button", name="De nieuwere versie overnemen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="De nieuwere versie overnemen").click()
     assert "De nieuwere versie van de bron is overgenomen." in page.content()

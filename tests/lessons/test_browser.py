@@ -43,8 +43,8 @@ def test_network_coordinator_creates_and_publishes_a_package_with_the_goal_picke
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_url(re.compile(r"/lespakketten/\d+$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Windmolens ontwerpen"
-    page.get_by_role("button", name="Publiceren").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publiceren").click()
     assert "Het lespakket is gepubliceerd." in page.content()
     assert axe_violations(page) == []
 

@@ -40,25 +40,25 @@ def test_inbox_settings_and_unsubscribing(live_server, page, app, factory):
     _look(page, "home-teacher")
     header.get_by_role("link", name="Meldingen 1").click()
     _look(page, "inbox")
-    page.get_by_role("button", name="Consultatieronde geopend: Ronde over hefbomen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Consultatieronde geopend: Ronde over hefbomen").click()
     assert page.url.endswith(f"/consultaties/{round_id}")
     assert header.get_by_role("link", name="Meldingen", exact=True).count() == 1  # nothing unread
 
     page.goto(f"{live_server}/meldingen/instellingen")
     page.get_by_label("één e-mail per dag met alle nieuwe meldingen").check()
     _look(page, "settings")
-    page.get_by_role("button", name="Opslaan").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Opslaan").click()
     assert _choice(app, teacher.id) == "dagelijks"
 
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
     with app.app_context():
         token = unsubscribe_token(teacher.id)
     page.goto(f"{live_server}/meldingen/afmelden/{token}")
     _look(page, "unsubscribe")
-    page.get_by_role("button", name="Stop de e-mails").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Stop de e-mails").click()
     assert "krijgt geen meldingen meer per e-mail" in page.get_by_role("status").inner_text()
     assert _choice(app, teacher.id) == "uit"

@@ -48,8 +48,8 @@ def test_a_coordinator_brings_in_outside_materials_and_a_teacher_finds_them(app,
         page.get_by_label("Adres van het OAI-PMH-endpoint").fill(served.url + "/oai")
         page.get_by_role("button", name="Bron toevoegen").click()
         page.wait_for_url(re.compile(r"/beheer/oai-bronnen/\d+$"))
-        page.get_by_role("button", name="Nu oogsten").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Nu oogsten").click()
         assert "De laatste oogst bracht 2 records." in page.content()
         assert axe_violations(page) == []
         shoot(page, "oai-source")
@@ -60,8 +60,8 @@ def test_a_coordinator_brings_in_outside_materials_and_a_teacher_finds_them(app,
             "https://bron.example/materiaal/1"
         assert axe_violations(page) == []
         shoot(page, "oai-material")
-        page.get_by_role("button", name=re.compile(r"^Bevestigen ")).first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile(r"^Bevestigen ")).first.click()
         assert "is bevestigd voor dit materiaal" in page.content()
         with app.app_context():
             assert "bevestigd" in set(db.session.scalars(select(MaterialGoal.status)))
@@ -91,8 +91,8 @@ def test_a_source_on_a_private_address_is_refused_at_its_field(app, live_server,
     page.get_by_label("Naam").fill("Metadata")
     address = page.get_by_label("Adres van het OAI-PMH-endpoint")
     address.fill("http://169.254.169.254/latest/meta-data/")
-    page.get_by_role("button", name="Bron toevoegen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bron toevoegen").click()
     assert address.get_attribute("aria-invalid") == "true"
     assert page.locator("#url-error").inner_text() == (
         "169.254.169.254 is een lokaal of privéadres; de server haalt alleen adressen op het openbare internet op.")

@@ -22,14 +22,14 @@ def test_an_editor_edits_publishes_and_reads_the_history(live_server, page, app,
     page.get_by_label("Titel", exact=True).fill("Zelf een windmolen ontwerpen en testen")
     page.get_by_label("groep 7").check()
     page.get_by_label("Toelichting bij de wijziging").fill("Titel aangescherpt")
-    page.get_by_role("button", name="Opslaan").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Opslaan").click()
     assert page.get_by_role("heading", level=1).inner_text().endswith("Zelf een windmolen ontwerpen en testen")
 
     page.get_by_role("link", name="Vaststellen", exact=True).click()
     page.get_by_label("Toelichting bij de wijziging").fill("Vastgesteld in de redactievergadering")
-    page.get_by_role("button", name="Vaststellen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vaststellen").click()
     assert "is vastgesteld" in page.locator(".flashes").inner_text()
     assert goal_state(app, "MN.7.70")["status"] == "vastgesteld"
 
@@ -39,8 +39,8 @@ def test_an_editor_edits_publishes_and_reads_the_history(live_server, page, app,
     assert "Vastgesteld in de redactievergadering" in rows.nth(0).inner_text()
     page.get_by_label("Vergelijk vanaf versie 1").check()
     page.get_by_label("Vergelijk met versie 3").check()
-    page.get_by_role("button", name="Gekozen versies vergelijken").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gekozen versies vergelijken").click()
     diff = page.locator("table.diff").inner_text()
     assert "Een eerste opzet" in diff and "Zelf een windmolen ontwerpen en testen" in diff
     assert axe_violations(page) == []
@@ -53,12 +53,12 @@ def test_an_editor_reinstates_a_retired_goal(live_server, page, app, framework, 
     browser_login(page, live_server, editor)
     page.goto(f"{live_server}/doelen/MN.7.71/laten-vervallen")
     page.get_by_label("Toelichting bij de wijziging").fill("Niet meer nodig")
-    page.get_by_role("button", name="Laten vervallen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Laten vervallen").click()
     assert goal_state(app, "MN.7.71")["status"] == "vervallen"
 
-    page.get_by_role("link", name="Weer vaststellen", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Weer vaststellen", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Leerdoel MN.7.71 weer vaststellen"
     assert page.locator("#impact-heading").inner_text() == "Wat dit raakt"
     assert axe_violations(page) == []
@@ -66,7 +66,7 @@ def test_an_editor_reinstates_a_retired_goal(live_server, page, app, framework, 
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(tmp_path / f"reinstate-{width}.png"), full_page=True)
     page.get_by_label("Toelichting bij de wijziging").fill("Toch weer nodig")
-    page.get_by_role("button", name="Weer vaststellen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Weer vaststellen").click()
     assert "weer in gebruik" in page.locator(".flashes").inner_text()
     assert goal_state(app, "MN.7.71")["status"] == "vastgesteld"

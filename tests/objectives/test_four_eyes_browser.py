@@ -40,8 +40,8 @@ def test_an_import_waits_for_a_second_editor_who_reads_its_report(live_server, p
     page.goto(f"{live_server}/uitwisseling/leerdoelen/import")
     page.set_input_files("input[type=file]", str(csv))
     page.get_by_role("button", name="Bestand controleren").click()
-    page.get_by_role("button", name="Deze regels importeren").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Deze regels importeren").click()
     assert "/doelen/redactie" in page.url
     assert "wacht op goedkeuring door een tweede redacteur" in page.content()
     assert goal_state(app, "MN.3.2")["title"] == old["title"] and goal_state(app, "MN.3.11") is None
@@ -55,8 +55,8 @@ def test_an_import_waits_for_a_second_editor_who_reads_its_report(live_server, p
     report = queue.locator(".import-report")
     assert "Drijven en zinken onderzoeken" in report.inner_text() and "nieuw leerdoel" in report.inner_text()
     _look(page, "approval-import")
-    queue.get_by_role("button", name="Goedkeuren").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        queue.get_by_role("button", name="Goedkeuren").click()
     assert "De wijziging is goedgekeurd en doorgevoerd." in page.content()
     assert goal_state(app, "MN.3.2")["title"] == "Drijven en zinken onderzoeken"
     assert goal_state(app, "MN.3.11")["status"] == "concept"
@@ -65,8 +65,8 @@ def test_an_import_waits_for_a_second_editor_who_reads_its_report(live_server, p
     assert "Een tweede redacteur keurt het vaststellen goed" in page.content()
     page.locator("#note").fill("Klaar voor gebruik")
     _look(page, "publish-four-eyes")
-    page.get_by_role("button", name="Vaststellen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vaststellen").click()
     assert "Het vaststellen van leerdoel MN.3.11 wacht op goedkeuring" in page.content()
     assert goal_state(app, "MN.3.11")["status"] == "concept"
 
@@ -109,8 +109,8 @@ def test_a_large_import_approved_in_the_browser_waits_as_a_job_shown_on_the_edit
 
     browser_login(page, live_server, second)
     page.goto(f"{live_server}/doelen/redactie")
-    page.locator(".approval-queue").get_by_role("button", name="Goedkeuren").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".approval-queue").get_by_role("button", name="Goedkeuren").click()
     assert "/taken/" in page.url and "Goedkeuren van de import van leerdoelen: groot.csv" in page.content()
     job_url = page.url
     assert goal_state(app, "MN.3.2")["title"] == old["title"]
@@ -122,10 +122,10 @@ def test_a_large_import_approved_in_the_browser_waits_as_a_job_shown_on_the_edit
     with app.app_context():
         jobs.run_job(int(job_url.rsplit("/", 1)[1]))
         db.session.remove()
-    queue_section.get_by_role("link", name="Volg de voortgang").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        queue_section.get_by_role("link", name="Volg de voortgang").click()
     assert page.url == job_url and "De import is goedgekeurd en doorgevoerd" in page.content()
-    page.locator('a.button[href="/doelen/redactie"]').click()  # the job's result: back to the editor's page
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator('a.button[href="/doelen/redactie"]').click()  # the job's result: back to the editor's page
     assert page.url.endswith("/doelen/redactie") and "Wacht op goedkeuring" not in page.content()
     assert goal_state(app, "MN.3.2")["title"] == "Drijven en zinken onderzoeken"

@@ -25,8 +25,8 @@ def test_coordinator_plans_a_package_and_coverage_changes(app, live_server, page
     page.goto(f"{live_server}/scholen/{school}/plan/groep/1?jaar=2026-2027")
     page.get_by_label("Lespakket").select_option(label="P1 (groep 1-2)")
     page.get_by_label("Periode of week (optioneel)").fill("periode 1")
-    page.get_by_role("button", name="Aan de planning toevoegen").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Aan de planning toevoegen").first.click()
     assert "is toegevoegd aan de planning van groep 1" in page.content()
     assert axe_violations(page) == []
 

@@ -14,8 +14,8 @@ def test_coordinator_switches_to_coverage_per_doelzin(live_server, page, app, fa
 
     page.goto(f"{live_server}/scholen/{world['alfa']}/dekking?jaar=2026-2027")
     switch = page.get_by_role("navigation", name="Weergave van de dekking")
-    switch.get_by_role("link", name="per doelzin 2025").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        switch.get_by_role("link", name="per doelzin 2025").click()
     assert page.url.endswith(f"/scholen/{world['alfa']}/kerndoelen?set=kd2025-po&jaar=2026-2027")
     assert "Dekking per doelzin 2025, 2026-2027" in page.get_by_role("heading", level=1).inner_text()
     row = page.get_by_role("row", name="KD2025-PO-29A")
@@ -23,9 +23,9 @@ def test_coordinator_switches_to_coverage_per_doelzin(live_server, page, app, fa
     assert "Plantenpakket (groep 3-4)" in row.inner_text()
     assert axe_violations(page) == []
 
-    page.get_by_role("navigation", name="Weergave van de dekking").get_by_role(
-        "link", name="Overgang 2006 → 2025").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Weergave van de dekking").get_by_role(
+            "link", name="Overgang 2006 → 2025").click()
     assert "Van de kerndoelen 2006 naar 2025" in page.get_by_role("heading", level=1).inner_text()
     assert page.get_by_role("row", name="KD2025-PO-30A").count() == 1
     assert axe_violations(page) == []

@@ -94,14 +94,14 @@ def test_plan_page_in_the_browser(app, live_server, page, factory, setup, width)
     assert current.inner_text() == "Groep 1"
     assert page.evaluate("getComputedStyle(document.querySelector('.groep-tabs')).listStyleType") == "none"
     assert axe_violations(page) == []
-    page.locator("a.button.danger").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.button.danger").first.click()
     assert "uit de planning verwijderen?" in page.content()
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Ja, verwijderen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ja, verwijderen").click()
     page.goto(f"{live_server}/scholen/{setup['school']}/plan?jaar=2026-2027")
-    page.locator("#removed-heading ~ div button").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#removed-heading ~ div button").first.click()
     assert "De regel staat weer in de planning van groep 1." in page.content()
     assert axe_violations(page) == []

@@ -44,8 +44,8 @@ def test_gaps_missed_goals_use_and_experiences_in_a_browser(app, live_server, pa
     assert "2026-2027: gepland door 1 school in 1 netwerk" in page.content()
     page.get_by_label("Waardering (5 is het best)").select_option("4")
     page.get_by_label("Je ervaring (kort, geen namen van leerlingen)").fill("Goed te doen in groep 1.")
-    page.get_by_role("button", name="Versturen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Versturen").click()
     assert "Je ervaring verschijnt zodra het netwerk" in page.content()
     assert axe_violations(page) == []
 
@@ -54,8 +54,8 @@ def test_gaps_missed_goals_use_and_experiences_in_a_browser(app, live_server, pa
     page.goto(f"{live_server}/netwerken/{network_id}/ervaringen")
     assert axe_violations(page) == []
     shoot(page, "moderate")
-    page.get_by_role("button", name="Goedkeuren").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Goedkeuren").click()
     assert "De ervaring is goedgekeurd." in page.content()
 
     page.goto(f"{live_server}/netwerken/{network_id}/dekking?jaar=2026-2027")
