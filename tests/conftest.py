@@ -66,6 +66,23 @@ BASE_CONFIG = {
 }
 
 
+# The slowest tests (tens of seconds each: servers, consumers, browsers, whole-app walks) start first, so that
+# the parallel test processes are not left waiting for one of them at the end. Whole files, in their own order.
+SLOW_FIRST = (
+    "tests/test_hostile_requests.py", "tests/test_fuzz_forms.py", "tests/reports/test_web_memory.py",
+    "tests/core/test_consumer.py", "tests/core/test_concurrency.py", "tests/e2e/test_journeys.py",
+    "tests/planning/test_heatmap_browser.py", "tests/case/test_pages_browser.py",
+    "tests/consultations/test_browser.py", "tests/bench/test_generate.py", "tests/test_access.py",
+    "tests/reports/test_pdf_layout.py", "tests/test_fuzz_imports.py", "tests/planning/test_browser.py",
+    "tests/case/test_case.py", "tests/core/test_gunicorn.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: number for number, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(SLOW_FIRST)))
+
+
 # The id sequences of the test schema with the table and column owning each (serial or identity columns).
 SEQUENCES_SQL = (
     "SELECT quote_ident(s.relname), t.relname, a.attname FROM pg_class s "

@@ -1,13 +1,6 @@
 """One response per person per goal, also when the same response is sent twice at the same moment (a double
 click, two windows): the database's unique constraint keeps the first, the second answers 409 with an
 explanation; never a 500, never a duplicate."""
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import suppress
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -16,12 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.consultations.helpers import add_response, make_goals, make_round, responses
 from tests.core.test_concurrency import Visitor, all_at_once, fill, form_with
-from tests.core.test_gunicorn import free_port
+from tests.race_server import race_server
 from wt_curriculum.consultations import services
 from wt_curriculum.consultations.models import ConsultationResponse
 from wt_curriculum.extensions import db
 
-ROOT = Path(__file__).resolve().parents[2]
 EXPLANATION = "Je hebt al op dit leerdoel gereageerd (misschien vanuit een ander venster, op hetzelfde moment)"
 ALREADY = "Je hebt al op dit leerdoel gereageerd"
 
@@ -69,37 +61,8 @@ def test_the_database_refuses_a_second_visible_response_but_not_replies_or_after
 @pytest.fixture
 def server(app, tmp_path):
     """gunicorn with 4 workers on the test's database; yields the base URL; its log must hold no traceback."""
-    with app.app_context():
-        db.engine.dispose()
-    port = free_port()
-    log_path = tmp_path / "gunicorn.log"
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "double-secret",
-           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WT_REQUIRE_2FA_FOR": "", "WT_FOUR_EYES": "false"}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [str(gunicorn), "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with suppress(OSError), urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-                if response.status == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise AssertionError("gunicorn did not answer /healthz")
+    with race_server(app, tmp_path / "gunicorn.log", "double-secret") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    output = log_path.read_text(errors="replace")
-    assert "Traceback" not in output and "database is locked" not in output, output
 
 
 def test_the_same_response_posted_twice_at_once_is_saved_once(app, factory, server):

@@ -12,30 +12,24 @@ through the real login form with CSRF on, over HTTP, with the standard library o
   moment have one winner and clear 409s; double-submitted create forms make one record each.
 """
 import http.cookiejar
-import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, UserRef
-from tests.core.test_gunicorn import free_port
 from tests.planning.builders import Builder
+from tests.race_server import race_server
 from wt_curriculum.core.models import Revision
 from wt_curriculum.extensions import db
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
 ROUNDS = 3  # races per record: both ways of losing (version seen stale, or the UPDATE finding no row) get a chance
 GOAL_CONFLICT = "Iemand anders heeft dit leerdoel opgeslagen nadat je het opende"
@@ -237,45 +231,10 @@ def world(app, factory) -> World:
 
 
 @pytest.fixture
-def server(app, world, tmp_path, request):
-    """gunicorn with several workers on the test's database (after the data is in); yields the base URL.
-
-    Afterwards its log must hold no traceback and no "database is locked" (unless the test is a known failure).
-    """
-    with app.app_context():
-        db.engine.dispose()  # the test process holds no connection while the server works
-    port = free_port()
-    log_path = tmp_path / "gunicorn.log"
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "concurrency-secret",
-           "WT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WT_REQUIRE_2FA_FOR": "",
-           "WT_FOUR_EYES": "false"}  # as in the other tests: edits take effect at once
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the workers
-        process = subprocess.Popen(
-            [str(gunicorn), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-             "app:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60  # a busy machine (CI, shared cores) may take a while to start 4 workers
-        while time.monotonic() < deadline:
-            with suppress(OSError), \
-                    urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-                if response.status == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise AssertionError("gunicorn did not answer /healthz within 60 s")
+def server(app, world, tmp_path):
+    """gunicorn with several workers on the test's database (after the data is in); yields the base URL."""
+    with race_server(app, tmp_path / "gunicorn.log", "concurrency-secret", WORKERS) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    output = log_path.read_text(errors="replace")
-    assert "database is locked" not in output, output
-    assert "Traceback" not in output, output
 
 
 def revision_count(app, entity_type: str, entity_id: int) -> int:
