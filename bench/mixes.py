@@ -73,7 +73,7 @@ def teacher_cookie(app) -> str:
     from sqlalchemy import select
 
     from bench.generate import BENCH_NETWORK_CODE
-    from wt_curriculum.auth import services
+    from wt_curriculum.auth import services, sessions
     from wt_curriculum.auth.models import User
     from wt_curriculum.extensions import db
     from wt_curriculum.organisations.models import Network, School
@@ -86,9 +86,10 @@ def teacher_cookie(app) -> str:
             user = services.create_user(db.session, services.UserData(
                 email="bench-teacher@example.org", name="Leraar", role="leraar", school_id=school_id),
                 "lange-sterke-meetsleutel-18")
-            db.session.commit()
-        value = app.session_interface.get_signing_serializer(app).dumps(
-            {"_user_id": f"{user.id}:{user.session_token}", "_fresh": True})
+        # A server-side session of its own, as logging in makes (auth/sessions.py); the cookie carries its secret.
+        sessions.start_session(db.session, user, "bench")
+        db.session.commit()
+        value = app.session_interface.get_signing_serializer(app).dumps({"_user_id": user.get_id(), "_fresh": True})
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 

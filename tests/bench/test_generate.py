@@ -51,3 +51,17 @@ def test_the_same_seed_gives_the_same_data(runner, app, database_template, tmp_p
     other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": other_url})
     assert other.test_cli_runner().invoke(args=["bench", "generate", "--scale", "0.01"]).exit_code == 0
     assert counts(other) == first
+
+
+def test_the_teacher_mixes_are_measured_logged_in(runner, app):
+    """bench/mixes.py's teacher cookie is a real session of a teacher of the benchmark network."""
+    from bench.mixes import teacher_cookie
+
+    assert runner.invoke(args=["bench", "generate", "--scale", "0.01"]).exit_code == 0
+    name, _, value = teacher_cookie(app).partition("=")
+    client = app.test_client()
+    client.set_cookie(name, value)
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Uitloggen" in page.get_data(as_text=True)
+    assert client.get("/beheer/gebruikers").status_code == 403  # a teacher, not an administrator
