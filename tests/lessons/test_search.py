@@ -175,4 +175,23 @@ def test_the_number_of_queries_does_not_grow_with_the_results(app, client, facto
         html = client.get("/lespakketten", query_string={"q": "magneten"}).get_data(as_text=True)
     assert "30 lespakketten" in html
     assert few.count == many.count
-    assert many.count <= 11  # 8, the goals and crosswalk codes for the words (2), the outside materials (oai)
+    # 8, the goals and crosswalk codes for the words (2, read again here because packages were added) and the
+    # counter they are kept by, the outside materials (oai).
+    assert many.count <= 12
+
+
+def test_the_search_vocabulary_is_kept_until_packages_or_goals_change(app, factory, count_queries):
+    many_packages(app, factory, 5)
+    with app.app_context():
+        with count_queries() as first:
+            assert search_packages(db.session, "magneten").total == 5
+        with count_queries() as second:
+            assert search_packages(db.session, "magneet").total == 5
+        assert second.count == first.count - 2  # the goals and the crosswalk codes are not read again
+        assert search_packages(db.session, "zeppelins").suggestion == ""
+    network = factory.network(code="NET-Z")
+    make_package(app, network, list(make_goals(app, prefix="Z", count=1).values()), title="De zeppelin",
+                 keywords="luchtvaart")
+    with app.app_context():  # the new package's words are known at once: a close spelling is offered
+        result = search_packages(db.session, "zepelin")
+        assert (result.suggestion, result.total) == ("zeppelin", 1)

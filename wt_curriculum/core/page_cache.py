@@ -58,6 +58,21 @@ def current_generations() -> tuple[int, int] | None:
     return (row.value, row.plans) if row is not None else None
 
 
+def kept_until_content_changes(session: Session, name: str, build):
+    """`build()`, made once per process and kept while public content is unchanged (the same counter as the
+    page cache): for what a request derives from all goals or packages, such as search's vocabulary. One
+    query for the counter; data read after it can only be newer, so a kept value is never older than it says."""
+    generation = session.scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1))
+    store = current_app.extensions.setdefault("wt_kept_until_content_changes", {})
+    hit = store.get(name)
+    if hit is not None and generation is not None and hit[0] == generation:
+        return hit[1]
+    value = build()
+    if generation is not None:
+        store[name] = (generation, value)
+    return value
+
+
 class PageStore:
     """The cached pages of one app (one per worker process), least recently used dropped first."""
 

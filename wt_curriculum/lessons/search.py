@@ -5,6 +5,7 @@
 quoted (SQLite) or written as a quoted lexeme (PostgreSQL), so FTS operators,
 quotes and % in the input never reach the query language.
 """
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from sqlalchemy import bindparam, exists, func, literal_column, or_, select, tab
 from sqlalchemy.orm import Session
 
 from ..core.hooks import Hook
+from ..core.page_cache import kept_until_content_changes
 from ..groepen import ALL_GROEPEN, bit, label
 from ..numbers import whole_or_none
 from ..objectives.models import Domain, Goal, Strand
@@ -297,10 +299,13 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
     title of the leerlijn of one of its goals; stop words are left out; a code (DG.3.5, DG.3, KD2025-PO-23B)
     finds the packages aligned to the goals it names, directly or through the crosswalk. When nothing is found
     for the words, a close spelling that finds something is tried and offered ("did you mean").
-    Runs five queries whatever the page size: the goals and codes, the count, the page, and the page's goals.
+    Runs five queries whatever the page size: the goals and codes, the count, the page, and the page's goals;
+    the goals and codes (and the known words for a suggestion) are kept per process until public content
+    changes (core/page_cache.kept_until_content_changes), which costs one query for the counter.
     """
     filters = filters or SearchFilters()
-    vocabulary = _vocabulary(session) if (query or "").strip() else None
+    vocabulary = (kept_until_content_changes(session, "search.vocabulary", lambda: _vocabulary(session))
+                  if (query or "").strip() else None)
     parsed = parse_query(query, vocabulary.known_code) if vocabulary else ParsedQuery([], [], [])
     use = None
     if sort == "gebruik" or filters.min_schools:
@@ -390,13 +395,14 @@ def search_packages(session: Session, query: str, filters: SearchFilters | None 
                         ignored=parsed.stop_words)
 
 
-def _suggestion(session: Session, parsed: ParsedQuery, vocabulary: _Vocabulary) -> str:
-    """The search text with each unknown word replaced by a close known one ("did you mean"), or ''.
+@dataclass
+class _KnownWords:
+    words: list[str]  # sorted: every word of a published package or a leerlijn title
+    word_set: set[str]
+    stems: list[str]  # sorted: their stems, for a prefix look-up by bisection
 
-    A word is known when a word of a published package or a leerlijn starts with its stem. An unknown word
-    becomes the closest known word by spelling or, for a compound (energiebronnen), the longest known word it
-    starts with (energie).
-    """
+
+def _known_words(session: Session, vocabulary: _Vocabulary) -> _KnownWords:
     known: set[str] = set()
     for title, summary, keywords in session.execute(
             select(LessonPackage.title, LessonPackage.summary, LessonPackage.keywords)
@@ -404,14 +410,26 @@ def _suggestion(session: Session, parsed: ParsedQuery, vocabulary: _Vocabulary) 
         known.update(w for w in words(f"{title} {summary} {keywords}") if len(w) > 2 and not w.isdigit())
     known.update(w for w in vocabulary.strand_titles if len(w) > 2)
     known -= STOP_WORDS
+    return _KnownWords(sorted(known), known, sorted({stem(k) for k in known}))
+
+
+def _suggestion(session: Session, parsed: ParsedQuery, vocabulary: _Vocabulary) -> str:
+    """The search text with each unknown word replaced by a close known one ("did you mean"), or ''.
+
+    A word is known when a word of a published package or a leerlijn starts with its stem. An unknown word
+    becomes the closest known word by spelling or, for a compound (energiebronnen), the longest known word it
+    starts with (energie).
+    """
+    known = kept_until_content_changes(session, "search.known_words", lambda: _known_words(session, vocabulary))
     replaced, changed = [], False
     for word in parsed.words:
         stemmed = stem(word)
-        if any(stem(k).startswith(stemmed) for k in known):
+        at = bisect.bisect_left(known.stems, stemmed)
+        if at < len(known.stems) and known.stems[at].startswith(stemmed):
             replaced.append(word)
             continue
-        close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.8)
-        heads = sorted((k for k in known if len(k) >= 4 and word.startswith(k)), key=len, reverse=True)
+        close = difflib.get_close_matches(word, known.words, n=1, cutoff=0.8)
+        heads = [word[:n] for n in range(len(word), 3, -1) if word[:n] in known.word_set]
         choice = close[0] if close else (heads[0] if heads else "")
         if not choice:
             return ""
