@@ -1,5 +1,6 @@
 """Finding packages: the same answers on SQLite (FTS5) and PostgreSQL ('dutch'), hostile input, filters, pages."""
 import pytest
+from sqlalchemy import select
 
 from tests.lessons.helpers import make_goals, make_package
 from wt_curriculum.extensions import db
@@ -195,3 +196,22 @@ def test_the_search_vocabulary_is_kept_until_packages_or_goals_change(app, facto
     with app.app_context():  # the new package's words are known at once: a close spelling is offered
         result = search_packages(db.session, "zepelin")
         assert (result.suggestion, result.total) == ("zeppelin", 1)
+
+
+def test_a_change_rolled_back_never_stays_in_the_search_vocabulary(app, factory):
+    """A search inside a transaction that changed content reads afresh and keeps nothing: the counter it would
+    be kept by goes back at the rollback, and the next committed change takes it to that value again."""
+    from wt_curriculum.lessons.models import LessonPackage
+    from wt_curriculum.objectives.models import Strand
+
+    many_packages(app, factory, 1)
+    with app.app_context():
+        assert search_packages(db.session, "streng").total == 1  # through its leerlijn "Streng M1"
+        db.session.scalars(select(Strand)).first().title = "Leerlijn zonder naam"
+        db.session.flush()
+        assert search_packages(db.session, "streng").total == 0
+        db.session.rollback()
+        db.session.scalars(select(LessonPackage)).first().keywords = "magneten, kompas"
+        db.session.commit()
+        assert search_packages(db.session, "streng").total == 1
+        assert search_packages(db.session, "kompas").total == 1

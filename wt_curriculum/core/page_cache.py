@@ -30,6 +30,10 @@ MAX_PAGES = 500
 
 
 
+# Set on a session whose open transaction has changed public content: what it reads is not kept (it may yet
+# be rolled back).
+UNCOMMITTED_CHANGE = "wt_uncommitted_content_change"
+
 # Year plans are not on public pages, but reports show them (cached report PDFs, reports/pdf_cache.py).
 PLAN_TABLES = {"plan_entry"}
 
@@ -45,6 +49,14 @@ def _raise_generation(session, flush_context):
         values["plans"] = table.c.plans + 1
     if values:
         session.connection().execute(update(table).where(table.c.id == 1).values(**values))
+        if "value" in values:
+            session.info[UNCOMMITTED_CHANGE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session, transaction):
+    if transaction.parent is None:  # the outer transaction: committed, rolled back or closed
+        session.info.pop(UNCOMMITTED_CHANGE, None)
 
 
 def current_generation() -> int | None:
@@ -61,7 +73,10 @@ def current_generations() -> tuple[int, int] | None:
 def kept_until_content_changes(session: Session, name: str, build):
     """`build()`, made once per process and kept while public content is unchanged (the same counter as the
     page cache): for what a request derives from all goals or packages, such as search's vocabulary. One
-    query for the counter; data read after it can only be newer, so a kept value is never older than it says."""
+    query for the counter; data read after it can only be newer, so a kept value is never older than it says.
+    Nothing is kept or reused inside a transaction that has itself changed content and not committed yet."""
+    if session.info.get(UNCOMMITTED_CHANGE):
+        return build()
     generation = session.scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1))
     store = current_app.extensions.setdefault("wt_kept_until_content_changes", {})
     hit = store.get(name)
