@@ -9,12 +9,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
-from tests.core.test_gunicorn import free_port
+from tests.core.test_gunicorn import _wait_until_healthy, free_port
 from wt_curriculum.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,13 +35,7 @@ def race_server(app, log_path: Path, secret: str, workers: int = 4):
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60  # a busy machine (CI, shared cores) may take a while
-        while time.monotonic() < deadline:
-            with suppress(OSError), urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-                if response.status == 200:
-                    break
-            time.sleep(0.1)
-        else:
+        if not _wait_until_healthy(process, base):
             raise AssertionError("gunicorn did not answer /healthz within 60 s:\n" + log_path.read_text())
         yield base
     finally:

@@ -147,7 +147,11 @@ def _hostile_query_values(app, users, values, clients, shard: int) -> list[str]:
     reads and each field of the GET forms on it (plus `page`, `jaar` and `next` everywhere): one shard."""
     by_module = _query_parameters_by_module()
     problems, sent = [], 0
-    pages = list({rule.endpoint: rule for rule in reversed(RULES) if rule.method == "GET"}.values())[::-1]
+    pages, seen = [], set()  # the first GET rule of each endpoint
+    for rule in RULES:
+        if rule.method == "GET" and rule.endpoint not in seen:
+            seen.add(rule.endpoint)
+            pages.append(rule)
     for rule in pages[shard::QUERY_SHARDS]:
         path = rule.path.format(**values)
         roles = [r for r in EVERYONE if rule.expect[r] == 200] or [ANONYMOUS]

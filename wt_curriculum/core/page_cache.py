@@ -59,8 +59,8 @@ def _transaction_ended(session, transaction):
         session.info.pop(UNCOMMITTED_CHANGE, None)
 
 
-def current_generation() -> int | None:
-    return db.session.scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1))
+def current_generation(session: Session | None = None) -> int | None:
+    return (session or db.session).scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1))
 
 
 def current_generations() -> tuple[int, int] | None:
@@ -77,7 +77,7 @@ def kept_until_content_changes(session: Session, name: str, build):
     Nothing is kept or reused inside a transaction that has itself changed content and not committed yet."""
     if session.info.get(UNCOMMITTED_CHANGE):
         return build()
-    generation = session.scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1))
+    generation = current_generation(session)
     store = current_app.extensions.setdefault("wt_kept_until_content_changes", {})
     hit = store.get(name)
     if hit is not None and generation is not None and hit[0] == generation:

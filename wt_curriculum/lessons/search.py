@@ -150,6 +150,14 @@ class _Vocabulary:
     strand_words: dict[int, set[str]]  # goal id -> stemmed words of its strand's title
     node_codes: list[tuple[str, int]]  # reference node code -> goal id (through the crosswalk)
     strand_titles: set[str]  # the lower-case words of every leerlijn's title
+    # The words of the published packages, read at the first search that needs a suggestion and then kept
+    # with the rest (what keeps the vocabulary keeps them too).
+    known: "_KnownWords | None" = None
+
+    def known_words(self, session: Session) -> "_KnownWords":
+        if self.known is None:
+            self.known = _known_words(session, self)
+        return self.known
 
     def known_code(self, code: str) -> bool:
         return any(_code_matches(code, c) for c, _ in self.goal_codes) or any(
@@ -420,7 +428,7 @@ def _suggestion(session: Session, parsed: ParsedQuery, vocabulary: _Vocabulary) 
     becomes the closest known word by spelling or, for a compound (energiebronnen), the longest known word it
     starts with (energie).
     """
-    known = kept_until_content_changes(session, "search.known_words", lambda: _known_words(session, vocabulary))
+    known = vocabulary.known_words(session)
     replaced, changed = [], False
     for word in parsed.words:
         stemmed = stem(word)
