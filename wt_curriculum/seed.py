@@ -8,10 +8,13 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
+# libyaml's loader reads the seed files ten times faster than the pure-Python one; same safe subset of YAML.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def read_yaml(path: Path) -> dict:
     with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=_SafeLoader)  # noqa: S506 - a safe loader
 
 
 def seed_all(session: Session, seeds_dir: Path, demo: bool = False) -> list[str]:
