@@ -3,10 +3,12 @@
 gunicorn (2 workers) and one queue consumer (`flask worker`, the default settings: one job at a time, at a
 lower CPU priority) run on the benchmark database, with a queue and file store of their own in a temporary
 folder. Each round measures the anonymous goal page with wrk twice: once with nothing in the queue, once
-right after three network PDF jobs (the three biggest networks; the PDF cache is emptied first, so that it
-cannot serve them) were sent and the first has started; then it waits until the three are done, so that
-the next round starts idle again. The medians of the rounds are reported, with the median of the rounds'
-ratios (target: at least 0.8) and, per round, whether PDFs were being made during the whole measurement.
+right after three network PDF jobs were sent and the first has started: the 200-school benchmark network's
+report for the three latest school years (different parameters, so none is served from another's PDF; the PDF
+cache is emptied first, so that an earlier round cannot serve them either); then it waits until the three are
+done, so that the next round starts idle again. Each step is told on stderr as it happens. The medians of the
+rounds are reported, with the median of the rounds' ratios (target: at least 0.8) and, per round, whether PDFs
+were being made during the whole measurement.
 """
 import os
 import shutil
@@ -36,18 +38,8 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _networks(app, count: int) -> list[int]:
-    """The networks with the most schools (reused when there are fewer)."""
-    from sqlalchemy import func, select
-
-    from wt_curriculum.extensions import db
-    from wt_curriculum.organisations.models import School
-
-    with app.app_context():
-        rows = db.session.execute(select(School.network_id).where(School.network_id.is_not(None))
-                                  .group_by(School.network_id).order_by(func.count().desc()).limit(count)).all()
-    ids = [row.network_id for row in rows]
-    return [ids[i % len(ids)] for i in range(count)]
+def _say(message: str) -> None:
+    print(f"[pdf-load {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def _submit(app, network_id: int, year: int) -> int:
@@ -83,7 +75,8 @@ def _wait(condition, seconds: float, what: str):
     raise RuntimeError(f"waited {seconds} s for {what}")
 
 
-def throughput_while_making_pdfs(database_url: str, subjects: dict, rounds: int = 3, seconds: int = 10) -> dict:
+def throughput_while_making_pdfs(database_url: str, subjects: dict, rounds: int = 3, seconds: int = 10,
+                                 pdfs: int = 3) -> dict:
     if not shutil.which("wrk"):
         return {"error": "wrk is not installed (bin/setup bench)"}
     from bench.run import free_port
@@ -106,23 +99,26 @@ def throughput_while_making_pdfs(database_url: str, subjects: dict, rounds: int 
     try:
         _wait(lambda: _answers(url), 60, "gunicorn")
         _wrk(url, 3)  # warm both workers' caches
-        year = int(subjects["year"].split("-")[0])
-        networks = _networks(app, 3)
+        latest = int(subjects["year"].split("-")[0])
+        years = [latest - i for i in range(pdfs)]
         idle, busy, per_round = [], [], []
-        for _round in range(rounds):
+        for number in range(1, rounds + 1):
             for made in (folder / "files").glob("*"):  # no PDF of an earlier round may come from the cache
                 made.unlink()
             idle.append(_wrk(url, seconds))
-            job_ids = [_submit(app, network_id, year) for network_id in networks]
+            _say(f"round {number} of {rounds}: goal page {idle[-1]} req/s with nothing queued; sending {pdfs} PDFs")
+            job_ids = [_submit(app, subjects["network_id"], year) for year in years]
             _wait(lambda ids=job_ids: any(s.state == "running" for s in _states(app, ids).values()), 120,
                   "the first PDF to start")
             busy.append(_wrk(url, seconds))
+            _say(f"round {number}: goal page {busy[-1]} req/s while the PDFs are made; waiting for them")
             during = _states(app, job_ids)
             overlapped = all(s.state != "done" for s in during.values()) or any(
                 s.state == "running" for s in during.values())
             _wait(lambda ids=job_ids: all(s.state in ("done", "failed") for s in _states(app, ids).values()),
                   900, "the PDFs to be made")
             done = _states(app, job_ids)
+            _say(f"round {number}: PDFs {', '.join(sorted(s.state for s in done.values()))}")
             per_round.append({
                 "idle": idle[-1], "with_pdfs": busy[-1], "pdfs_running_throughout": overlapped,
                 "pdf_states": sorted(s.state for s in done.values()),

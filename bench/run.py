@@ -1,6 +1,7 @@
 """The benchmark: latency, SQL query counts, PDF time and throughput of the main pages.
 
-    python -m bench [--database-url URL] [--runs 7] [--skip-generate] [--scales 0.1,1] [--wrk] [--pdf-load]
+    python -m bench [--database-url URL] [--runs 7] [--skip-generate] [--scales 0.1,1] [--wrk]
+                    [--pdf-load [--pdf-rounds 3]]
 
 For every scale it builds (or reuses) a database with `flask bench generate`,
 then measures in-process latency (median of --runs) and SQL query counts of
@@ -231,7 +232,8 @@ def run_scale(scale: float, args) -> dict:
     if args.pdf_load:
         from bench.queue_load import throughput_while_making_pdfs
 
-        result["throughput_with_pdfs"] = throughput_while_making_pdfs(os.environ["DATABASE_URL"], subjects)
+        result["throughput_with_pdfs"] = throughput_while_making_pdfs(os.environ["DATABASE_URL"], subjects,
+                                                                      rounds=args.pdf_rounds)
     return result
 
 
@@ -279,6 +281,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-pdf", action="store_true", help="leave out the PDF reports")
     parser.add_argument("--pdf-load", action="store_true",
                         help="also the goal page's throughput while 3 network PDFs are made by the queue (needs wrk)")
+    parser.add_argument("--pdf-rounds", type=int, default=3, help="rounds of --pdf-load (default 3)")
     parser.add_argument("--mixes", action="store_true",
                         help="also varied traffic (hundreds of goal pages, package pages, searches; anonymous and "
                              "teacher; caches on and off) as shares of /healthz (bench/mixes.py; needs wrk)")
@@ -294,7 +297,7 @@ def main(argv=None) -> int:
         if len(args.scales.split(",")) > 1:
             out = subprocess.run([sys.executable, "-m", "bench", "--scales", str(scale), "--runs", str(args.runs),
                                   "--json-only"] + (["--wrk"] if args.wrk else []) +
-                                 (["--pdf-load"] if args.pdf_load else []) +
+                                 (["--pdf-load", "--pdf-rounds", str(args.pdf_rounds)] if args.pdf_load else []) +
                                  (["--skip-pdf"] if args.skip_pdf else []) +
                                  (["--mixes", "--mix-seconds", str(args.mix_seconds)] if args.mixes else []) +
                                  (["--mix-warm"] if args.mix_warm else []) +
