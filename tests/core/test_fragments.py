@@ -104,7 +104,8 @@ def test_the_package_body_is_shared_and_the_plan_form_is_per_viewer(app, client,
     # The user and the generation: not the package, its network, goals or attachments.
     tables = [q.split("FROM")[1].split()[0].strip('"') for q in teacher.statements]
     assert tables[:2] == ["user", "content_generation"]
-    # The rest are the per-viewer parts (adoption, use this year, experiences); the body's tables stay unread.
+    # The rest are the per-viewer parts (adoption, the experience form); the body's tables stay unread, and the
+    # use in schools and the rating are a cached fragment too (tests/planning/test_experiences.py).
     assert not {"goal", "alignment", "attachment", "network"} & set(tables)
 
 

@@ -116,3 +116,35 @@ def test_moderating_an_unknown_experience_is_a_404(app, client, world):
 
     login_as(client, app, world["moderator"])
     assert client.post("/ervaringen/987654/goedkeuren").status_code == 404
+
+
+def test_the_use_and_experiences_are_rendered_once_for_everyone_and_the_form_goes_inside(app, client, world,
+                                                                                         count_queries):
+    """The package page's shared sections (use in schools, rating) are one cached fragment for every viewer,
+    rendered again when year plans or experiences change; the form of a school that taught it sits inside."""
+    from tests.conftest import login_as
+
+    page = app.test_client().get(f"/lespakketten/{world['hoog']}").text  # anonymous: renders the sections
+    assert "Nog geen ervaringen gedeeld." in page and "Deel je ervaring" not in page
+    login_as(client, app, world["teacher"])
+    with count_queries() as teacher:
+        page = client.get(f"/lespakketten/{world['hoog']}").text
+    experiences_section = page.split('id="experiences-title"')[1].split("</section>")[0]
+    assert "Deel je ervaring" in experiences_section and 'id="exp-groep"' in experiences_section
+    # From the cache: neither the rating nor the use per school year is read again (only the taught groepen).
+    assert not any("package_experience" in s for s in teacher.statements)
+    assert not any("GROUP BY plan_entry.school_year" in s for s in teacher.statements)
+    assert "fragment_slot" not in page and "\x1e" not in page
+    outsider = app.test_client()
+    login_as(outsider, app, world["outsider"])
+    assert "Deel je ervaring" not in outsider.get(f"/lespakketten/{world['hoog']}").text
+
+    # A new plan of another school changes the use shown to everyone at the next request.
+    assert "2026-2027: gepland door 1 school" in page
+    with app.app_context():
+        from wt_curriculum.planning.models import PlanEntry
+
+        db.session.add(PlanEntry(school_id=world["elsewhere"], school_year=2026, groep=3, package_id=world["hoog"]))
+        db.session.commit()
+    assert "2026-2027: gepland door 2 scholen" in outsider.get(f"/lespakketten/{world['hoog']}").text
+    assert "2026-2027: gepland door 2 scholen" in client.get(f"/lespakketten/{world['hoog']}").text

@@ -45,6 +45,7 @@ class Section:
     template: str
     context: dict = field(default_factory=dict)
     order: int = 100
+    slot: str | None = None  # rendered into this slot of a cached fragment (core/fragments.py), not after it
 
 
 def sections(hook: Hook, *args, **kwargs) -> list[Section]:

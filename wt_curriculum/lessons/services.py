@@ -23,7 +23,11 @@ from . import search_index  # noqa: F401  (keeps the SQLite search index current
 from .markdown import render_markdown
 from .models import Alignment, Attachment, LessonPackage, Licence, PackageKind, PackageStatus, Relation
 
-# The package page shows sections of higher areas (planning: how many schools plan the package).
+# The package page shows sections of higher areas (planning: how many schools plan the package, the rating).
+# Shared sections are the same for every viewer, functions of (session, package): rendered once and cached
+# until content or year plans change. Viewer's sections take (session, package, viewer); one with a `slot`
+# goes into that slot of the shared sections (the experience form inside the experiences).
+package_page_shared_sections = Hook("lessons.package_page_shared_sections")
 package_page_sections = Hook("lessons.package_page_sections")
 
 LICENCE_LABELS = {

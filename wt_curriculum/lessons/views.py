@@ -78,6 +78,15 @@ def package(package_id: int):
     can_plan = (current_user.is_authenticated and current_user.role in PLANNERS
                 and package["status"] == PackageStatus.PUBLISHED)
     package_view = SimpleNamespace(**package)  # what the per-viewer parts read: id, status, network, licence
+    # The sections of higher areas that are the same for everyone (use in schools, rating): cached as well, until
+    # content or year plans change; the viewer's sections go after them or into their slots.
+    shared = fragments.cached("package-sections", (package_id,), lambda: fragments.Fragment(render_template(
+        "lessons/_package_sections.html", format_decimal=format_decimal,
+        sections=sections(services.package_page_shared_sections, db.session, package_view))), plans=True)
+    viewer_sections = sections(services.package_page_sections, db.session, package_view, current_user)
+    shared_sections = shared.fill(**{section.slot: render_template(section.template, section=section,
+                                                                   format_decimal=format_decimal)
+                                     for section in viewer_sections if section.slot})
     return render_template(
         "lessons/package.html", fragment=fragment, package=package, can_plan=can_plan, groepen=ALL_GROEPEN,
         school_years=school_year_choices(), current_year=format_school_year(current_school_year()),
@@ -85,7 +94,7 @@ def package(package_id: int):
         format_decimal=format_decimal, adopted_from=adoption.adopted_from(db.session, package["id"]),
         adopters=adoption.adopters_of(db.session, package["id"], current_user),
         adopt_networks=_adopt_networks(package_view),
-        sections=sections(services.package_page_sections, db.session, package_view, current_user),
+        shared_sections=shared_sections, sections=[section for section in viewer_sections if not section.slot],
     )
 
 

@@ -15,7 +15,7 @@ from ..errors import Forbidden, NotFound, ValidationError
 from ..groepen import ALL_GROEPEN
 from ..lessons.models import LessonPackage, PackageStatus
 from ..lessons.search import package_rating_source
-from ..lessons.services import package_page_sections
+from ..lessons.services import package_page_sections, package_page_shared_sections
 from ..organisations.models import School
 from .models import Experience, PlanEntry
 
@@ -144,12 +144,21 @@ def _rating_for_search():
     return rating_subquery()
 
 
-@package_page_sections.register
-def _experience_section(session: Session, package, viewer):
-    """The rating and the approved experiences; the form for a school user whose school taught the package."""
-    groepen = (taught_groepen(session, viewer.school_id, package.id)
-               if viewer.is_authenticated and viewer.role in (Role.COORDINATOR, Role.TEACHER) else [])
+@package_page_shared_sections.register
+def _experience_section(session: Session, package):
+    """The rating and the approved experiences, the same for everyone."""
     return Section("planning/_experiences.html", {
         "rating": package_ratings(session, [package.id])[package.id],
-        "experiences": approved_experiences(session, package.id), "taught_groepen": groepen,
-        "package_id": package.id}, order=60)
+        "experiences": approved_experiences(session, package.id)}, order=60)
+
+
+@package_page_sections.register
+def _experience_form_section(session: Session, package, viewer):
+    """The form, inside the experiences, for a school user whose school taught the package."""
+    if not viewer.is_authenticated or viewer.role not in (Role.COORDINATOR, Role.TEACHER):
+        return None
+    groepen = taught_groepen(session, viewer.school_id, package.id)
+    if not groepen:
+        return None
+    return Section("planning/_experience_form.html", {"taught_groepen": groepen, "package_id": package.id},
+                   order=60, slot="experience_form")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..core.hooks import Section
 from ..lessons.models import LessonPackage, PackageStatus
 from ..lessons.search import package_use_source
-from ..lessons.services import package_page_sections
+from ..lessons.services import package_page_shared_sections
 from ..organisations.models import School
 from ..schoolyears import current_school_year, format_school_year
 from .models import PlanEntry
@@ -81,8 +81,8 @@ def _use_for_search(year: int):
     return use_subquery(year)
 
 
-@package_page_sections.register
-def _use_section(session: Session, package, viewer):
+@package_page_shared_sections.register
+def _use_section(session: Session, package):
     """The package page says how many schools in how many networks plan it, this school year and before."""
     years = package_use_by_year(session, package.id)
     current = current_school_year()
