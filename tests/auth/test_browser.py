@@ -4,6 +4,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_fixtures import axe_violations, browser_login
 
@@ -64,7 +65,7 @@ def test_two_step_sign_in_set_up_and_used(app, live_server, page, factory):
     secret = page.locator("code.code").inner_text()
     page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Aanzetten").click()
-    assert len(page.locator("ul.recovery-codes li").all()) == 10
+    expect(page.locator("ul.recovery-codes li")).to_have_count(10)  # waits for the answer to the click
     check(page, "recovery-codes")
     page.get_by_role("button", name="Uitloggen").click()
 
@@ -76,6 +77,7 @@ def test_two_step_sign_in_set_up_and_used(app, live_server, page, factory):
 
     page.get_by_label("Code").fill(totp.generate_otp(totp.timecode(datetime.now(UTC)) + 1))
     page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/inloggen" not in url)  # signed in before the next address is asked for
     page.goto(f"{live_server}/account")
     main = page.locator("main").inner_text()
     assert "Inloggen in twee stappen: aan" in main
