@@ -248,3 +248,35 @@ def test_removing_the_source_withdraws_the_packages_of_its_planned_materials(app
     with app.app_context():
         assert db.session.get(LessonPackage, package_id).status == "ingetrokken"
         assert db.session.scalar(select(func.count()).select_from(PlanEntry)) == 1
+
+
+def test_a_planned_material_changed_at_its_source_changes_its_package_at_once(app, client, login, factory,
+                                                                              references):
+    """The harvest that brings a new title or address brings it to the package in the year plans too; the
+    confirmed goal stays its aim."""
+    from types import SimpleNamespace
+
+    from lxml import etree
+
+    from wt_curriculum.oai.harvest import HarvestReport, _apply
+
+    source_id, identifier, package_id = _planned_package(app, client, login, factory, "Oude titel")
+    with app.app_context():
+        goals_before = {a.goal_id for a in db.session.scalars(select(Alignment).where(
+            Alignment.package_id == package_id))}
+    record = etree.fromstring(
+        '<record xmlns="http://www.openarchives.org/OAI/2.0/"><metadata><lom xmlns="http://ltsc.ieee.org/xsd/LOM">'
+        '<general><title><string language="nl">Nieuwe titel</string></title></general>'
+        '<technical><location>https://bron.example/m/nieuw</location></technical></lom></metadata></record>')
+    changed = SimpleNamespace(header=SimpleNamespace(identifier=identifier, datestamp="2026-12-02T00:00:00Z"),
+                              deleted=False, xml=record)
+    with app.app_context():
+        report = HarvestReport(ok=True)
+        _apply(db.session, db.session.get(HarvestSource, source_id), [changed], report)
+        db.session.commit()
+        package = db.session.get(LessonPackage, package_id)
+        assert report.updated == 1
+        assert (package.title, package.links, package.status) == (
+            "Nieuwe titel", "https://bron.example/m/nieuw", "gepubliceerd")
+        assert set(db.session.scalars(select(Alignment.goal_id).where(Alignment.package_id == package_id))) == \
+            goals_before and goals_before

@@ -23,11 +23,12 @@ from oaipmh_scythe.exceptions import NoRecordsMatch, OAIPMHException
 from oaipmh_scythe.iterator import OAIItemIterator
 from oaipmh_scythe.utils import log_response
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..core.addresses import AddressRefused, check_request
 from ..groepen import to_mask
-from ..lessons.services import withdraw_external_packages
+from ..lessons.models import LessonPackage, PackageKind, PackageStatus
+from ..lessons.services import external_links, sync_external_package, withdraw_external_packages
 from ..objectives.models import Goal, GoalStatus
 from ..references.models import CrosswalkLink, ReferenceNode
 from ..references.services import resolve_uuids
@@ -212,6 +213,7 @@ def _apply(session: Session, source: HarvestSource, items, report: HarvestReport
         select(ExternalMaterial).where(ExternalMaterial.source_id == source.id))}
     newest = source.harvested_from
     gone_packages = []  # packages of materials planned by schools and now deleted at the source
+    changed_planned = []  # materials planned by schools and changed at the source
     for item in items:
         identifier = (item.header.identifier or "").strip()[:500]
         datestamp = (item.header.datestamp or "").strip()[:30]
@@ -236,6 +238,8 @@ def _apply(session: Session, source: HarvestSource, items, report: HarvestReport
             report.added += 1
         else:
             report.updated += 1
+            if material.external_package_id is not None:
+                changed_planned.append(material)
         material.datestamp = datestamp
         material.title = (lom.title or identifier)[:500]
         material.description = lom.description[:20000]
@@ -249,7 +253,32 @@ def _apply(session: Session, source: HarvestSource, items, report: HarvestReport
     session.flush()
     withdraw_external_packages(session, gone_packages)
     _suggest(session, [m for m in existing.values()])
+    _packages_follow(session, changed_planned)
     return newest
+
+
+def _packages_follow(session: Session, materials: list[ExternalMaterial]) -> None:
+    """The packages standing for planned materials follow a change at the source at once (title, link), not
+    only at their next planning; their goals stay the confirmed ones. Two queries, whatever the number."""
+    if not materials:
+        return
+    packages = {p.id: p for p in session.scalars(
+        select(LessonPackage).where(LessonPackage.id.in_([m.external_package_id for m in materials]),
+                                    LessonPackage.kind == PackageKind.EXTERNAL,
+                                    LessonPackage.status != PackageStatus.WITHDRAWN)
+        .options(selectinload(LessonPackage.alignments)))}
+    confirmed = defaultdict(list)
+    for material_id, goal_id in session.execute(
+            select(MaterialGoal.material_id, MaterialGoal.goal_id).join(Goal, Goal.id == MaterialGoal.goal_id)
+            .where(MaterialGoal.material_id.in_([m.id for m in materials]),
+                   MaterialGoal.status == SuggestionStatus.CONFIRMED)
+            .order_by(MaterialGoal.material_id, Goal.code)):
+        confirmed[material_id].append(goal_id)
+    for material in materials:
+        package = packages.get(material.external_package_id)
+        if package is not None:
+            sync_external_package(session, package, material.title, external_links(material.url),
+                                  confirmed[material.id])
 
 
 def _suggest(session: Session, materials: list[ExternalMaterial]) -> None:
