@@ -280,3 +280,17 @@ def test_a_planned_material_changed_at_its_source_changes_its_package_at_once(ap
             "Nieuwe titel", "https://bron.example/m/nieuw", "gepubliceerd")
         assert set(db.session.scalars(select(Alignment.goal_id).where(Alignment.package_id == package_id))) == \
             goals_before and goals_before
+
+
+def test_the_network_start_page_counts_its_own_packages_not_the_outside_materials_it_harvested(
+        app, client, login, factory, references):
+    _, _, package_id = _planned_package(app, client, login, factory, "Geoogst materiaal")
+    with app.app_context():
+        network_id = db.session.get(LessonPackage, package_id).network_id
+    from tests.conftest import login_as
+
+    coordinator = app.test_client()  # not the planning teacher's client, which still has its flash message
+    login_as(coordinator, app, factory.user("netwerkcoordinator", network_id=network_id))
+    page = coordinator.get("/").get_data(as_text=True)
+    assert "0 gepubliceerde lespakketten" in page
+    assert "Geoogst materiaal" not in page

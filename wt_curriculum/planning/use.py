@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..core.hooks import Section
 from ..lessons.models import LessonPackage, PackageStatus
 from ..lessons.search import package_use_source
-from ..lessons.services import package_page_shared_sections
+from ..lessons.services import OWN_PACKAGES, package_page_shared_sections
 from ..organisations.models import School
 from ..schoolyears import current_school_year, format_school_year
 from .models import PlanEntry
@@ -103,13 +103,14 @@ class NetworkPackageUse:
 
 
 def network_package_use(session: Session, network_id: int, year: int) -> list[NetworkPackageUse]:
-    """Every package of a network that is not withdrawn, with its use in `year`, most used first: one query."""
+    """Every package of a network that is not withdrawn, with its use in `year`, most used first: one query.
+    The network's own packages: not the outside materials its sources brought in and schools planned."""
     use = use_subquery(year)
     rows = session.execute(
         select(LessonPackage.id, LessonPackage.title, LessonPackage.status,
                func.coalesce(use.c.schools, 0), func.coalesce(use.c.networks, 0), func.coalesce(use.c.taught, 0))
         .outerjoin(use, use.c.package_id == LessonPackage.id)
-        .where(LessonPackage.network_id == network_id, LessonPackage.status != PackageStatus.WITHDRAWN)
+        .where(LessonPackage.network_id == network_id, LessonPackage.status != PackageStatus.WITHDRAWN, OWN_PACKAGES)
         .order_by(func.coalesce(use.c.schools, 0).desc(), LessonPackage.title, LessonPackage.id))
     return [NetworkPackageUse(pid, title, status, Use(schools, networks, taught))
             for pid, title, status, schools, networks, taught in rows]
