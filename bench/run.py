@@ -1,6 +1,6 @@
 """The benchmark: latency, SQL query counts, PDF time and throughput of the main pages.
 
-    python -m bench [--database-url URL] [--runs 7] [--skip-generate] [--scales 0.1,1] [--wrk]
+    python -m bench [--database-url URL] [--runs 7] [--scales 0.1,1] [--wrk]
                     [--pdf-load [--pdf-rounds 3]]
 
 For every scale it builds (or reuses) a database with `flask bench generate`,
