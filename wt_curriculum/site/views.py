@@ -11,9 +11,10 @@ from flask import (
     request,
     send_from_directory,
 )
-from flask_babel import format_percent
+from flask_babel import format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..auth import services as users
 from ..auth.permissions import public
@@ -99,4 +100,16 @@ def healthz():
 
 @bp.app_context_processor
 def template_helpers():
-    return {"has_endpoint": lambda endpoint: endpoint in current_app.view_functions}
+    return {"has_endpoint": lambda endpoint: endpoint in current_app.view_functions, "main_menu": main_menu}
+
+
+def main_menu() -> Markup:
+    """The main menu (macros/nav.html) shows what the viewer's role works with and marks the current area: it
+    depends on the role, the page's endpoint and the language only, so each app renders it once for each of
+    those (a few hundred at most) instead of on every page."""
+    role = current_user.role if current_user.is_authenticated else None
+    key = (role, request.endpoint or "", str(get_locale()))
+    menus = current_app.extensions.setdefault("wt_main_menus", {})
+    if key not in menus:
+        menus[key] = Markup(render_template("macros/nav.html"))  # noqa: S704 (rendered by Jinja, autoescaped)
+    return menus[key]
