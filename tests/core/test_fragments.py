@@ -104,9 +104,10 @@ def test_the_package_body_is_shared_and_the_plan_form_is_per_viewer(app, client,
     # The user and the generation: not the package, its network, goals or attachments.
     tables = [q.split("FROM")[1].split()[0].strip('"') for q in teacher.statements]
     assert tables[:2] == ["user", "content_generation"]
-    # The rest are the per-viewer parts (adoption, the experience form); the body's tables stay unread, and the
-    # use in schools and the rating are a cached fragment too (tests/planning/test_experiences.py).
-    assert not {"goal", "alignment", "attachment", "network"} & set(tables)
+    # The rest are the per-viewer parts (the header's notifications, the experience form); the body's tables,
+    # where it was adopted from and its copies stay unread, and the use in schools and the rating are a cached
+    # fragment too (tests/planning/test_experiences.py).
+    assert not {"goal", "alignment", "attachment", "network", "package_adoption", "lesson_package"} & set(tables)
 
 
 def test_a_draft_package_cached_for_its_network_is_not_shown_to_a_teacher(app, client, factory, framework):

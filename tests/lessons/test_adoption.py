@@ -56,6 +56,8 @@ def test_cc_by_and_by_sa_are_copied_with_attribution_and_may_be_adapted(app, cli
     assert "Overgenomen van" in page and f'href="/lespakketten/{src}"' in page and "Bronnetwerk" in page
     source_page = client.get(f"/lespakketten/{src}").text
     assert "Overgenomen door:" in source_page and f'href="/lespakketten/{copy_id}">Eigen netwerk' in source_page
+    # The copies come with the source's cached body; a draft copy is still shown only to those who may see it.
+    assert "Overgenomen door:" not in app.test_client().get(f"/lespakketten/{src}").text
 
     # Adapting the copy: allowed; a BY-SA copy keeps its licence, a BY copy may change it.
     data = form_data(goals, title="Onze versie", groepen=["7", "8"], licence="CC-BY-NC-SA",

@@ -124,6 +124,7 @@ class Adopter:
     title: str
     network_name: str
     status: str
+    network_id: int | None = None
 
 
 def adopted_from(session: Session, package_id: int) -> AdoptedFrom | None:
@@ -135,23 +136,32 @@ def adopted_from(session: Session, package_id: int) -> AdoptedFrom | None:
     source = _load(session, adoption.source_id) if adoption.source_id is not None else None
     if source is None:
         return AdoptedFrom(None, old.get("title", ""), "", old.get("licence", ""),
-                           LICENCE_LABELS.get(old.get("licence"), old.get("licence", "")), [], False)
+                           str(LICENCE_LABELS.get(old.get("licence"), old.get("licence", ""))), [], False)
     network_name = session.scalar(select(Network.name).where(Network.id == source.network_id)) or ""
     changes = diff_snapshots(old, content_snapshot(session, source))
     return AdoptedFrom(source.id, source.title, network_name, source.licence,
-                       LICENCE_LABELS.get(source.licence, source.licence), changes,
+                       str(LICENCE_LABELS.get(source.licence, source.licence)), changes,
                        source.status == PackageStatus.PUBLISHED)
+
+
+def copies_of(session: Session, package_id: int) -> list[Adopter]:
+    """Every copy of a package in other networks, drafts included (the same for every viewer): one query."""
+    return [Adopter(pid, title, name, status, nid) for pid, title, name, status, nid in session.execute(
+        select(LessonPackage.id, LessonPackage.title, Network.name, LessonPackage.status, LessonPackage.network_id)
+        .join(PackageAdoption, PackageAdoption.package_id == LessonPackage.id)
+        .join(Network, Network.id == LessonPackage.network_id)
+        .where(PackageAdoption.source_id == package_id).order_by(Network.name, LessonPackage.id))]
+
+
+def visible_copies(copies: list[Adopter], user) -> list[Adopter]:
+    """The copies the user may see: published ones, and drafts of networks whose packages the user edits."""
+    return [copy for copy in copies
+            if copy.status == PackageStatus.PUBLISHED or can_edit_network_packages(user, copy.network_id)]
 
 
 def adopters_of(session: Session, package_id: int, user) -> list[Adopter]:
     """The copies of a package in other networks (published ones, and drafts for those who may see them)."""
-    rows = session.execute(
-        select(LessonPackage.id, LessonPackage.title, Network.name, LessonPackage.status, LessonPackage.network_id)
-        .join(PackageAdoption, PackageAdoption.package_id == LessonPackage.id)
-        .join(Network, Network.id == LessonPackage.network_id)
-        .where(PackageAdoption.source_id == package_id).order_by(Network.name, LessonPackage.id))
-    return [Adopter(pid, title, name, status) for pid, title, name, status, nid in rows
-            if status == PackageStatus.PUBLISHED or can_edit_network_packages(user, nid)]
+    return visible_copies(copies_of(session, package_id), user)
 
 
 def adopted_licences(session: Session) -> dict[int, str]:

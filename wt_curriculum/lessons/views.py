@@ -65,19 +65,25 @@ def package(package_id: int):
                                relation_labels=services.RELATION_LABELS)
         return fragments.Fragment(html, {"id": detail.id, "title": detail.title, "status": detail.status,
                                          "network_id": detail.network_id, "groepen": detail.groepen,
-                                         "licence": detail.licence, "external": detail.external})
+                                         "licence": detail.licence, "external": detail.external,
+                                         "adopted_from": adoption.adopted_from(db.session, detail.id),
+                                         "copies": adoption.copies_of(db.session, detail.id)})
 
     # The body is the same for everyone who may see the package: cached and shared by anonymous and
-    # logged-in visitors; the edit buttons and the plan form are put in per request.
-    fragment = fragments.cached("package", (package_id,), render)
-    package = {**fragment.data, "can_edit": services.can_edit_network_packages(current_user,
-                                                                               fragment.data["network_id"])
-               and not fragment.data.get("external")}
+    # logged-in visitors, with where it was adopted from and its copies; the edit buttons, the plan form and
+    # the copies this viewer may see are put in per request. (The name changes with what the fragment holds,
+    # so that a shared cache never hands an older shape to newer code.)
+    fragment = fragments.cached("package.2", (package_id,), render)
+    package = {key: fragment.data[key] for key in ("id", "title", "status", "network_id", "groepen", "licence",
+                                                   "external")}
+    package["can_edit"] = (services.can_edit_network_packages(current_user, package["network_id"])
+                           and not package["external"])
     if package["status"] != PackageStatus.PUBLISHED and not package["can_edit"]:
         raise NotFound(_l("This lesson package does not exist."))  # a draft cached for someone who may see it
     can_plan = (current_user.is_authenticated and current_user.role in PLANNERS
                 and package["status"] == PackageStatus.PUBLISHED)
     package_view = SimpleNamespace(**package)  # what the per-viewer parts read: id, status, network, licence
+    adopt_networks = _adopt_networks(package_view)
     # The sections of higher areas that are the same for everyone (use in schools, rating): cached as well, until
     # content or year plans change; the viewer's sections go after them or into their slots.
     shared = fragments.cached("package-sections", (package_id,), lambda: fragments.Fragment(render_template(
@@ -90,10 +96,10 @@ def package(package_id: int):
     return render_template(
         "lessons/package.html", fragment=fragment, package=package, can_plan=can_plan, groepen=ALL_GROEPEN,
         school_years=school_year_choices(), current_year=format_school_year(current_school_year()),
-        status_form=StatusForm(),
-        format_decimal=format_decimal, adopted_from=adoption.adopted_from(db.session, package["id"]),
-        adopters=adoption.adopters_of(db.session, package["id"], current_user),
-        adopt_networks=_adopt_networks(package_view),
+        # The form's CSRF token only where a button needs it: editing or adopting.
+        status_form=StatusForm() if package["can_edit"] or adopt_networks is not None else None,
+        format_decimal=format_decimal, adopted_from=fragment.data["adopted_from"],
+        adopters=adoption.visible_copies(fragment.data["copies"], current_user), adopt_networks=adopt_networks,
         shared_sections=shared_sections, sections=[section for section in viewer_sections if not section.slot],
     )
 
