@@ -42,6 +42,8 @@ def test_gaps_missed_goals_use_and_experiences_in_a_browser(app, live_server, pa
 
     page.goto(f"{live_server}/lespakketten/{package_id}")
     assert "2026-2027: gepland door 1 school in 1 netwerk" in page.content()
+    assert axe_violations(page) == []  # the teacher's form, inside the cached experiences
+    shoot(page, "package-teacher")
     page.get_by_label("Waardering (5 is het best)").select_option("4")
     page.get_by_label("Je ervaring (kort, geen namen van leerlingen)").fill("Goed te doen in groep 1.")
     with page.expect_navigation():
