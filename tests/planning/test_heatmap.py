@@ -167,3 +167,23 @@ def test_the_pdfs_draw_the_same_maps(client, login, world):
                              .data)
     text = " ".join(" ".join(texts).split())
     assert "Leerlijnen" in text and "Lijn U.B" in text and "75% of meer (effen)" in text and "50%" in text
+
+
+def test_texts_translated_once_per_language_are_those_babel_and_gettext_give(app):
+    """Cells' texts and percentages are made once per language and value (thousands per page): the same as
+    formatting each, in each language."""
+    from flask_babel import format_percent, force_locale
+
+    from wt_curriculum.planning.coverage import Cell
+
+    shares = [0, 0.005, 0.125, 0.135, 1 / 3, 0.5, 0.995, 1.0, 1.0 / 7 * 3]
+    cell = Cell(state="planned", relation="kern", intended=True)
+    with app.test_request_context():
+        for language, words in (("nl", "gepland (hoofddoel), bedoeld voor deze groep"),
+                                ("en", "planned (main aim), meant for this groep"), ("nl", None)):
+            with force_locale(language):
+                percent = heatmap.percent_texts()
+                for _ in range(2):  # the second time from what was kept
+                    assert [percent(s) for s in shares] == [format_percent(s, format="#,##0%") for s in shares]
+                    assert heatmap.cell_texts()(cell) == (words or "gepland (hoofddoel), bedoeld voor deze groep")
+                assert heatmap.difference_text(0.25, percent) == "+25%"

@@ -12,7 +12,7 @@ on its own line, the cells beneath) that a phone shows instead, so that nothing 
 import textwrap
 from dataclasses import dataclass
 
-from flask_babel import format_percent, ngettext
+from flask_babel import format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -121,14 +121,61 @@ def cell_symbol(c: Cell) -> str:
     return symbol + {"kern": "K", "raakt": "R"}.get(c.relation or "", "")
 
 
+# The texts of cells and verdicts depend on a few values and the language only: translated once per process and
+# language. A school's coverage page has thousands of cells; three gettext look-ups per cell (and even a
+# language look-up per cell) were most of its time.
+_CELL_TEXTS: dict[str, dict[tuple, str]] = {}
+
+
+def cell_texts():
+    """`cell_description` for the current language, for many cells: the language is looked up once."""
+    language = str(get_locale())
+    texts = _CELL_TEXTS.get(language)
+    if texts is None:
+        texts = _CELL_TEXTS[language] = {}
+
+    def describe(c: Cell) -> str:
+        key = (c.state, c.relation, bool(c.intended))
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _describe(*key)
+        return text
+
+    return describe
+
+
 def cell_description(c: Cell) -> str:
+    return cell_texts()(c)
+
+
+_PERCENT_TEXTS: dict[str, dict[float, str]] = {}
+
+
+def percent_texts():
+    """A share as a whole percentage in the current language, each value formatted by Babel once per process:
+    a network's page shows thousands of them, and Babel's formatting was most of its time."""
+    language = str(get_locale())
+    texts = _PERCENT_TEXTS.setdefault(language, {})
+
+    def percent(share: float) -> str:
+        text = texts.get(share)
+        if text is None:
+            text = format_percent(share, format="#,##0%")
+            if len(texts) < 100_000:  # shares are fractions of small counts: few values; a bound all the same
+                texts[share] = text
+        return text
+
+    return percent
+
+
+def _describe(state: str, relation: str | None, intended: bool) -> str:
     text = {TAUGHT: _("taught"), PLANNED: _("planned"), UNKNOWN: _("no plan for this year")}.get(
-        c.state, _("not planned"))
-    if c.relation == "kern":
+        state, _("not planned"))
+    if relation == "kern":
         text += f" ({_('main aim')})"
-    elif c.relation == "raakt":
+    elif relation == "raakt":
         text += f" ({_('touches on')})"
-    if c.intended:
+    if intended:
         text += ", " + _("meant for this groep")
     return text
 
@@ -159,8 +206,10 @@ def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wi
     verdict_x = grid_x + cw * len(ALL_GROEPEN) + 8
     width = verdict_x + 26 if narrow else verdict_x + 150
     body = [_text(4 if not narrow else 2, 16, _("Goal") if not narrow else "", 12, True, fill=MUTED)]
+    groep_labels = {g: _("groep %(n)s", n=g) for g in ALL_GROEPEN}
+    describe = cell_texts()
     for i, g in enumerate(ALL_GROEPEN):
-        body.append(f'<g><title>{escape(_("groep %(n)s", n=g))}</title>'
+        body.append(f'<g><title>{escape(groep_labels[g])}</title>'
                     + _text(grid_x + cw * i + cw / 2, 16, str(g), 12, True, "middle", MUTED) + "</g>")
     if not narrow:
         body.append(_text(verdict_x, 16, _("Covered"), 12, True, fill=MUTED))
@@ -182,7 +231,7 @@ def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wi
         body.append("</g>")
         for i, g in enumerate(ALL_GROEPEN):
             c = goal.cells[g]
-            tip = f"{goal.code}, {_('groep %(n)s', n=g)}: {cell_description(c)}"
+            tip = f"{goal.code}, {groep_labels[g]}: {describe(c)}"
             body.append(_box(prefix, _school_look(c), grid_x + cw * i, row_y, cw, ch, cell_symbol(c), tip,
                              underline=c.intended))
         verdict = goal_verdict(goal)
@@ -201,20 +250,21 @@ def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wi
 
 
 # --- One network: schools x strands ---------------------------------------------------------------------
-def difference_text(diff: float | None) -> str:
+def difference_text(diff: float | None, percent=None) -> str:
     if diff is None:
         return ""
+    percent = percent or percent_texts()
     if diff >= 0.005:
-        return "+" + format_percent(diff, format="#,##0%")
+        return "+" + percent(diff)
     if diff <= -0.005:
-        return "−" + format_percent(-diff, format="#,##0%")
+        return "−" + percent(-diff)
     return "= " + _("median")
 
 
 def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") -> Markup:
     """The network's schools x strands: the share of each strand's goals a school covers, its total and the
     difference from the network median."""
-    pct = lambda share: format_percent(share, format="#,##0%")  # noqa: E731
+    pct = percent_texts()
     narrow = layout == "narrow"
     cw, ch = (50, 24) if narrow else (46, 24)
     strands = data.strands
@@ -234,7 +284,7 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
                 y += 26
                 continue
             body.append(_text(0, y + 12, _("Total %(share)s", share=pct(school.share)) + " · "
-                              + _("vs. median") + " " + difference_text(school.difference), 12))
+                              + _("vs. median") + " " + difference_text(school.difference, pct), 12))
             y += 20
             for i, st in enumerate(strands):
                 x, top = (i % per_row) * (cw + 4), y + (i // per_row) * (ch + 18)
@@ -271,7 +321,7 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
                     body.append(_box(prefix, band(share), name_w + cw * i, row_y, cw, ch, pct(share),
                                      f"{school.name}, {st.code} {st.title}: {pct(share)}"))
                 body.append(_text(total_x + 28, row_y + 16, pct(school.share), 13, True, "middle"))
-                body.append(_text(diff_x, row_y + 16, difference_text(school.difference), 13))
+                body.append(_text(diff_x, row_y + 16, difference_text(school.difference, pct), 13))
             else:
                 body.append(_text(name_w + 4, row_y + 16, _("no year plan for %(year)s", year=data.year_label), 12,
                                   fill=MUTED))
@@ -322,9 +372,11 @@ def template_globals() -> dict:
         "school_strand_heatmap": school_strand_heatmap,
         "network_heatmap": network_heatmap,
         "heat_cell_text": cell_description,
+        "heat_cell_texts": cell_texts,
         "heat_verdict": goal_verdict,
         "heat_difference": difference_text,
-        "heat_percent": lambda share: format_percent(share, format="#,##0%"),
+        "heat_percent": lambda share: percent_texts()(share),
+        "heat_percents": percent_texts,
         "heat_school_legend": school_legend_items,
         "heat_network_legend": network_legend_items,
     }
