@@ -172,7 +172,7 @@ def test_the_pdfs_draw_the_same_maps(client, login, world):
 def test_texts_translated_once_per_language_are_those_babel_and_gettext_give(app):
     """Cells' texts and percentages are made once per language and value (thousands per page): the same as
     formatting each, in each language."""
-    from flask_babel import format_percent, force_locale
+    from flask_babel import force_locale, format_percent
 
     from wt_curriculum.planning.coverage import Cell
 
