@@ -121,51 +121,37 @@ def cell_symbol(c: Cell) -> str:
     return symbol + {"kern": "K", "raakt": "R"}.get(c.relation or "", "")
 
 
-# The texts of cells and verdicts depend on a few values and the language only: translated once per process and
-# language. A school's coverage page has thousands of cells; three gettext look-ups per cell (and even a
-# language look-up per cell) were most of its time.
-_CELL_TEXTS: dict[str, dict[tuple, str]] = {}
+# Cells' texts and percentages depend on a few values and the language only: each is made once per process and
+# language. A coverage page has thousands of cells; a gettext or Babel call per cell (and even a language
+# look-up per cell) were most of its time.
+_CELL_TEXTS: dict[str, dict] = {}
+_PERCENT_TEXTS: dict[str, dict] = {}
+
+
+def _kept_per_language(store: dict, make):
+    """A function key -> make(key) for the current language, remembering what it made (bounded all the same)."""
+    texts = store.setdefault(str(get_locale()), {})
+
+    def text(key):
+        found = texts.get(key)
+        if found is None:
+            found = make(key)
+            if len(texts) < 100_000:
+                texts[key] = found
+        return found
+
+    return text
 
 
 def cell_texts():
-    """`cell_description` for the current language, for many cells: the language is looked up once."""
-    language = str(get_locale())
-    texts = _CELL_TEXTS.get(language)
-    if texts is None:
-        texts = _CELL_TEXTS[language] = {}
-
-    def describe(c: Cell) -> str:
-        key = (c.state, c.relation, bool(c.intended))
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = _describe(*key)
-        return text
-
-    return describe
-
-
-def cell_description(c: Cell) -> str:
-    return cell_texts()(c)
-
-
-_PERCENT_TEXTS: dict[str, dict[float, str]] = {}
+    """A cell's description (taught, planned, ...; main aim; meant for the groep) in the current language."""
+    text = _kept_per_language(_CELL_TEXTS, lambda key: _describe(*key))
+    return lambda c: text((c.state, c.relation, bool(c.intended)))
 
 
 def percent_texts():
-    """A share as a whole percentage in the current language, each value formatted by Babel once per process:
-    a network's page shows thousands of them, and Babel's formatting was most of its time."""
-    language = str(get_locale())
-    texts = _PERCENT_TEXTS.setdefault(language, {})
-
-    def percent(share: float) -> str:
-        text = texts.get(share)
-        if text is None:
-            text = format_percent(share, format="#,##0%")
-            if len(texts) < 100_000:  # shares are fractions of small counts: few values; a bound all the same
-                texts[share] = text
-        return text
-
-    return percent
+    """A share as a whole percentage in the current language."""
+    return _kept_per_language(_PERCENT_TEXTS, lambda share: format_percent(share, format="#,##0%"))
 
 
 def _describe(state: str, relation: str | None, intended: bool) -> str:
@@ -371,11 +357,9 @@ def template_globals() -> dict:
     return {
         "school_strand_heatmap": school_strand_heatmap,
         "network_heatmap": network_heatmap,
-        "heat_cell_text": cell_description,
         "heat_cell_texts": cell_texts,
         "heat_verdict": goal_verdict,
         "heat_difference": difference_text,
-        "heat_percent": lambda share: percent_texts()(share),
         "heat_percents": percent_texts,
         "heat_school_legend": school_legend_items,
         "heat_network_legend": network_legend_items,
