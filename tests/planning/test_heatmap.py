@@ -36,12 +36,22 @@ def _parse(svg) -> ET.Element:
     return ET.fromstring(str(svg))  # noqa: S314 (our own markup, not outside data)
 
 
+def _kinds(svg: ET.Element) -> dict[str, ET.Element]:
+    """The picture's kinds of cell: <g id> groups in its <defs>, each drawn once."""
+    return {g.get("id"): g for defs in svg.iter(f"{SVG}defs") for g in defs.findall(f"{SVG}g")}
+
+
 def _cells(svg: ET.Element) -> dict[str, str]:
-    """Each cell's tooltip -> its text, from the picture's <g><title/><rect/>...<text/></g> groups."""
+    """Each cell's tooltip -> its text, from the picture's <g><title/><use href="#kind"/></g> groups: the kind
+    of cell is drawn (rects and text) in the picture's <defs>."""
+    kinds = _kinds(svg)
     out = {}
     for g in svg.iter(f"{SVG}g"):
-        title, texts, rects = g.find(f"{SVG}title"), g.findall(f"{SVG}text"), g.findall(f"{SVG}rect")
-        if title is not None and rects:
+        title, use = g.find(f"{SVG}title"), g.find(f"{SVG}use")
+        if title is not None and use is not None:
+            kind = kinds[use.get("href").removeprefix("#")]
+            assert kind.findall(f"{SVG}rect"), "a cell is drawn as rectangles"
+            texts = kind.findall(f"{SVG}text")
             out[title.text] = texts[-1].text if texts else ""
     return out
 
@@ -72,6 +82,11 @@ def test_school_strand_map_gives_every_cell_colour_pattern_and_text(app, world):
     titles = [t.text for t in wide.iter(f"{SVG}title")]
     assert "T.A.2 Doel T.A.2" in titles
     assert "✔ ja" in [t.text for t in wide.iter(f"{SVG}text")] and "✘ nee" in [t.text for t in wide.iter(f"{SVG}text")]
+    # Each kind of cell is drawn once and placed where it occurs: 4 goals x 8 groepen, of 5 kinds here (●K, ●R,
+    # ○K, a gap, nothing), with ids of this picture only.
+    uses = list(wide.iter(f"{SVG}use"))
+    assert len(uses) == 32 and len(cells) == 32
+    assert set(_kinds(wide)) == {u.get("href").removeprefix("#") for u in uses} == {f"t-k{i}" for i in range(5)}
     # The narrow layout puts the label above the cells: it fits a 375 px phone without shrinking its text.
     assert float(narrow.get("width")) <= 320 < float(wide.get("width"))
     assert _cells(narrow) == cells
@@ -187,3 +202,36 @@ def test_texts_translated_once_per_language_are_those_babel_and_gettext_give(app
                     assert [percent(s) for s in shares] == [format_percent(s, format="#,##0%") for s in shares]
                     assert heatmap.cell_texts()(cell) == (words or "gepland (hoofddoel), bedoeld voor deze groep")
                 assert heatmap.difference_text(0.25, percent) == "+25%"
+
+
+def test_the_printed_network_map_comes_in_parts_that_fit_their_pages(app):
+    """A picture cannot break across pages: on paper the network map comes in parts that fit a page, each with
+    its column headings, every school in one of them, and nothing past a page's content area (200 schools in
+    one picture ran off the bottom of the first page)."""
+    from flask import render_template
+
+    from tests.reports.pdf_cases import PdfCase
+    from tests.reports.test_pdf_layout import measure, problems
+    from wt_curriculum.reports import pdfs
+    from wt_curriculum.reports.rendering import helpers, render_document
+
+    with app.app_context():
+        b = Builder(db.session)
+        network_id = b.network()
+        base_framework(b, network_id)
+        schools = [b.school(network_id, f"Basisschool {i:02d} met een naam over twee regels") for i in range(37)]
+        for school in schools[::2]:
+            b.plan(school, YEAR, 1, "P1")
+        db.session.commit()
+    with app.test_request_context():
+        built = pdfs.pdf_report(db.session, "network", {"network_id": network_id, "year": YEAR})
+        html = render_template(built.template, **helpers(True), **built.context)
+        layout = measure(render_document(built.template, **built.context))
+    parts = re.findall(r'<svg [^>]*class="heatmap heatmap-wide".*?</svg>', html, re.S)
+    assert 'class="heatmap heatmap-narrow"' not in html
+    names = [re.findall(r"<title>(Basisschool \d\d) met een naam over twee regels</title>", part) for part in parts]
+    assert [len(n) for n in names] == [12, 12, 12, 1]  # two lines each: 24 + 12 x 40 px, within 540
+    assert sum(names, []) == [f"Basisschool {i:02d}" for i in range(37)]  # all, in order, once
+    assert all(">Totaal</text>" in part for part in parts)  # each part has its headings
+    found = problems(PdfCase("network", dict, landscape_section=True), layout)
+    assert not [f for f in found if "past the content area" in f], found

@@ -9,8 +9,10 @@ page puts a legend of the strand codes beside it.
 Two layouts: `wide` (one line per row, the label on the left) for screens and the PDF, and `narrow` (the label
 on its own line, the cells beneath) that a phone shows instead, so that nothing has to shrink.
 """
+import dataclasses
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import format_percent, get_locale, ngettext
 from flask_babel import gettext as _
@@ -54,8 +56,9 @@ def band(share: float) -> Look:
     return next(look for low, look in BANDS if share >= low)
 
 
-def _defs(prefix: str) -> str:
-    """The three patterns, with ids of this picture only (a page holds many pictures)."""
+def _defs(prefix: str, more: str = "") -> str:
+    """The three patterns (and more: the picture's kinds of cell), with ids of this picture only (a page holds
+    many pictures)."""
     return (
         "<defs>"
         f'<pattern id="{prefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -65,14 +68,14 @@ def _defs(prefix: str) -> str:
         f'<circle cx="3" cy="3" r="1.2" fill="{PATTERN_INK["dots"]}"/></pattern>'
         f'<pattern id="{prefix}-cross" width="6" height="6" patternUnits="userSpaceOnUse">'
         f'<path d="M0 0L6 6M6 0L0 6" stroke="{PATTERN_INK["cross"]}" stroke-width="1"/></pattern>'
-        "</defs>"
+        f"{more}</defs>"
     )
 
 
-def _box(prefix: str, look: Look, x: float, y: float, w: float, h: float, text: str, tip: str,
-         underline: bool = False) -> str:
+def _box(prefix: str, look: Look, x: float, y: float, w: float, h: float, text: str, tip: str = "",
+         underline: bool = False, ident: str = "") -> str:
     """One cell: its colour, its pattern over it, a quiet patch behind the text, the text, and a tooltip."""
-    parts = [f'<g><title>{escape(tip)}</title>',
+    parts = [f'<g id="{ident}">' if ident else "<g>", f"<title>{escape(tip)}</title>" if tip else "",
              f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{look.fill}" stroke="{LINE}"/>']
     if look.pattern:
         parts.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#{prefix}-{look.pattern})"/>')
@@ -90,6 +93,28 @@ def _box(prefix: str, look: Look, x: float, y: float, w: float, h: float, text: 
     return "".join(parts)
 
 
+class _Cells:
+    """The kinds of cell of one picture, each drawn once in its <defs> and placed with <use>: a coverage map
+    has thousands of cells of a few dozen kinds, and drawing every one in full made a school's page megabytes
+    long (and its cache entry, and the time to send it)."""
+
+    def __init__(self, prefix: str, w: float, h: float):
+        self.prefix, self.w, self.h = prefix, w, h
+        self.kinds: dict[tuple, str] = {}
+        self.drawn: list[str] = []
+
+    def place(self, look: Look, x: float, y: float, text: str, tip: Markup | str, underline: bool = False) -> str:
+        key = (look, text, underline)
+        ident = self.kinds.get(key)
+        if ident is None:
+            ident = self.kinds[key] = f"{self.prefix}-k{len(self.kinds)}"
+            self.drawn.append(_box(self.prefix, look, 0, 0, self.w, self.h, text, "", underline, ident))
+        return f'<g><title>{escape(tip)}</title><use href="#{ident}" x="{x}" y="{y}"/></g>'
+
+    def defs(self) -> str:
+        return "".join(self.drawn)
+
+
 def _text(x: float, y: float, text: str, size: int = 13, bold: bool = False, anchor: str = "start",
           fill: str = INK) -> str:
     weight = ' font-weight="bold"' if bold else ""
@@ -105,13 +130,14 @@ def _lines(text: str, width: int, most: int = 3) -> list[str]:
     return lines
 
 
-def _svg(prefix: str, width: float, height: float, title: str, desc: str, body: list[str], layout: str) -> Markup:
+def _svg(prefix: str, width: float, height: float, title: str, desc: str, body: list[str], layout: str,
+         cells: _Cells) -> Markup:
     return Markup(  # noqa: S704 (every text in it went through escape())
         f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap heatmap-{layout}" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" {FONT}>'
         f'<title id="{prefix}-title">{escape(title)}</title><desc id="{prefix}-desc">{escape(desc)}</desc>'
-        + _defs(prefix) + "".join(body) + "</svg>")
+        + _defs(prefix, cells.defs()) + "".join(body) + "</svg>")
 
 
 # --- One school: the goals of a strand x groepen 1-8 ----------------------------------------------------
@@ -126,6 +152,7 @@ def cell_symbol(c: Cell) -> str:
 # look-up per cell) were most of its time.
 _CELL_TEXTS: dict[str, dict] = {}
 _PERCENT_TEXTS: dict[str, dict] = {}
+_VERDICT_TEXTS: dict[str, dict] = {}
 
 
 def _kept_per_language(store: dict, make):
@@ -172,14 +199,33 @@ def _school_look(c: Cell) -> Look:
     return SCHOOL_LOOKS[c.state]
 
 
-def goal_verdict(goal) -> str:
-    if goal.retired:
+def verdict_texts():
+    """goal -> whether it counts as covered, in words, in the current language (for the map's last column and
+    the table; made once per language and kind of verdict)."""
+    text = _kept_per_language(_VERDICT_TEXTS, lambda key: _verdict(*key))
+    return lambda goal: text((bool(goal.retired), bool(goal.covered), bool(goal.covered_outside_only)))
+
+
+def _verdict(retired: bool, covered: bool, covered_outside_only: bool) -> str:
+    if retired:
         return "—"
-    if goal.covered:
+    if covered:
         return "✔ " + _("yes")
-    if goal.covered_outside_only:
+    if covered_outside_only:
         return "⚠ " + _("outside its groepen")
     return "✘ " + _("no")
+
+
+@lru_cache(maxsize=8192)
+def _goal_label(name: str, narrow: bool, y: float) -> tuple[str, int]:
+    """A goal's label at the start of its row (wrapped, with its full name as tooltip) and its number of lines.
+    Every school's map of a strand puts the same goals at the same heights, so it is made once."""
+    lines = _lines(name, 40 if narrow else 56, 3 if narrow else 2)
+    if narrow:
+        texts = [_text(2, y + 14 + 16 * k, line, 12) for k, line in enumerate(lines)]
+    else:
+        texts = [_text(4, y + 15 + 16 * k, line, 13) for k, line in enumerate(lines)]
+    return f'<g><title>{escape(name)}</title>{"".join(texts)}</g>', len(lines)
 
 
 def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wide") -> Markup:
@@ -193,7 +239,11 @@ def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wi
     width = verdict_x + 26 if narrow else verdict_x + 150
     body = [_text(4 if not narrow else 2, 16, _("Goal") if not narrow else "", 12, True, fill=MUTED)]
     groep_labels = {g: _("groep %(n)s", n=g) for g in ALL_GROEPEN}
+    escaped_groep_labels = {g: escape(label) for g, label in groep_labels.items()}
     describe = cell_texts()
+    verdict_of = verdict_texts()
+    retired = _("retired")
+    cells = _Cells(prefix, cw, ch)
     for i, g in enumerate(ALL_GROEPEN):
         body.append(f'<g><title>{escape(groep_labels[g])}</title>'
                     + _text(grid_x + cw * i + cw / 2, 16, str(g), 12, True, "middle", MUTED) + "</g>")
@@ -201,29 +251,23 @@ def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wi
         body.append(_text(verdict_x, 16, _("Covered"), 12, True, fill=MUTED))
     y = 24
     for goal in strand.goals:
-        name = f"{goal.code} {goal.title}" + (f" ({_('retired')})" if goal.retired else "")
-        lines = _lines(name, 40 if narrow else 56, 3 if narrow else 2)
-        body.append(f'<g><title>{escape(name)}</title>')
+        name = f"{goal.code} {goal.title}" + (f" ({retired})" if goal.retired else "")
+        label, line_count = _goal_label(name, narrow, y)
+        body.append(label)
         if narrow:
-            for k, line in enumerate(lines):
-                body.append(_text(2, y + 14 + 16 * k, line, 12))
-            y += 16 * len(lines) + 4
+            y += 16 * line_count + 4
             row_y = y
         else:
-            row_h = max(ch, 16 * len(lines) + 6)
-            row_y = y + (row_h - ch) / 2
-            for k, line in enumerate(lines):
-                body.append(_text(4, y + 15 + 16 * k, line, 13))
-        body.append("</g>")
+            row_y = y + (max(ch, 16 * line_count + 6) - ch) / 2
+        code = escape(goal.code)
         for i, g in enumerate(ALL_GROEPEN):
             c = goal.cells[g]
-            tip = f"{goal.code}, {groep_labels[g]}: {describe(c)}"
-            body.append(_box(prefix, _school_look(c), grid_x + cw * i, row_y, cw, ch, cell_symbol(c), tip,
-                             underline=c.intended))
-        verdict = goal_verdict(goal)
+            tip = Markup(f"{code}, {escaped_groep_labels[g]}: {escape(describe(c))}")  # noqa: S704 - escaped parts
+            body.append(cells.place(_school_look(c), grid_x + cw * i, row_y, cell_symbol(c), tip, c.intended))
+        verdict = verdict_of(goal)
         body.append(_text(verdict_x if not narrow else verdict_x - 4, row_y + 16,
                           verdict if not narrow else verdict[:1], 12))
-        y = row_y + ch + 6 if narrow else y + max(ch, 16 * len(lines) + 6) + 2
+        y = row_y + ch + 6 if narrow else y + max(ch, 16 * line_count + 6) + 2
         if not narrow:
             body.append(f'<line x1="0" y1="{y - 1}" x2="{width}" y2="{y - 1}" stroke="#e2e7ee"/>')
     title = _("%(code)s %(title)s: goals by groep", code=strand.code, title=strand.title)
@@ -232,7 +276,7 @@ def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wi
                     "%(covered)s of %(total)s goals covered (%(percent)s). The table after the picture gives every "
                     "cell as text.", strand.total, covered=strand.covered, total=strand.total,
                     percent=format_percent(strand.share, format="#,##0%"))
-    return _svg(prefix, width, y + 4, title, desc, body, layout)
+    return _svg(prefix, width, y + 4, title, desc, body, layout, cells)
 
 
 # --- One network: schools x strands ---------------------------------------------------------------------
@@ -254,12 +298,16 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
     narrow = layout == "narrow"
     cw, ch = (50, 24) if narrow else (46, 24)
     strands = data.strands
+    cells = _Cells(prefix, cw, ch)
+    # The cells' tooltips, from parts escaped once (a percentage needs no escaping).
+    strand_names = {st.id: escape(f"{st.code} {st.title}") for st in strands}
     body = []
     if narrow:
         per_row = 6
         width = per_row * (cw + 4)
         y = 0
         for school in data.schools:
+            name = escape(school.name)
             lines = _lines(school.name, 40, 2)
             for k, line in enumerate(lines):
                 body.append(_text(0, y + 15 + 16 * k, line, 13, True))
@@ -277,8 +325,8 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
                 body.append(f'<g><title>{escape(st.title)}</title>'
                             + _text(x + cw / 2, top + 11, st.code, 10, False, "middle", MUTED) + "</g>")
                 share = school.strands[st.id].share
-                body.append(_box(prefix, band(share), x, top + 14, cw, ch, pct(share),
-                                 f"{school.name}, {st.code} {st.title}: {pct(share)}"))
+                body.append(cells.place(band(share), x, top + 14, pct(share),
+                                        Markup(f"{name}, {strand_names[st.id]}: {pct(share)}")))  # noqa: S704
             y += ((len(strands) + per_row - 1) // per_row) * (ch + 18) + 12
         height = y
     else:
@@ -294,8 +342,9 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
         body.append(_text(diff_x, 16, _("vs. median"), 12, True, fill=MUTED))
         y = 24
         for school in data.schools:
+            name = escape(school.name)
             lines = _lines(school.name, 28, 2)
-            row_h = max(ch, 16 * len(lines) + 4)
+            row_h = _network_row_height(lines, ch) - 4
             row_y = y + (row_h - ch) / 2
             body.append(f"<g><title>{escape(school.name)}</title>")
             for k, line in enumerate(lines):
@@ -304,8 +353,8 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
             if school.has_plan:
                 for i, st in enumerate(strands):
                     share = school.strands[st.id].share
-                    body.append(_box(prefix, band(share), name_w + cw * i, row_y, cw, ch, pct(share),
-                                     f"{school.name}, {st.code} {st.title}: {pct(share)}"))
+                    body.append(cells.place(band(share), name_w + cw * i, row_y, pct(share),
+                                            Markup(f"{name}, {strand_names[st.id]}: {pct(share)}")))  # noqa: S704
                 body.append(_text(total_x + 28, row_y + 16, pct(school.share), 13, True, "middle"))
                 body.append(_text(diff_x, row_y + 16, difference_text(school.difference, pct), 13))
             else:
@@ -315,7 +364,33 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
         height = y
     title = _("Schools by strand: share of goals covered")
     desc = _("One row per school, one column per strand; the table after the picture gives the same numbers.")
-    return _svg(prefix, width, height + 4, title, desc, body, layout)
+    return _svg(prefix, width, height + 4, title, desc, body, layout, cells)
+
+
+# On paper the network map comes in parts, each with its column headings, of at most this height (CSS px, before
+# a wide map is shrunk to the page): a picture cannot break across pages, and 200 schools in one ran off the
+# bottom of its landscape page (whose content area is about 630 px high).
+PRINTED_PART_HEIGHT = 540
+
+
+def _network_row_height(name_lines: list[str], ch: int = 24) -> int:
+    """The height of a school's row in the wide network map, its gap included."""
+    return max(ch, 16 * len(name_lines) + 4) + 4
+
+
+def network_parts(data: NetworkCoverage, height: int = PRINTED_PART_HEIGHT) -> list[NetworkCoverage]:
+    """The network's coverage in parts of consecutive schools whose wide maps are at most `height` high, for the
+    printed map."""
+    parts, part, used = [], [], 24  # the heading row
+    for school in data.schools:
+        row = _network_row_height(_lines(school.name, 28, 2))
+        if part and used + row > height:
+            parts.append(part)
+            part, used = [], 24
+        part.append(school)
+        used += row
+    parts.append(part)
+    return [dataclasses.replace(data, schools=schools) for schools in parts]
 
 
 def band_legend() -> list[tuple[Look, str, str]]:
@@ -331,7 +406,7 @@ def legend_swatch(prefix: str, look: Look, text: str, underline: bool = False) -
     return Markup(  # noqa: S704 (escaped in _box)
         f'<svg xmlns="http://www.w3.org/2000/svg" class="swatch-svg" aria-hidden="true" focusable="false" '
         f'width="40" height="24" viewBox="0 0 40 24" {FONT}>' + _defs(prefix)
-        + _box(prefix, look, 1, 1, 38, 22, text, "", underline).replace("<title></title>", "") + "</svg>")
+        + _box(prefix, look, 1, 1, 38, 22, text, underline=underline) + "</svg>")
 
 
 def school_legend_items(prefix: str) -> list[tuple[Markup, str]]:
@@ -357,8 +432,9 @@ def template_globals() -> dict:
     return {
         "school_strand_heatmap": school_strand_heatmap,
         "network_heatmap": network_heatmap,
+        "heat_network_parts": network_parts,
         "heat_cell_texts": cell_texts,
-        "heat_verdict": goal_verdict,
+        "heat_verdicts": verdict_texts,
         "heat_difference": difference_text,
         "heat_percents": percent_texts,
         "heat_school_legend": school_legend_items,
