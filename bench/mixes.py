@@ -1,11 +1,14 @@
 """Realistic traffic: hundreds of different goal pages, package pages and searches, anonymous and logged in as
-a teacher, with the caches on and off, each as a share of `/healthz` measured in the same server run.
+a teacher, with the caches on, the page cache off and all caches off, each as a share of `/healthz` measured in
+the same server run.
 
 For each cache setting gunicorn (2 workers) runs on the benchmark database; wrk (2 threads, 8 connections,
 --seconds each) asks `/healthz` first, then each mix, every request a random address of the mix (a Lua
-script); with --mix-warm every address is visited once first (caches on), as on a site visited all day.
-"Cache off" turns off both the page cache of anonymous pages and the fragment cache
-(WT_PAGE_CACHE=false, WT_FRAGMENT_CACHE=false). The teacher's session cookie is signed with the server's key.
+script); with --mix-warm every address is visited once first (whatever cache is on), as on a site visited all
+day. "Page cache off" turns off the cache of whole anonymous pages (WT_PAGE_CACHE=false): every request is
+rendered, from the cached fragments that do not depend on the viewer, as a logged-in user's always is. "Caches
+off" turns off the fragment cache too (WT_FRAGMENT_CACHE=false): everything is made from the database each time.
+The teacher's session cookie is signed with the server's key.
 """
 import contextlib
 import os
@@ -21,6 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-mixes-secret"  # noqa: S105 - signs the session cookies of a local benchmark server
 PER_MIX = 300
+# The server's cache settings, as environment variables: the first two cached, the last nothing at all.
+SETTINGS = {
+    "caches on": {},
+    "page cache off": {"WT_PAGE_CACHE": "false"},
+    "caches off": {"WT_PAGE_CACHE": "false", "WT_FRAGMENT_CACHE": "false"},
+}
 WORDS = ("bruggen", "water", "stroomkring", "zonnestelsel", "seizoenen", "programmeren", "robots", "nepnieuws",
          "privacy", "magneten", "kiemen", "insecten", "recyclen", "windenergie", "licht", "geluid", "weerstation",
          "algoritmes", "bodemdiertjes", "vogels", "klimaat", "materialen", "hefbomen", "tandwielen", "drijven")
@@ -129,7 +138,7 @@ def _warm(base: str, paths: list[str], cookie: str) -> None:
 
 
 def run_mixes(database_url: str, seconds: int = 5, warm: bool = False) -> dict:
-    """{cache on|off: {healthz, (mix, anonymous|teacher): rps and share}}."""
+    """{setting: {healthz, (mix, anonymous|teacher): rps and share}} for each of SETTINGS."""
     from wt_curriculum import create_app
 
     os.environ["DATABASE_URL"] = database_url  # read (and normalised) by the app's config
@@ -149,7 +158,7 @@ def run_mixes(database_url: str, seconds: int = 5, warm: bool = False) -> dict:
         files[name].write_text("\n".join(paths) + "\n")
     results: dict = {"addresses": {name: len(paths) for name, paths in mixes.items()}, "seconds": seconds,
                      "warmed": warm}
-    for setting, flags in (("cache on", {}), ("cache off", {"WT_PAGE_CACHE": "false", "WT_FRAGMENT_CACHE": "false"})):
+    for setting, flags in SETTINGS.items():
         port = _free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, **flags}
         server = subprocess.Popen(
@@ -159,7 +168,7 @@ def run_mixes(database_url: str, seconds: int = 5, warm: bool = False) -> dict:
         try:
             _wait_until_answering(base + "/healthz")
             _wrk(base + "/healthz", 2)  # both workers up and warm before anything is counted
-            if warm and setting == "cache on":
+            if warm and flags.get("WT_FRAGMENT_CACHE") != "false":
                 _warm(base, mixes["all three"], cookie)
             runs = {"healthz": _wrk(base + "/healthz", seconds)}
             for name in mixes:
@@ -179,10 +188,11 @@ def run_mixes(database_url: str, seconds: int = 5, warm: bool = False) -> dict:
 def print_mixes(results: dict) -> None:
     print(f"\nvaried traffic ({results['addresses']} different addresses, wrk -t2 -c8 -d{results['seconds']}s, "
           f"gunicorn 2 workers{', caches warmed first' if results.get('warmed') else ', caches cold'})")
-    print(f"{'mix':34} {'cache on req/s':>15} {'share':>7} {'cache off req/s':>16} {'share':>7}")
-    names = list(results["cache on"])
-    for name in names:
-        on, off = results["cache on"][name], results["cache off"][name]
-        print(f"{name:34} {on['requests_per_second'] or 0:>15.0f} {on['share_of_healthz']:>7.0%} "
-              f"{off['requests_per_second'] or 0:>16.0f} {off['share_of_healthz']:>7.0%}"
-              + (f"  {on['non_2xx']} / {off['non_2xx']}" if on["non_2xx"] or off["non_2xx"] else ""))
+    settings = [setting for setting in SETTINGS if setting in results]
+    print(f"{'mix':34}" + "".join(f" {setting + ' req/s':>22} {'share':>6}" for setting in settings))
+    for name in results[settings[0]]:
+        runs = [results[setting][name] for setting in settings]
+        print(f"{name:34}" + "".join(f" {run['requests_per_second'] or 0:>22.0f} {run['share_of_healthz']:>6.0%}"
+                                     for run in runs)
+              + ("  non-2xx: " + " / ".join(str(run["non_2xx"]) for run in runs)
+                 if any(run["non_2xx"] for run in runs) else ""))
