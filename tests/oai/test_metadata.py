@@ -74,10 +74,12 @@ def test_classification_has_one_begrippenkader_taxon_per_kerndoel_reached_throug
         client, oai_schema, world):
     for title in ("Bruggen bouwen", "Water zuiveren", "Robots programmeren"):
         lom = get_record(client, oai_schema, world, title)
-        classifications = lom.findall("lom:classification", NS)
+        classifications = [c for c in lom.findall("lom:classification", NS)
+                           if text(c, "lom:purpose/lom:value") == "educational objective"]
         assert len(classifications) == 1
         classification = classifications[0]
-        assert vocabulary(classification, "lom:purpose") == ("LOMv1.0", "educational objective")
+        assert vocabulary(classification, "lom:purpose") == (
+            "http://purl.edustandaard.nl/classification_purpose_nllom_20180530", "educational objective")
         paths = classification.findall("lom:taxonPath", NS)
         assert {text(p, "lom:source/lom:string") for p in paths} == {"http://purl.edustandaard.nl/begrippenkader"}
         taxa = [text(p, "lom:taxon/lom:id") for p in paths]
@@ -99,7 +101,7 @@ def test_a_deprecated_node_is_offered_under_its_current_slo_uuid(app, client, oa
     assert "11111111-2222-4333-8444-555555555555" in taxa and old not in taxa
 
 
-def test_a_package_without_kerndoelen_has_no_classification_and_licences_map_to_nl_lom(
+def test_a_package_without_kerndoelen_has_no_kerndoel_classification_and_licences_map_to_nl_lom(
         app, client, oai_schema, world):
     from tests.lessons.helpers import make_goals
 
@@ -111,7 +113,8 @@ def test_a_package_without_kerndoelen_has_no_classification_and_licences_map_to_
                                                 keywords="", authors="")
         world.uuids[title] = package_uuid
         lom = get_record(client, oai_schema, world, title)
-        assert lom.find("lom:classification", NS) is None
+        purposes = [text(c, "lom:purpose/lom:value") for c in lom.iterfind("lom:classification", NS)]
+        assert purposes == ["educational level", "access rights"]  # no educational objective
         assert vocabulary(lom, "lom:rights/lom:copyrightAndOtherRestrictions")[1] == value
         assert text(lom, "lom:educational/lom:typicalLearningTime/lom:duration") == "PT1H30M"
         assert lom.find("lom:educational/lom:typicalAgeRange", NS) is None

@@ -2,8 +2,14 @@
 
 Vocabularies and their sources are the ones Edurep accepts (kennisnet/edurep-xslt: context.xsl,
 learningresourcetype.xsl, intendedenduserrole.xsl, cost.xsl, copyrightandotherrestrictions.xsl; NL-LOM 2018
-copyright vocabulary). Classification by SLO kerndoel: purpose "educational objective", source
-http://purl.edustandaard.nl/begrippenkader, one taxonPath per kerndoel or doelzin with SLO's UUID as taxon id.
+copyright vocabulary). Three classifications, each with the purpose source Edurep writes itself (lomwriter.xsl,
+IEEEclassification: NL-LOM's classification_purpose_nllom_20180530):
+- "educational level": the begrippenkader (OBK) taxa of primair onderwijs and of the package's groepen, in one
+  taxonPath, as Edurep's collection sheets add them from context PO and the age range (Schooltv.xsl,
+  edurep_delen.xsl);
+- "educational objective": one taxonPath per SLO kerndoel or doelzin, source
+  http://purl.edustandaard.nl/begrippenkader, SLO's UUID as taxon id;
+- "access rights": OpenAccess, the package page being public (validate.xsl, ensureAccessrights).
 """
 import re
 
@@ -26,6 +32,22 @@ FORMATS = {
 
 BEGRIPPENKADER = "http://purl.edustandaard.nl/begrippenkader"
 LOM_VOCABULARY = "LOMv1.0"
+CLASSIFICATION_PURPOSE = "http://purl.edustandaard.nl/classification_purpose_nllom_20180530"
+ACCESS_RIGHTS = "http://purl.edustandaard.nl/classification_accessrights_nllom_20180530"
+OPEN_ACCESS = ("OpenAccess", "open toegang")
+# The begrippenkader (OBK) educational levels of primair onderwijs and its groepen, with Edurep's labels
+# (edurep_delen.xsl for PO; Schooltv.xsl, which derives them from age ranges, for the groepen).
+PRIMAIR_ONDERWIJS = ("512e4729-03a4-43a2-95ba-758071d1b725", "Primair onderwijs")
+GROEP_LEVELS = {
+    1: "82ca4442-246c-44b3-a562-7b101793feb4",
+    2: "c007e4dd-a3d4-4f33-902d-778e3bbeeddb",
+    3: "25a2f4f4-cf91-4b16-94bc-6d9e6fad88f4",
+    4: "5c072b3f-7f58-40ee-9799-27981f0a6b2b",
+    5: "bc213214-b83d-4673-b9c1-8fdaa63d6d56",
+    6: "abfb190f-e814-46f5-a9cc-ebd53f04018e",
+    7: "a4813bb6-cf63-4594-af56-6afb321723d8",
+    8: "95138558-9f65-4888-8ea3-8acce5eea273",
+}
 VDEX_AGGREGATION = "http://purl.edustandaard.nl/vdex_aggregationlevel_czp_20060628.xml"
 VDEX_CONTRIBUTE_ROLE = "http://purl.edustandaard.nl/vdex_lifecycle_contribute_role_lomv1p0_20060628.xml"
 VDEX_LEARNING_RESOURCE_TYPE = "http://purl.edustandaard.nl/vdex_learningresourcetype_czp_20060628.xml"
@@ -182,16 +204,28 @@ def lom(record: Record, location: str) -> etree._Element:
                 COPYRIGHT_VALUES.get(record.licence, "yes"))
     _langstring(rights, "description", LICENCE_NAMES.get(record.licence, record.licence))
 
+    levels = [PRIMAIR_ONDERWIJS] + [(GROEP_LEVELS[g], f"PO groep {g}") for g in sorted(set(record.groepen))
+                                    if g in GROEP_LEVELS]
+    _classification(root, "educational level", [(BEGRIPPENKADER, levels)])
     if record.taxa:
-        classification = _sub(root, "classification")
-        _vocabulary(classification, "purpose", LOM_VOCABULARY, "educational objective")
-        for taxon in record.taxa:
-            path = _sub(classification, "taxonPath")
-            _langstring(path, "source", BEGRIPPENKADER, language="x-none")
-            element = _sub(path, "taxon")
-            _sub(element, "id", taxon.uuid)
-            _langstring(element, "entry", taxon.title)
+        _classification(root, "educational objective",
+                        [(BEGRIPPENKADER, [(taxon.uuid, taxon.title)]) for taxon in record.taxa])
+    _classification(root, "access rights", [(ACCESS_RIGHTS, [OPEN_ACCESS])])
     return root
+
+
+def _classification(parent, purpose: str, paths: list[tuple[str, list[tuple[str, str]]]]):
+    """A classification with one taxonPath per (source, [(taxon id, entry)])."""
+    classification = _sub(parent, "classification")
+    _vocabulary(classification, "purpose", CLASSIFICATION_PURPOSE, purpose)
+    for source, taxa in paths:
+        path = _sub(classification, "taxonPath")
+        _langstring(path, "source", source, language="x-none")
+        for taxon_id, entry in taxa:
+            element = _sub(path, "taxon")
+            _sub(element, "id", taxon_id)
+            _langstring(element, "entry", entry)
+    return classification
 
 
 def oai_dc(record: Record, location: str) -> etree._Element:
