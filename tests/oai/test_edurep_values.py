@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-made XML records keep their lines as a source would write them)
 """Our NL-LOM against what Edurep's own sheets (kennisnet/edurep-xslt) accept and add, and the harvester against
 the values Edurep's records carry.
 
@@ -8,13 +9,24 @@ outside them is dropped by Edurep ("worden niet teruggeplaatst"). The classifica
 the educational level of primair onderwijs and its groepen (edurep_delen.xsl, Schooltv.xsl)."""
 import re
 
-from tests.oai.conftest import NS, make_package
-from tests.oai.test_metadata import get_record, text, vocabulary
+import pytest
+from lxml import etree
 
+from tests.oai.conftest import NS, make_package
+from tests.oai.sources import ScriptedSource, Served, record
+from tests.oai.test_metadata import get_record, text, vocabulary
+from wt_curriculum.extensions import db
+from wt_curriculum.oai.harvest import harvest_source, parse_lom
+from wt_curriculum.oai.metadata import groepen_from_age_range
+from wt_curriculum.oai.models import ExternalMaterial, HarvestSource
+
+IEEE = "http://ltsc.ieee.org/xsd/LOM"
+IMS = "http://www.imsglobal.org/xsd/imsmd_v1p2"
 PURPOSE = "http://purl.edustandaard.nl/classification_purpose_nllom_20180530"
 BEGRIPPENKADER = "http://purl.edustandaard.nl/begrippenkader"
 PO = "512e4729-03a4-43a2-95ba-758071d1b725"
-GROEP = {5: "bc213214-b83d-4673-b9c1-8fdaa63d6d56", 6: "abfb190f-e814-46f5-a9cc-ebd53f04018e"}
+GROEP = {3: "25a2f4f4-cf91-4b16-94bc-6d9e6fad88f4", 4: "5c072b3f-7f58-40ee-9799-27981f0a6b2b",
+         5: "bc213214-b83d-4673-b9c1-8fdaa63d6d56", 6: "abfb190f-e814-46f5-a9cc-ebd53f04018e"}
 
 ACCEPTED = {  # element: (the source we write, the values Edurep keeps for that source)
     "general/aggregationLevel": ("http://purl.edustandaard.nl/vdex_aggregationlevel_czp_20060628.xml",
@@ -106,3 +118,75 @@ def test_list_records_carries_the_same_classifications(client, oai_schema, world
     assert len(records) == 3
     for lom in records:
         assert [t[0] for t in taxa(classifications(lom)["educational level"][0])][:1] == [PO]
+
+
+# The harvester: records shaped as Edurep's sheets leave them.
+
+def edurep_lom(levels: str, age: str = "") -> str:
+    """An IEEE record with Edurep's educational-level classification (lomwriter.xsl) and no age range."""
+    age_range = f'<typicalAgeRange><string language="x-none">{age}</string></typicalAgeRange>' if age else ""
+    return f"""<lom xmlns="{IEEE}"><general><title><string language="nl">Weerstation</string></title></general>
+    <technical><location>https://bron.example/weer</location></technical>
+    <educational><context><source>http://purl.edustandaard.nl/vdex_context_czp_20060628.xml</source><value>PO</value></context>{age_range}</educational>
+    <classification><purpose><source>{PURPOSE}</source><value>educational level</value></purpose>
+      <taxonPath><source><string language="x-none">{BEGRIPPENKADER}</string></source>
+        <taxon><id>{PO}</id><entry><string language="nl">Primair onderwijs</string></entry></taxon>{levels}
+      </taxonPath></classification>
+    <classification><purpose><source>{PURPOSE}</source><value>access rights</value></purpose>
+      <taxonPath><source><string language="x-none">http://purl.edustandaard.nl/classification_accessrights_nllom_20180530</string></source>
+        <taxon><id>OpenAccess</id><entry><string language="nl">open toegang</string></entry></taxon></taxonPath></classification>
+    </lom>"""
+
+
+def level_taxon(groep: int) -> str:
+    return f'<taxon><id>{GROEP[groep].upper()}</id><entry><string language="nl">PO groep {groep}</string></entry></taxon>'
+
+
+SCHOOLTV_IMS = f"""<lom xmlns="{IMS}"><general><title><langstring xml:lang="nl">Klokhuis</langstring></title></general>
+    <classification><purpose><source><langstring xml:lang="x-none">http://purl.edustandaard.nl/vdex_classification_purpose_czp_20060628.xml</langstring></source>
+      <value><langstring xml:lang="x-none">educationallevel</langstring></value></purpose>
+      <taxonpath><source><langstring xml:lang="x-none">http://purl.edustandaard.nl/vdex_classification_educationallevel_czp_20071115.xml</langstring></source>
+        <taxon><id>PO</id></taxon><taxon><id>po_groep7</id></taxon><taxon><id>po_groep8</id></taxon></taxonpath></classification>
+    </lom>"""
+
+
+def test_groepen_are_read_from_edurep_educational_levels():
+    parsed = parse_lom(etree.fromstring(edurep_lom(level_taxon(3) + level_taxon(4))))
+    assert parsed.groepen == [3, 4]
+    assert parsed.kerndoelen == []  # levels are not kerndoelen
+    assert parse_lom(etree.fromstring(edurep_lom(""))).groepen == []  # primair onderwijs alone names no groep
+    assert parse_lom(etree.fromstring(SCHOOLTV_IMS)).groepen == [7, 8]  # the older vocabulary's ids
+    both = parse_lom(etree.fromstring(edurep_lom(level_taxon(3), age="10-12")))
+    assert both.groepen == [3, 7, 8]
+
+
+@pytest.mark.parametrize("age, groepen", [("7+", [4, 5, 6, 7, 8]), ("4-*", list(range(1, 9))), ("10*", [7, 8]),
+                                          ("*", list(range(1, 9))), ("13+", []), ("0-4", [1])])
+def test_open_age_ranges_as_edurep_reads_them(age, groepen):
+    assert groepen_from_age_range(age) == groepen
+
+
+@pytest.fixture
+def scripted():
+    source = ScriptedSource()
+    served = Served(source)
+    source.url = served.url + "/oai"
+    yield source
+    served.close()
+
+
+def test_a_harvested_record_with_only_educational_levels_gets_its_groepen(app, scripted, local_sources):
+    scripted.pages = [[record("oai:bron:weer", "2026-11-01T10:00:00Z", edurep_lom(level_taxon(5) + level_taxon(6))),
+                       record("oai:bron:tv", "2026-11-02T10:00:00Z", SCHOOLTV_IMS)]]
+    with app.app_context():
+        source = HarvestSource(name="Bron", url=scripted.url)
+        db.session.add(source)
+        db.session.commit()
+        report = harvest_source(db.session, source.id)
+        db.session.commit()
+        assert report.ok and report.added == 2
+        found = {m.identifier: m for m in db.session.query(ExternalMaterial)}
+        assert found["oai:bron:weer"].groepen_mask == 0b00110000  # groepen 5 and 6
+        assert found["oai:bron:weer"].url == "https://bron.example/weer"
+        assert found["oai:bron:weer"].kerndoel_uuids == ""
+        assert found["oai:bron:tv"].groepen_mask == 0b11000000  # groepen 7 and 8

@@ -32,7 +32,7 @@ from ..lessons.services import external_links, sync_external_package, withdraw_e
 from ..objectives.models import Goal, GoalStatus
 from ..references.models import CrosswalkLink, ReferenceNode
 from ..references.services import resolve_uuids
-from .metadata import groepen_from_age_range
+from .metadata import GROEP_LEVELS, groepen_from_age_range
 from .models import ExternalMaterial, HarvestSource, HarvestStatus, MaterialGoal, SuggestionStatus
 
 TIMEOUT_SECONDS = 30
@@ -40,6 +40,10 @@ REDIRECTS = 5
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 EDUCATIONAL_OBJECTIVE = "educational objective"
+# Edurep writes "educational level" (lomwriter.xsl) and, in older sheets, "educationallevel" (Schooltv.xsl).
+EDUCATIONAL_LEVEL = ("educational level", "educationallevel")
+GROEP_BY_LEVEL = {uuid: groep for groep, uuid in GROEP_LEVELS.items()}
+OLD_GROEP_LEVEL = re.compile(r"^po_groep([1-8])$")  # vdex_classification_educationallevel_czp_20071115 ids
 
 
 @dataclass
@@ -122,6 +126,9 @@ def parse_lom(lom) -> LomRecord:
     for educational in _children(lom, "educational"):
         for age in _children(educational, "typicalAgeRange"):
             groepen.update(groepen_from_age_range(_text(age)))
+    for classification in _children(lom, "classification"):
+        if _text(_child(_child(classification, "purpose"), "value")).lower() in EDUCATIONAL_LEVEL:
+            groepen.update(_level_groepen(classification))
     record.groepen = sorted(groepen)
     for classification in _children(lom, "classification"):
         if _text(_child(_child(classification, "purpose"), "value")).lower() != EDUCATIONAL_OBJECTIVE:
@@ -135,6 +142,21 @@ def parse_lom(lom) -> LomRecord:
                     if UUID.match(taxon_id) and taxon_id not in record.kerndoelen:
                         record.kerndoelen.append(taxon_id)
     return record
+
+
+def _level_groepen(classification) -> set[int]:
+    """The groepen an educational-level classification names: begrippenkader "PO groep n" taxa, or the older
+    vocabulary's po_groep1..po_groep8 ids. Primair onderwijs alone names no groep."""
+    groepen = set()
+    for taxon in classification.iter():
+        if _local(taxon) == "taxon":
+            taxon_id = _text(_child(taxon, "id")).lower()
+            old = OLD_GROEP_LEVEL.match(taxon_id)
+            if taxon_id in GROEP_BY_LEVEL:
+                groepen.add(GROEP_BY_LEVEL[taxon_id])
+            elif old:
+                groepen.add(int(old.group(1)))
+    return groepen
 
 
 def goals_for_kerndoelen(session: Session, uuids: list[str]) -> list[int]:

@@ -79,13 +79,19 @@ def age_range(groepen: list[int]) -> str | None:
 
 
 def groepen_from_age_range(text: str) -> list[int]:
-    """The groepen an age range speaks of ("8-12" → 5..8, "10-" → 7..8); [] when unreadable or outside po."""
+    """The groepen an age range speaks of ("8-12" → 5..8, "10-" → 7..8); [] when unreadable or outside po.
+
+    Open ranges come in the forms Edurep's sheets read (Schooltv.xsl): "10-", "10+", "10-*", "10*", and "*" for
+    every age.
+    """
     text = (text or "").strip()
+    if text == "*":
+        return list(range(1, 9))
     numbers = [int(n) for n in re.findall(r"\d+", text)][:2]
     if not numbers:
         return []
     low, high = min(numbers), max(numbers)
-    if len(numbers) == 1 and text.endswith("-"):
+    if len(numbers) == 1 and text.endswith(("-", "+", "*")):
         high = 12
     first, last = max(1, low - FIRST_AGE_OFFSET), min(8, high - LAST_AGE_OFFSET)
     if first > 8 or high < 4:
