@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ..numbers import whole_or_none
@@ -38,6 +38,12 @@ def _expired(row: UserSession, now: datetime) -> bool:
     return now - row.last_seen_at > idle or now - row.created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]
 
 
+# Built once: this runs on every logged-in request, and building the statement (and its cache key) cost more
+# than running it.
+_USER_OF_SESSION = (select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+                    .where(UserSession.key_hash == bindparam("key_hash"), User.id == bindparam("user_id")))
+
+
 def user_for_session(session: Session, value: str) -> tuple[User | None, bool]:
     """The user of the session cookie value `<id>:<secret>` (or None), and whether anything was changed
     that the caller should commit (the last-seen time, or an expired session removed)."""
@@ -45,10 +51,7 @@ def user_for_session(session: Session, value: str) -> tuple[User | None, bool]:
     user_id = whole_or_none(user_part, 1)
     if user_id is None or not key:
         return None, False
-    row = session.execute(
-        select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.key_hash == _hash(key), User.id == user_id)
-    ).first()
+    row = session.execute(_USER_OF_SESSION, {"key_hash": _hash(key), "user_id": user_id}).first()
     if row is None:
         return None, False
     user, user_session = row

@@ -59,14 +59,19 @@ def _transaction_ended(session, transaction):
         session.info.pop(UNCOMMITTED_CHANGE, None)
 
 
+# The counters are read on nearly every request: the statements are built once (building one, and its cache
+# key, cost as much as running it).
+_GENERATION = select(ContentGeneration.value).where(ContentGeneration.id == 1)
+_GENERATIONS = select(ContentGeneration.value, ContentGeneration.plans).where(ContentGeneration.id == 1)
+
+
 def current_generation(session: Session | None = None) -> int | None:
-    return (session or db.session).scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1))
+    return (session or db.session).scalar(_GENERATION)
 
 
 def current_generations() -> tuple[int, int] | None:
     """(public content, year plans): what every report shows has changed when either has."""
-    row = db.session.execute(select(ContentGeneration.value, ContentGeneration.plans)
-                             .where(ContentGeneration.id == 1)).first()
+    row = db.session.execute(_GENERATIONS).first()
     return (row.value, row.plans) if row is not None else None
 
 

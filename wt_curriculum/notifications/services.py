@@ -22,7 +22,7 @@ from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import event, func, select, update
+from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
@@ -287,9 +287,13 @@ class Inbox:
     unread: int
 
 
+# Built once: every logged-in page shows the count.
+_UNREAD = select(func.count()).select_from(Notification).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(session: Session, user_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return session.scalar(_UNREAD, {"user_id": user_id}) or 0
 
 
 def inbox(session: Session, user_id: int, limit: int = 100) -> Inbox:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import Role
@@ -45,13 +45,18 @@ class ExperienceItem:
     created_at: datetime
 
 
+# Built once: a teacher's every package page asks it (for the experience form).
+_TAUGHT_GROEPEN = (select(PlanEntry.groep)
+                   .where(PlanEntry.school_id == bindparam("school_id"),
+                          PlanEntry.package_id == bindparam("package_id"), PlanEntry.taught_on.is_not(None))
+                   .distinct().order_by(PlanEntry.groep))
+
+
 def taught_groepen(session: Session, school_id: int | None, package_id: int) -> list[int]:
     """The groepen in which the school marked the package taught (any school year): one query."""
     if school_id is None:
         return []
-    return list(session.scalars(
-        select(PlanEntry.groep).where(PlanEntry.school_id == school_id, PlanEntry.package_id == package_id,
-                                      PlanEntry.taught_on.is_not(None)).distinct().order_by(PlanEntry.groep)))
+    return list(session.scalars(_TAUGHT_GROEPEN, {"school_id": school_id, "package_id": package_id}))
 
 
 def add_experience(session: Session, user, package_id: int, groep, rating, text: str) -> Experience:
