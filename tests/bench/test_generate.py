@@ -65,3 +65,21 @@ def test_the_teacher_mixes_are_measured_logged_in(runner, app):
     assert page.status_code == 200
     assert "Uitloggen" in page.get_data(as_text=True)
     assert client.get("/beheer/gebruikers").status_code == 403  # a teacher, not an administrator
+
+
+def test_the_mixes_table_shows_each_cache_setting(capsys):
+    """bench/mixes.py prints every mix under each of its three cache settings, as a share of /healthz."""
+    from bench.mixes import SETTINGS, print_mixes
+
+    def run(rps, share):
+        return {"requests_per_second": rps, "share_of_healthz": share, "non_2xx": 0}
+
+    results = {"addresses": {"goal pages": 300}, "seconds": 10, "warmed": True}
+    for k, setting in enumerate(SETTINGS):
+        results[setting] = {"healthz": run(2000, 1.0), "goal pages, teacher": run(800 - 300 * k, 0.4 - 0.15 * k)}
+    print_mixes(results)
+    out = capsys.readouterr().out.splitlines()
+    assert list(SETTINGS) == ["caches on", "page cache off", "caches off"]
+    assert out[0] == "" and "caches warmed first" in out[1]
+    assert all(f"{setting} req/s" in out[2] for setting in SETTINGS)
+    assert out[4].split() == ["goal", "pages,", "teacher", "800", "40%", "500", "25%", "200", "10%"]
