@@ -23,7 +23,7 @@ from bench.generate import BENCH_NETWORK_CODE, FIRST_YEAR, NATIONAL, generate
 from wt_curriculum.core.statistics import analyze
 from wt_curriculum.extensions import db
 from wt_curriculum.organisations.models import Network, School
-from wt_curriculum.planning.coverage import _cell_aggregates, network_coverage_query
+from wt_curriculum.planning.coverage import _cell_aggregates, network_coverage_query, schools_planning_in_year
 from wt_curriculum.planning.models import PlanEntry
 from wt_curriculum.seed import seed_all
 
@@ -113,6 +113,7 @@ def test_coverage_queries_use_the_covering_index_at_every_scale(app, generated):
             network = plan_of(connection, network_coverage_query(network_id, YEAR))
             school = plan_of(connection, _cell_aggregates(PlanEntry.school_id == school_id,
                                                           PlanEntry.school_year == YEAR))
+            use = plan_of(connection, schools_planning_in_year(YEAR))
             connection.rollback()
             shapes[scale] = network_plan_shape(network)
             if sqlite:
@@ -124,6 +125,9 @@ def test_coverage_queries_use_the_covering_index_at_every_scale(app, generated):
                 assert f"SEARCH plan_entry USING INDEX {COVERING} (school_year=? AND school_id=?)" in school, \
                     (scale, school)
                 assert "SCAN plan_entry" not in school, (scale, school)
+                # The gap suggestions' use of every package: the year's rows from the index, not every year's.
+                assert f"SEARCH plan_entry USING COVERING INDEX {COVERING} (school_year=?)" in use, (scale, use)
+                assert "SCAN plan_entry" not in use, (scale, use)
             else:
                 assert COVERING in network, network
                 assert "Seq Scan on plan_entry" not in network, network
@@ -132,5 +136,6 @@ def test_coverage_queries_use_the_covering_index_at_every_scale(app, generated):
                 assert re.search(r"Index Cond: \(\(school_(id = \d+\) AND \(school_year|year = \d+\) AND "
                                  r"\(school_id)", school), school
                 assert "Seq Scan on plan_entry" not in school, school
+                assert "on plan_entry" in use and "Seq Scan on plan_entry" not in use, use
     if sqlite:
         assert shapes[0.1] == shapes[1]  # no plan change between scales 0.1 and 1

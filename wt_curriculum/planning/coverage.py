@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, distinct, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -574,6 +574,17 @@ def _covered_in_year(school_id: int, year: int):
     )
 
 
+def schools_planning_in_year(year: int):
+    """(package_id, schools): how many schools plan each package in the school year.
+
+    Grouped by package_id + 0, so that SQLite reads the year's rows from the (school_year, ...) covering index;
+    grouping by the column itself made it walk every year's rows in package order: 12 s against 0.2 s at
+    scale 1 (tests/planning/test_query_plans.py)."""
+    used_package = (PlanEntry.package_id + literal_column("0")).label("package_id")
+    return (select(used_package, func.count(distinct(PlanEntry.school_id)).label("schools"))
+            .where(PlanEntry.school_year == year).group_by(used_package))
+
+
 def gap_suggestions(session: Session, school_id: int, year: int, groep: int | None = None) -> GapReport:
     """The gaps of a school year and the fewest published packages that close the most of them.
 
@@ -598,8 +609,7 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
         .order_by(Domain.position, Domain.code, Strand.position, Strand.code, Goal.position, Goal.code))]
     in_year_plan = select(PlanEntry.package_id).where(PlanEntry.school_id == school_id,
                                                       PlanEntry.school_year == year)
-    use = (select(PlanEntry.package_id, func.count(distinct(PlanEntry.school_id)).label("schools"))
-           .where(PlanEntry.school_year == year).group_by(PlanEntry.package_id).subquery())
+    use = schools_planning_in_year(year).subquery()
     rating = rating_subquery()
     package_filter = [LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.kind == PackageKind.OWN,
                       LessonPackage.id.not_in(in_year_plan)]

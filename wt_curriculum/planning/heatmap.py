@@ -346,7 +346,7 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
             lines = _lines(school.name, 28, 2)
             row_h = _network_row_height(lines, ch) - 4
             row_y = y + (row_h - ch) / 2
-            body.append(f"<g><title>{escape(school.name)}</title>")
+            body.append(f"<g><title>{name}</title>")
             for k, line in enumerate(lines):
                 body.append(_text(0, y + 15 + 16 * k, line, 13))
             body.append("</g>")
