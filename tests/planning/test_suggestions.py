@@ -196,3 +196,38 @@ def test_on_equal_gain_own_network_then_use_then_rating(app, client, login):
         db.session.commit()
         third = cov.gap_suggestions(db.session, school, 2026, 3).suggestions
         assert [(s.title, s.own_network, s.rating) for s in third] == [("Eigen", True, None)]
+
+
+def test_the_lazy_greedy_picks_what_ranking_every_pair_every_round_picks():
+    """greedy_cover ranks lazily (a rank only gets worse as gaps close); on random candidates it picks the very
+    (package, groep)s, in the same order, as ranking every pair in every round."""
+    import random
+
+    from wt_curriculum.planning.coverage import KERN, _closes, _rank, greedy_cover
+
+    def every_pair_every_round(candidates, gaps, groepen):
+        remaining, left, picks = set(gaps), dict(candidates), []
+        while remaining and left:
+            *_, pid, g = min(_rank(pid, c, g, remaining) for pid, c in left.items() for g in groepen)
+            new = _closes(left.pop(pid), g, remaining)
+            if not new:
+                break
+            picks.append((pid, g, new))
+            remaining -= set(new)
+        return picks, remaining
+
+    rng = random.Random(18)
+    several = 0
+    for _ in range(300):
+        goals = list(range(rng.randint(1, 30)))
+        candidates = {
+            pid: {"mask": rng.randint(1, 255), "own": rng.random() < 0.3, "schools": rng.randint(0, 3),
+                  "rating": rng.choice([None, 3.0, 4.5]), "minutes": rng.choice([60, 90]), "title": f"P{pid % 4}",
+                  "goals": {gid: (rng.choice([KERN, "raakt"]), rng.randint(1, 255))
+                            for gid in rng.sample(goals, rng.randint(1, min(6, len(goals))))}}
+            for pid in range(rng.randint(0, 25))}
+        groepen = rng.choice([[rng.randint(1, 8)], list(range(1, 9))])
+        expected = every_pair_every_round(candidates, goals, groepen)
+        assert greedy_cover(candidates, set(goals), groepen) == expected
+        several += len(expected[0]) >= 3
+    assert several > 100  # most cases took several rounds, where laziness matters

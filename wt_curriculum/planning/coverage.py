@@ -18,6 +18,7 @@ Each function runs a small fixed number of queries whatever the number of
 schools, goals or plan rows: the plan rows are aggregated in SQL, and only
 the needed columns are selected.
 """
+import heapq
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -574,6 +575,51 @@ def _covered_in_year(school_id: int, year: int):
     )
 
 
+def _closes(c: dict, g: int, remaining: set[int]) -> list[int]:
+    """The remaining gaps candidate package `c` closes when planned in groep g."""
+    if not c["mask"] & bit(g):
+        return []
+    return [gid for gid, (_, mask) in c["goals"].items() if gid in remaining and mask & bit(g)]
+
+
+def _rank(pid: int, c: dict, g: int, remaining: set[int]) -> tuple:
+    """How good planning package pid in groep g is now: smaller is better (gap_suggestions' order of ties)."""
+    new = _closes(c, g, remaining)
+    kern = sum(1 for gid in new if c["goals"][gid][0] == KERN)
+    return (-len(new), not c["own"], -c["schools"], -(c["rating"] or 0.0), -kern, c["minutes"], c["title"], pid, g)
+
+
+def greedy_cover(candidates: dict[int, dict], gaps: set[int], groepen: list[int]) \
+        -> tuple[list[tuple[int, int, list[int]]], set[int]]:
+    """Greedy set cover: each round the (package, groep) of the best rank, until no gap is left or none closes
+    any; returns [(package id, groep, the gaps it closes)] in order, and the gaps left open.
+
+    Lazily: a (package, groep)'s rank only gets worse as gaps close (fewer new gaps, fewer of them kern; the
+    rest is fixed), so a rank computed earlier is a bound. The heap's top is ranked again; when it still beats
+    the next one's bound it is the best of all, exactly what ranking every pair every round (thousands of
+    packages x eight groepen, dozens of rounds: seconds) would pick."""
+    remaining = set(gaps)
+    heap = [_rank(pid, c, g, remaining) for pid, c in candidates.items() for g in groepen]
+    heapq.heapify(heap)
+    picks: list[tuple[int, int, list[int]]] = []
+    picked: set[int] = set()
+    while remaining and heap:
+        *_, pid, g = heapq.heappop(heap)
+        if pid in picked:
+            continue
+        rank = _rank(pid, candidates[pid], g, remaining)
+        if heap and rank > heap[0]:
+            heapq.heappush(heap, rank)  # no longer the best: back, with its rank of now
+            continue
+        if rank[0] == 0:
+            break  # the best closes nothing: nothing does
+        new = _closes(candidates[pid], g, remaining)
+        picks.append((pid, g, new))
+        picked.add(pid)
+        remaining -= set(new)
+    return picks, remaining
+
+
 def schools_planning_in_year(year: int):
     """(package_id, schools): how many schools plan each package in the school year.
 
@@ -609,7 +655,8 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
         .order_by(Domain.position, Domain.code, Strand.position, Strand.code, Goal.position, Goal.code))]
     in_year_plan = select(PlanEntry.package_id).where(PlanEntry.school_id == school_id,
                                                       PlanEntry.school_year == year)
-    use = schools_planning_in_year(year).subquery()
+    # Counted apart and looked up: joined, the grouped rows were searched once per candidate row.
+    schools_planning = {pid: n for pid, n in session.execute(schools_planning_in_year(year))}
     rating = rating_subquery()
     package_filter = [LessonPackage.status == PackageStatus.PUBLISHED, LessonPackage.kind == PackageKind.OWN,
                       LessonPackage.id.not_in(in_year_plan)]
@@ -620,50 +667,32 @@ def gap_suggestions(session: Session, school_id: int, year: int, groep: int | No
         select(LessonPackage.id, LessonPackage.title, LessonPackage.groepen_mask, LessonPackage.network_id,
                Network.name.label("network_name"),
                (LessonPackage.lesson_count * LessonPackage.minutes_per_lesson).label("minutes"),
-               func.coalesce(use.c.schools, 0).label("schools"),
                rating.c.rating, func.coalesce(rating.c.ratings, 0).label("ratings"),
                Goal.id.label("goal_id"), Goal.groepen_mask.label("goal_mask"), Alignment.relation)
         .join(Network, Network.id == LessonPackage.network_id)
         .join(Alignment, Alignment.package_id == LessonPackage.id).join(Goal, Goal.id == Alignment.goal_id)
-        .outerjoin(use, use.c.package_id == LessonPackage.id)
         .outerjoin(rating, rating.c.package_id == LessonPackage.id)
         .where(*package_filter, *is_gap)
     ):
         c = candidates.setdefault(r.id, {"title": r.title, "minutes": r.minutes or 0, "mask": r.groepen_mask,
                                          "network": r.network_name, "own": r.network_id == school.network_id,
-                                         "schools": r.schools, "goals": {},
+                                         "schools": schools_planning.get(r.id, 0), "goals": {},
                                          "rating": float(r.rating) if r.rating is not None else None,
                                          "ratings": r.ratings})
         c["goals"][r.goal_id] = (r.relation, r.goal_mask)
 
     brief = {g.id: g for g in gaps}
     position = {g.id: i for i, g in enumerate(gaps)}
-    open_goals = set(brief)
     groepen = [groep] if groep is not None else list(ALL_GROEPEN)
-
-    def closes(c, g, remaining) -> list[int]:
-        if not c["mask"] & bit(g):
-            return []
-        return [gid for gid, (_, mask) in c["goals"].items() if gid in remaining and mask & bit(g)]
-
-    def score(pid, c, g, remaining):
-        new = closes(c, g, remaining)
-        kern = sum(1 for gid in new if c["goals"][gid][0] == KERN)
-        return (-len(new), not c["own"], -c["schools"], -(c["rating"] or 0.0), -kern, c["minutes"], c["title"],
-                pid, g)
-
+    picks, open_goals = greedy_cover(candidates, set(brief), groepen)
     suggestions = []
-    while open_goals and candidates:
-        *_, pid, g = min(score(pid, c, g, open_goals) for pid, c in candidates.items() for g in groepen)
-        best = candidates.pop(pid)
-        new = sorted(closes(best, g, open_goals), key=position.__getitem__)
-        if not new:
-            break
+    for pid, g, new in picks:
+        best = candidates[pid]
+        new = sorted(new, key=position.__getitem__)
         suggestions.append(Suggestion(
             pid, best["title"], best["minutes"], from_mask(best["mask"]), g,
             [AddedGoal(brief[gid].code, brief[gid].title, best["goals"][gid][0] == KERN) for gid in new],
             best["network"], best["own"], best["schools"], best["rating"], best["ratings"]))
-        open_goals -= set(new)
     return GapReport(school.id, school.name, year, groep, gaps, suggestions,
                      [g for g in gaps if g.id in open_goals])
 
