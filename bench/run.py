@@ -95,6 +95,8 @@ def pages(s: dict) -> list[tuple[str, str]]:
         ("package search: word + domain", "/lespakketten?q=water&domain=DG"),
         ("school coverage", f"/scholen/{s['school_id']}/dekking?jaar={s['year']}"),
         ("network coverage (200 schools)", f"/netwerken/{s['network_id']}/dekking?jaar={s['year']}"),
+        ("school gaps and suggestions", f"/scholen/{s['school_id']}/hiaten?jaar={s['year']}"),
+        ("school gaps and suggestions, groep 5", f"/scholen/{s['school_id']}/hiaten?jaar={s['year']}&groep=5"),
         ("cohort", f"/scholen/{s['school_id']}/cohort?start={s['cohort']}"),
         ("national summary", f"/dekking/landelijk?jaar={s['year']}"),
         ("API goals", "/api/v1/goals?per_page=100"),

@@ -599,7 +599,9 @@ def greedy_cover(candidates: dict[int, dict], gaps: set[int], groepen: list[int]
     the next one's bound it is the best of all, exactly what ranking every pair every round (thousands of
     packages x eight groepen, dozens of rounds: seconds) would pick."""
     remaining = set(gaps)
-    heap = [_rank(pid, c, g, remaining) for pid, c in candidates.items() for g in groepen]
+    # A pair that closes nothing now never will: left out from the start.
+    heap = [rank for pid, c in candidates.items() for g in groepen
+            if c["mask"] & bit(g) and (rank := _rank(pid, c, g, remaining))[0] < 0]
     heapq.heapify(heap)
     picks: list[tuple[int, int, list[int]]] = []
     picked: set[int] = set()
