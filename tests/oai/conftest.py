@@ -19,6 +19,18 @@ BASE = "https://wt.example.nl/"
 
 
 @pytest.fixture
+def scripted():
+    """A scripted OAI-PMH source (tests/oai/sources.py) served on a local port."""
+    from tests.oai.sources import ScriptedSource, Served
+
+    source = ScriptedSource()
+    served = Served(source)
+    source.url = served.url + "/oai"
+    yield source
+    served.close()
+
+
+@pytest.fixture
 def local_sources(app):
     """The sources of these tests run on 127.0.0.1: allowed here, as a school board's own server would be with
     WT_FETCH_PRIVATE_ADDRESSES (by default the server only fetches public addresses: tests/oai/test_addresses.py)."""

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from tests.oai.conftest import NS, make_package
-from tests.oai.sources import ScriptedSource, Served, record
+from tests.oai.sources import record
 from tests.oai.test_metadata import get_record, text, vocabulary
 from wt_curriculum.extensions import db
 from wt_curriculum.oai.harvest import harvest_source, parse_lom
@@ -164,15 +164,6 @@ def test_groepen_are_read_from_edurep_educational_levels():
                                           ("*", list(range(1, 9))), ("13+", []), ("0-4", [1])])
 def test_open_age_ranges_as_edurep_reads_them(age, groepen):
     assert groepen_from_age_range(age) == groepen
-
-
-@pytest.fixture
-def scripted():
-    source = ScriptedSource()
-    served = Served(source)
-    source.url = served.url + "/oai"
-    yield source
-    served.close()
 
 
 def test_a_harvested_record_with_only_educational_levels_gets_its_groepen(app, scripted, local_sources):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.oai.conftest import kerndoel_goals
-from tests.oai.sources import IDENTIFY, ScriptedSource, Served, record
+from tests.oai.sources import IDENTIFY, Served, record
 from wt_curriculum.extensions import db
 from wt_curriculum.oai.harvest import goals_for_kerndoelen, harvest_source, parse_lom
 from wt_curriculum.oai.models import ExternalMaterial, HarvestSource, MaterialGoal
@@ -74,15 +74,6 @@ END:VCARD</vcard></centity></contribute></lifecycle>
 
 PLAIN = f'<lom xmlns="{IEEE}"><general><title><string language="nl">Alleen een titel</string></title></general></lom>'
 EMPTY = f'<lom xmlns="{IEEE}"/>'
-
-
-@pytest.fixture
-def scripted():
-    source = ScriptedSource()
-    served = Served(source)
-    source.url = served.url + "/oai"
-    yield source
-    served.close()
 
 
 @pytest.fixture
@@ -204,7 +195,6 @@ def test_a_source_failing_halfway_keeps_nothing_of_that_harvest_and_is_reported(
 
 
 def test_no_answer_not_oai_and_a_bad_address_are_reported(app, scripted):
-    from tests.oai.sources import Served
 
     def html(environ, start_response):
         start_response("200 OK", [("Content-Type", "text/html")])

@@ -4,19 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.oai.conftest import kerndoel_goals
-from tests.oai.sources import ScriptedSource, Served, record
+from tests.oai.sources import record
 from tests.oai.test_harvest import PLAIN, deep_lom
 from wt_curriculum.extensions import db
 from wt_curriculum.oai.models import ExternalMaterial, HarvestSource, MaterialGoal
-
-
-@pytest.fixture
-def scripted():
-    source = ScriptedSource()
-    served = Served(source)
-    source.url = served.url + "/oai"
-    yield source
-    served.close()
 
 
 def add(client, **data):
