@@ -238,14 +238,13 @@ def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wi
     verdict_x = grid_x + cw * len(ALL_GROEPEN) + 8
     width = verdict_x + 26 if narrow else verdict_x + 150
     body = [_text(4 if not narrow else 2, 16, _("Goal") if not narrow else "", 12, True, fill=MUTED)]
-    groep_labels = {g: _("groep %(n)s", n=g) for g in ALL_GROEPEN}
-    escaped_groep_labels = {g: escape(label) for g, label in groep_labels.items()}
+    groep_labels = {g: escape(_("groep %(n)s", n=g)) for g in ALL_GROEPEN}  # escaped once, used per cell
     describe = cell_texts()
     verdict_of = verdict_texts()
     retired = _("retired")
     cells = _Cells(prefix, cw, ch)
     for i, g in enumerate(ALL_GROEPEN):
-        body.append(f'<g><title>{escape(groep_labels[g])}</title>'
+        body.append(f'<g><title>{groep_labels[g]}</title>'
                     + _text(grid_x + cw * i + cw / 2, 16, str(g), 12, True, "middle", MUTED) + "</g>")
     if not narrow:
         body.append(_text(verdict_x, 16, _("Covered"), 12, True, fill=MUTED))
@@ -262,7 +261,7 @@ def school_strand_heatmap(strand: StrandCoverage, prefix: str, layout: str = "wi
         code = escape(goal.code)
         for i, g in enumerate(ALL_GROEPEN):
             c = goal.cells[g]
-            tip = Markup(f"{code}, {escaped_groep_labels[g]}: {escape(describe(c))}")  # noqa: S704 - escaped parts
+            tip = Markup(f"{code}, {groep_labels[g]}: {escape(describe(c))}")  # noqa: S704 - escaped parts
             body.append(cells.place(_school_look(c), grid_x + cw * i, row_y, cell_symbol(c), tip, c.intended))
         verdict = verdict_of(goal)
         body.append(_text(verdict_x if not narrow else verdict_x - 4, row_y + 16,
@@ -344,7 +343,7 @@ def network_heatmap(data: NetworkCoverage, prefix: str, layout: str = "wide") ->
         for school in data.schools:
             name = escape(school.name)
             lines = _lines(school.name, 28, 2)
-            row_h = _network_row_height(lines, ch) - 4
+            row_h = _network_row_height(lines, ch)
             row_y = y + (row_h - ch) / 2
             body.append(f"<g><title>{name}</title>")
             for k, line in enumerate(lines):
@@ -374,8 +373,8 @@ PRINTED_PART_HEIGHT = 540
 
 
 def _network_row_height(name_lines: list[str], ch: int = 24) -> int:
-    """The height of a school's row in the wide network map, its gap included."""
-    return max(ch, 16 * len(name_lines) + 4) + 4
+    """The height of a school's row in the wide network map (the gap of 4 below it not included)."""
+    return max(ch, 16 * len(name_lines) + 4)
 
 
 def network_parts(data: NetworkCoverage, height: int = PRINTED_PART_HEIGHT) -> list[NetworkCoverage]:
@@ -383,7 +382,7 @@ def network_parts(data: NetworkCoverage, height: int = PRINTED_PART_HEIGHT) -> l
     printed map."""
     parts, part, used = [], [], 24  # the heading row
     for school in data.schools:
-        row = _network_row_height(_lines(school.name, 28, 2))
+        row = _network_row_height(_lines(school.name, 28, 2)) + 4
         if part and used + row > height:
             parts.append(part)
             part, used = [], 24
