@@ -127,11 +127,10 @@ def parse_lom(lom) -> LomRecord:
         for age in _children(educational, "typicalAgeRange"):
             groepen.update(groepen_from_age_range(_text(age)))
     for classification in _children(lom, "classification"):
-        if _text(_child(_child(classification, "purpose"), "value")).lower() in EDUCATIONAL_LEVEL:
+        purpose = _text(_child(_child(classification, "purpose"), "value")).lower()
+        if purpose in EDUCATIONAL_LEVEL:
             groepen.update(_level_groepen(classification))
-    record.groepen = sorted(groepen)
-    for classification in _children(lom, "classification"):
-        if _text(_child(_child(classification, "purpose"), "value")).lower() != EDUCATIONAL_OBJECTIVE:
+        if purpose != EDUCATIONAL_OBJECTIVE:
             continue
         for path in _children(classification, "taxonPath"):
             if "begrippenkader" not in _text(_child(path, "source")):
@@ -141,6 +140,7 @@ def parse_lom(lom) -> LomRecord:
                     taxon_id = _text(_child(taxon, "id")).lower()
                     if UUID.match(taxon_id) and taxon_id not in record.kerndoelen:
                         record.kerndoelen.append(taxon_id)
+    record.groepen = sorted(groepen)
     return record
 
 
